@@ -1,0 +1,53 @@
+#!/usr/bin/env node
+/**
+ * `agentguard`: create approver keys, issue and verify approvals. Thin: every command calls the
+ * same core as the policy pack.
+ */
+import { approve, keygen, verify } from "./approvals";
+import { COST_USAGE, costCommand } from "./cost";
+import { Io, UsageError, processIo } from "./io";
+
+const USAGE = `agentguard — approvals for AI-agent changes to Pulumi stacks
+
+  agentguard keygen  --id <approver> [--out <file>]
+      writes a private key file (mode 0600) and prints the approver entry for the policy config
+  agentguard approve --key <file> --stack <org/project/stack> --agent <id>
+                     [--environment production|staging]… [--provider <pkg>]… [--max-monthly-usd N]
+                     [--access] [--purchases] [--max-resources N] [--resource <urn>]… [--ttl 4h]
+      prints one signed approval token
+  agentguard verify  --policy-config <file> --stack <org/project/stack> --agent <id> <token>…
+      says for each token whether it is valid and why not; exit 0 only if all are
+  ${COST_USAGE.trim().split("\n").join("\n  ")}
+`;
+
+type Command = (argv: string[], io: Io) => Promise<number>;
+
+const COMMANDS: Record<string, Command> = { keygen, approve, verify, cost: costCommand };
+
+/** Runs the command line; returns the exit code. */
+export async function main(argv: string[], io: Io = processIo): Promise<number> {
+    const [name, ...rest] = argv;
+    if (!name || name === "help" || name === "--help" || name === "-h") {
+        io.stdout(USAGE);
+        return name ? 0 : 2;
+    }
+    const command = COMMANDS[name];
+    if (!command) {
+        io.stderr(`agentguard: unknown command "${name}"\n\n${USAGE}`);
+        return 2;
+    }
+    try {
+        return await command(rest, io);
+    } catch (e) {
+        if (e instanceof UsageError || (e instanceof Error && "code" in e && String((e as { code: unknown }).code).startsWith("ERR_PARSE_ARGS"))) {
+            io.stderr(`agentguard ${name}: ${e.message}\n`);
+            return 2;
+        }
+        io.stderr(`agentguard ${name}: ${e instanceof Error ? e.message : String(e)}\n`);
+        return 1;
+    }
+}
+
+if (require.main === module) {
+    main(process.argv.slice(2)).then((code) => process.exit(code));
+}

@@ -1,0 +1,134 @@
+/**
+ * The decision core: plain facts in, a decision out. The policy glue, the command line and the
+ * tests all call these functions.
+ */
+import { ApprovalReport, ApprovalSet, ValidApproval } from "../approvals/verify";
+import { CostEstimator, ResourceCost } from "../cost/types";
+import { GateConfig, agentBudget } from "./config";
+import { stackEnvironment } from "./environment";
+import { ResourceFacts, RunFacts } from "./facts";
+import { Initiator } from "./initiator";
+import { GATE_IDS, GateId, GateItem } from "./items";
+import { countResources } from "./operations";
+import { DetectContext, GATES, StackSummary } from "./table";
+
+/** An item with the approvals that cover it. */
+export interface JudgedItem extends GateItem {
+    /** Distinct approvers (by `iss`) whose valid tokens cover this item. */
+    readonly approvedBy: readonly string[];
+    readonly satisfied: boolean;
+}
+
+/** Builds the detection context for an agent-initiated run. */
+export function detectContext(config: GateConfig, run: RunFacts, agent: string, estimator: CostEstimator): DetectContext {
+    const cache = new Map<string, ResourceCost>();
+    return {
+        config,
+        agent,
+        stackEnv: stackEnvironment(run, config),
+        budgetUsd: agentBudget(config, agent),
+        cost: (r) => {
+            let c = cache.get(r.urn);
+            if (!c) {
+                c = estimator.estimate(r);
+                cache.set(r.urn, c);
+            }
+            return c;
+        },
+    };
+}
+
+/** Resource-level items of one resource, from every gate in table order. */
+export function resourceItems(r: ResourceFacts, ctx: DetectContext): GateItem[] {
+    return GATE_IDS.flatMap((g) => GATES[g].detectResource?.(r, ctx) ?? []);
+}
+
+/** Stack-level items of a stack summary. */
+export function stackItems(s: StackSummary, ctx: DetectContext): GateItem[] {
+    return GATE_IDS.flatMap((g) => GATES[g].detectStack?.(s, ctx) ?? []);
+}
+
+/** Sums the estimated monthly cost of custom resources. */
+export function summarize(resources: readonly ResourceFacts[], ctx: DetectContext, partial = false): StackSummary {
+    let total = 0;
+    for (const r of resources) {
+        if (r.kind === "custom") {
+            total += ctx.cost(r).monthlyUsd;
+        }
+    }
+    return { resourceCount: countResources(resources), totalMonthlyUsd: total, partial };
+}
+
+/** True when `a` covers `item`: the gate's rule, and for resource items the `resources` restriction. */
+export function covers(a: ValidApproval, item: GateItem): boolean {
+    if (item.level === "resource" && a.scope.resources !== undefined && !a.scope.resources.includes(item.resource ?? "")) {
+        return false;
+    }
+    if (item.need.gate === "spend" && item.need.kind === "unknown-price" && !a.scope.resources?.includes(item.resource ?? "")) {
+        return false;
+    }
+    return GATES[item.gate].covers(a.scope, item.need);
+}
+
+/** Judges items against valid approvals: distinct approvers by `iss`, satisfied at `required`. */
+export function judge(items: readonly GateItem[], approvals: readonly ValidApproval[]): JudgedItem[] {
+    return items.map((item) => {
+        const approvedBy = [...new Set(approvals.filter((a) => covers(a, item)).map((a) => a.iss))].sort();
+        return { ...item, approvedBy, satisfied: item.required === 0 || approvedBy.length >= item.required };
+    });
+}
+
+/** The decision for a whole run, as the decision log records it. */
+export interface RunDecision {
+    readonly initiator: Initiator;
+    readonly gates: readonly JudgedItem[];
+    readonly approvals: readonly ApprovalReport[];
+    readonly estimatedMonthlyUsd?: number;
+    /** Reasons the run is denied outright (unidentified initiator, broken config, internal error). */
+    readonly errors: readonly string[];
+    readonly decision: "allow" | "deny";
+}
+
+/** Combines judged items and outright errors into allow or deny. */
+export function finalize(parts: Omit<RunDecision, "decision">): RunDecision {
+    const deny = parts.errors.length > 0 || parts.gates.some((g) => !g.satisfied);
+    return { ...parts, decision: deny ? "deny" : "allow" };
+}
+
+/**
+ * Decides a whole run from its facts in one call — what the command line and tests use to
+ * ask "what would the gate say about this stack?". The policy glue uses the same pieces, split
+ * into per-resource and per-stack calls.
+ */
+export function decideRun(input: {
+    readonly config: GateConfig;
+    readonly run: RunFacts;
+    readonly initiator: Initiator;
+    readonly resources: readonly ResourceFacts[];
+    readonly estimator: CostEstimator;
+    readonly approvals: ApprovalSet;
+}): RunDecision {
+    const { initiator } = input;
+    if (initiator.kind === "human") {
+        return finalize({ initiator, gates: [], approvals: [], errors: [] });
+    }
+    if (initiator.kind === "unidentified") {
+        return finalize({ initiator, gates: [], approvals: [], errors: [initiator.reason] });
+    }
+    const ctx = detectContext(input.config, input.run, initiator.id, input.estimator);
+    const items = input.resources.flatMap((r) => resourceItems(r, ctx));
+    const summary = summarize(input.resources, ctx);
+    items.push(...stackItems(summary, ctx));
+    return finalize({
+        initiator,
+        gates: judge(items, input.approvals.valid),
+        approvals: input.approvals.reports,
+        estimatedMonthlyUsd: Math.round(summary.totalMonthlyUsd * 100) / 100,
+        errors: [],
+    });
+}
+
+/** Gate ids present among items, for summaries. */
+export function gatesOf(items: readonly GateItem[]): GateId[] {
+    return GATE_IDS.filter((g) => items.some((i) => i.gate === g));
+}

@@ -1,0 +1,225 @@
+/**
+ * Gate `environment`: changes to production need 2 approvals, to staging 1.
+ *
+ * The environment of a resource is the highest of: the stack name globs; stack config
+ * `agentguard:environment` and stack tag `environment` (both can only raise); the AWS account of
+ * its provider (`allowedAccountIds` or an assumed role's ARN) in `productionAwsAccountIds`; its
+ * Cloudflare `accountId`/`zoneId` in the production lists; its `Environment`/`environment`/`env` tag.
+ * A value that is unknown at preview counts as production whenever it could decide that.
+ */
+import { GateConfig } from "./config";
+import { ProviderFacts, ResourceFacts, RunFacts, Value, isUnknown, packageOfType } from "./facts";
+import { anyGlob } from "./glob";
+import { GateItem, GatedEnvironment } from "./items";
+import { asList, asObject, asString, asStringList, field } from "./values";
+
+/** Environments in rising order of care. */
+export type EnvironmentLevel = "development" | GatedEnvironment;
+
+const RANK: Record<EnvironmentLevel, number> = { development: 0, staging: 1, production: 2 };
+
+/** Approvals each environment needs. */
+export const ENVIRONMENT_APPROVALS: Record<GatedEnvironment, number> = { staging: 1, production: 2 };
+
+/** The stack config key that can raise the environment. */
+export const ENVIRONMENT_CONFIG_KEY = "agentguard:environment";
+
+const PRODUCTION_WORDS = new Set(["prod", "production", "prd", "live"]);
+const STAGING_WORDS = new Set(["staging", "stage", "stg"]);
+
+/** Maps a free-form label (`Prod`, `staging`) to a level, or undefined. */
+export function levelOfLabel(label: string): EnvironmentLevel | undefined {
+    const l = label.trim().toLowerCase();
+    return PRODUCTION_WORDS.has(l) ? "production" : STAGING_WORDS.has(l) ? "staging" : undefined;
+}
+
+/** A level with the reasons that put it there. */
+export interface EnvironmentFinding {
+    readonly level: EnvironmentLevel;
+    readonly reasons: readonly string[];
+}
+
+class Finder {
+    level: EnvironmentLevel = "development";
+    reasons: string[] = [];
+    raise(level: EnvironmentLevel, reason: string): void {
+        if (RANK[level] > RANK[this.level]) {
+            this.level = level;
+            this.reasons = [reason];
+        } else if (level !== "development" && level === this.level) {
+            this.reasons.push(reason);
+        }
+    }
+}
+
+/** The environment the stack itself is in (name globs, config, tags); same for every resource. */
+export function stackEnvironment(run: RunFacts, config: GateConfig): EnvironmentFinding {
+    const f = new Finder();
+    const name = run.stack.stack;
+    if (anyGlob(config.productionStacks, name)) {
+        f.raise("production", `stack "${name}" matches productionStacks`);
+    } else if (anyGlob(config.stagingStacks, name)) {
+        f.raise("staging", `stack "${name}" matches stagingStacks`);
+    }
+    const fromConfig = run.stackConfig[ENVIRONMENT_CONFIG_KEY];
+    if (fromConfig !== undefined) {
+        const l = levelOfLabel(fromConfig);
+        if (l) {
+            f.raise(l, `stack config "${ENVIRONMENT_CONFIG_KEY}" is "${fromConfig}"`);
+        }
+    }
+    for (const [k, v] of Object.entries(run.stackTags)) {
+        if (k.toLowerCase() === "environment") {
+            const l = levelOfLabel(v);
+            if (l) {
+                f.raise(l, `stack tag "${k}" is "${v}"`);
+            }
+        }
+    }
+    return { level: f.level, reasons: f.reasons };
+}
+
+/** Account id of an ARN (`arn:aws:iam::123456789012:role/x` → `123456789012`). */
+function arnAccount(arn: string): string | undefined {
+    const parts = arn.split(":");
+    return parts.length >= 6 && parts[0] === "arn" && /^\d{12}$/.test(parts[4]) ? parts[4] : undefined;
+}
+
+function awsProviderAccounts(f: Finder, provider: ProviderFacts, config: GateConfig): void {
+    if (config.productionAwsAccountIds.length === 0) {
+        return;
+    }
+    const prod = new Set(config.productionAwsAccountIds);
+    const where = `AWS provider "${provider.name}"`;
+    const allowed = asStringList(field(provider.props, "allowedAccountIds"));
+    if (isUnknown(allowed)) {
+        f.raise("production", `${where} has allowedAccountIds unknown at preview`);
+    } else {
+        for (const a of allowed ?? []) {
+            if (prod.has(a)) {
+                f.raise("production", `${where} targets production AWS account "${a}"`);
+            }
+        }
+    }
+    // assumeRole (one object) and assumeRoles (a list) both name role ARNs.
+    const roles: Value[] = [];
+    const one = asObject(field(provider.props, "assumeRole"));
+    if (isUnknown(one)) {
+        f.raise("production", `${where} assumes a role unknown at preview`);
+    } else if (one) {
+        roles.push(one);
+    }
+    const many = asList(field(provider.props, "assumeRoles"));
+    if (isUnknown(many)) {
+        f.raise("production", `${where} assumes roles unknown at preview`);
+    } else {
+        roles.push(...(many ?? []));
+    }
+    for (const r of roles) {
+        const role = asObject(r);
+        const arn = isUnknown(role) ? role : asString(field(role, "roleArn"));
+        if (isUnknown(arn)) {
+            f.raise("production", `${where} assumes a role whose ARN is unknown at preview`);
+        } else if (arn !== undefined) {
+            const acct = arnAccount(arn);
+            if (acct && prod.has(acct)) {
+                f.raise("production", `${where} assumes role "${arn}" in production AWS account "${acct}"`);
+            }
+        }
+    }
+}
+
+function cloudflareIds(f: Finder, r: ResourceFacts, config: GateConfig): void {
+    const checks: [string, readonly string[]][] = [
+        ["accountId", config.productionCloudflareAccountIds],
+        ["zoneId", config.productionCloudflareZoneIds],
+    ];
+    for (const [key, list] of checks) {
+        if (list.length === 0) {
+            continue;
+        }
+        const v = asString(field(r.props, key));
+        if (isUnknown(v)) {
+            f.raise("production", `its Cloudflare ${key} is unknown at preview`);
+        } else if (v !== undefined && list.includes(v)) {
+            f.raise("production", `its Cloudflare ${key} "${v}" is production`);
+        }
+    }
+}
+
+const ENV_TAG_KEYS = new Set(["Environment", "environment", "env"]);
+
+function tagsOf(f: Finder, tags: Value | undefined, where: string): void {
+    const obj = asObject(tags);
+    if (isUnknown(obj)) {
+        f.raise("production", `its ${where} are unknown at preview`);
+        return;
+    }
+    for (const [k, v] of Object.entries(obj ?? {})) {
+        if (!ENV_TAG_KEYS.has(k)) {
+            continue;
+        }
+        const s = asString(v);
+        if (isUnknown(s)) {
+            f.raise("production", `its ${where} "${k}" is unknown at preview`);
+        } else if (s !== undefined) {
+            const l = levelOfLabel(s);
+            if (l) {
+                f.raise(l, `its ${where} "${k}" is "${s}"`);
+            }
+        }
+    }
+}
+
+function resourceTags(f: Finder, r: ResourceFacts): void {
+    const all = field(r.props, "tagsAll");
+    if (all !== undefined && !isUnknown(all)) {
+        tagsOf(f, all, "tag");
+        return;
+    }
+    // tagsAll is computed by the provider; when it is missing or unknown, read its parts.
+    tagsOf(f, field(r.props, "tags"), "tag");
+    if (r.provider) {
+        const defaults = asObject(field(r.provider.props, "defaultTags"));
+        tagsOf(f, isUnknown(defaults) ? defaults : field(defaults, "tags"), "provider default tag");
+    }
+}
+
+/** The environment of one resource, given the stack's own. */
+export function resourceEnvironment(r: ResourceFacts, stackEnv: EnvironmentFinding, config: GateConfig): EnvironmentFinding {
+    const f = new Finder();
+    f.level = stackEnv.level;
+    f.reasons = [...stackEnv.reasons];
+    const provider = r.kind === "provider" ? { urn: r.urn, type: r.type, name: r.name, props: r.props } : r.provider;
+    if (provider && packageOfType(provider.type) === "aws") {
+        awsProviderAccounts(f, provider, config);
+    }
+    if (r.kind === "custom") {
+        if (packageOfType(r.type) === "cloudflare") {
+            cloudflareIds(f, r, config);
+        }
+        resourceTags(f, r);
+    }
+    return { level: f.level, reasons: f.reasons };
+}
+
+/** Raises the environment item of a custom resource, if its environment is gated. */
+export function detectEnvironment(r: ResourceFacts, agent: string, stackEnv: EnvironmentFinding, config: GateConfig): GateItem[] {
+    if (r.kind !== "custom") {
+        return [];
+    }
+    const env = resourceEnvironment(r, stackEnv, config);
+    if (env.level === "development") {
+        return [];
+    }
+    return [
+        {
+            gate: "environment",
+            level: "resource",
+            resource: r.urn,
+            required: ENVIRONMENT_APPROVALS[env.level],
+            need: { gate: "environment", environment: env.level },
+            observed: `agent "${agent}" would change "${r.urn}" in ${env.level} (${env.reasons.join("; ")})`,
+        },
+    ];
+}

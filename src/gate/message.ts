@@ -1,0 +1,82 @@
+/**
+ * The words of a denial (contract §6): one factual sentence per item, subject first, observed
+ * vs allowed, how many approvals it needs and has, why each presented token did not count, and
+ * the exact `agentguard approve` command that would cover it.
+ */
+import { ApprovalReport, ValidApproval } from "../approvals/verify";
+import { covers, JudgedItem } from "./decide";
+import { StackRef, stackSubject } from "./facts";
+import { GATES } from "./table";
+
+function plural(n: number, word: string): string {
+    return `${n} ${word}${n === 1 ? "" : "s"}`;
+}
+
+/** `environments ⊇ ["production"]`-style text for what a covering token must grant. */
+function grantText(item: JudgedItem): string {
+    const n = item.need;
+    switch (n.gate) {
+        case "environment":
+            return `environments containing "${n.environment}"`;
+        case "provider":
+            return `providers containing "${n.provider}"`;
+        case "access":
+            return "access: true";
+        case "operations":
+            return `maxResources ≥ ${n.count}`;
+        case "spend":
+            switch (n.kind) {
+                case "total":
+                case "budget":
+                    return `maxMonthlyUsd ≥ ${Math.ceil(n.amountUsd)}`;
+                case "purchase":
+                    return "purchases: true";
+                case "unknown-price":
+                    return "this URN in resources and a maxMonthlyUsd";
+            }
+    }
+}
+
+/** The command an approver runs to cover `item`. */
+export function approveCommand(item: JudgedItem, stack: StackRef, agent: string): string {
+    const flags = [...GATES[item.gate].flags(item.need)];
+    if (item.need.gate === "spend" && item.need.kind === "unknown-price" && item.resource) {
+        flags.push(`--resource '${item.resource}'`);
+    }
+    return `agentguard approve --key <your-key.json> --stack ${stackSubject(stack)} --agent ${agent} ${flags.join(" ")} --ttl 4h`;
+}
+
+/** Why each presented token does not count toward `item`. */
+function tokenNotes(item: JudgedItem, reports: readonly ApprovalReport[], valid: readonly ValidApproval[]): string[] {
+    const notes: string[] = [];
+    for (const r of reports) {
+        const from = r.iss ? ` from "${r.iss}"` : "";
+        if (!r.valid) {
+            notes.push(`token "${r.jti}"${from} rejected: ${r.reason ?? r.code}`);
+            continue;
+        }
+        const v = valid.find((a) => a.jti === r.jti && a.iss === r.iss);
+        if (v && !covers(v, item)) {
+            const restricted = item.level === "resource" && v.scope.resources !== undefined && !v.scope.resources.includes(item.resource ?? "");
+            notes.push(`token "${r.jti}"${from} does not cover it (${restricted ? "its resources list leaves this resource out" : `its scope lacks ${grantText(item)}`})`);
+        }
+    }
+    return notes;
+}
+
+/** The full denial text for one unsatisfied item. */
+export function denialMessage(
+    item: JudgedItem,
+    ctx: { readonly stack: StackRef; readonly agent: string; readonly reports: readonly ApprovalReport[]; readonly valid: readonly ValidApproval[] },
+): string {
+    const has = item.approvedBy.length;
+    const from = has > 0 ? ` (from ${item.approvedBy.map((a) => `"${a}"`).join(", ")})` : "";
+    const notes = tokenNotes(item, ctx.reports, ctx.valid);
+    const tokens = ctx.reports.length === 0 ? "; no approvals presented" : notes.length > 0 ? `; ${notes.join("; ")}` : "";
+    const missing = item.required - has;
+    return (
+        `${item.observed}; needs ${plural(item.required, "approval")} with ${grantText(item)}, has ${has}${from}${tokens}. ` +
+        `To approve, ${missing === 1 ? (has > 0 ? "one more approver" : "an approver") : `${missing}${has > 0 ? " more" : ""} approvers`} (not "${ctx.agent}") each run: ${approveCommand(item, ctx.stack, ctx.agent)} ` +
+        `— then add the tokens to stack config "agentguard:approvals".`
+    );
+}

@@ -1,0 +1,75 @@
+/**
+ * Gate `spend`: 2 approvals when the agent would spend more than its monthly budget.
+ *
+ * Resource-level items: a declared AWS Budget whose limit is above the agent budget; a purchase
+ * (domain registration, Shield Advanced, reservations, subscriptions), which needs
+ * `purchases: true`; a price that is unknown at preview, which only a token naming that URN in
+ * `scope.resources` with `maxMonthlyUsd` covers. Stack-level item: the estimated monthly total
+ * of the stack over the budget.
+ */
+import { ResourceCost } from "../cost/types";
+import { isUnknown } from "./facts";
+import { GateItem } from "./items";
+
+/** Approvals every spend item needs. */
+export const SPEND_APPROVALS = 2;
+
+/** Formats a dollar amount the way denials show it: `$23,922`, `$0.85`. */
+export function usd(n: number): string {
+    const digits = n >= 100 ? 0 : 2;
+    return `$${n.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits })}`;
+}
+
+/** Raises the resource-level spend items of one resource from its cost estimate. */
+export function detectSpendResource(cost: ResourceCost, agent: string, budgetUsd: number): GateItem[] {
+    const items: GateItem[] = [];
+    const base = { gate: "spend" as const, level: "resource" as const, resource: cost.urn, required: SPEND_APPROVALS };
+    const declared = cost.declaredBudgetUsd;
+    if (isUnknown(declared)) {
+        items.push({
+            ...base,
+            need: { gate: "spend", kind: "unknown-price" },
+            observed: `agent "${agent}" would declare budget "${cost.urn}" with a limit unknown at preview; its budget is ${usd(budgetUsd)}/month`,
+        });
+    } else if (declared !== undefined && declared > budgetUsd) {
+        items.push({
+            ...base,
+            need: { gate: "spend", kind: "budget", amountUsd: declared },
+            observed: `agent "${agent}" would declare budget "${cost.urn}" of ${usd(declared)}/month, over its ${usd(budgetUsd)} budget`,
+        });
+    }
+    if (cost.purchase) {
+        const price = cost.purchase.usd !== undefined ? ` for ${usd(cost.purchase.usd)}${cost.purchase.basis ? ` (${cost.purchase.basis})` : ""}` : "";
+        items.push({
+            ...base,
+            need: { gate: "spend", kind: "purchase", amountUsd: cost.purchase.usd, what: cost.purchase.what },
+            observed: `agent "${agent}" would buy ${cost.purchase.what} with "${cost.urn}"${price}`,
+        });
+    }
+    if (cost.status === "unknown") {
+        const inputs = (cost.unknownInputs ?? []).map((i) => `"${i}"`).join(", ");
+        items.push({
+            ...base,
+            need: { gate: "spend", kind: "unknown-price" },
+            observed: `agent "${agent}" would create "${cost.urn}" whose price cannot be known at preview (${inputs || "an input"} unknown); its budget is ${usd(budgetUsd)}/month`,
+        });
+    }
+    return items;
+}
+
+/** Raises the stack-level spend item when the estimated monthly total is over budget. */
+export function detectSpendStack(totalUsd: number, agent: string, budgetUsd: number, partial = false): GateItem[] {
+    if (!(totalUsd > budgetUsd)) {
+        return [];
+    }
+    const amount = Math.ceil(totalUsd);
+    return [
+        {
+            gate: "spend",
+            level: "stack",
+            required: SPEND_APPROVALS,
+            need: { gate: "spend", kind: "total", amountUsd: amount },
+            observed: `agent "${agent}" would spend ${partial ? "at least " : ""}~${usd(amount)}/month in this stack, over its ${usd(budgetUsd)} budget`,
+        },
+    ];
+}

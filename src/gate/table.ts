@@ -1,0 +1,129 @@
+/**
+ * THE gate table. Per gate: how items are detected, how many approvals they need, what in an
+ * approval's scope covers them, and how an approver grants it on the command line. Reading this
+ * file and `judge` in decide.ts answers "why was this run denied?".
+ */
+import { ApprovalScope } from "../approvals/scope";
+import { ResourceCost } from "../cost/types";
+import { detectAccess } from "./access";
+import { GateConfig } from "./config";
+import { EnvironmentFinding, detectEnvironment } from "./environment";
+import { ResourceFacts } from "./facts";
+import { GateId, GateItem, Need } from "./items";
+import { detectOperations } from "./operations";
+import { detectProvider } from "./provider";
+import { detectSpendResource, detectSpendStack } from "./spend";
+
+/** What detectors may consult. */
+export interface DetectContext {
+    readonly config: GateConfig;
+    readonly agent: string;
+    readonly stackEnv: EnvironmentFinding;
+    readonly budgetUsd: number;
+    readonly cost: (r: ResourceFacts) => ResourceCost;
+}
+
+/** The stack-level figures stack detectors look at. */
+export interface StackSummary {
+    /** Custom resources other than providers. */
+    readonly resourceCount: number;
+    readonly totalMonthlyUsd: number;
+    /** True when only part of the stack has been seen yet (resource-by-resource during an update). */
+    readonly partial: boolean;
+}
+
+/** One row of the table. */
+export interface GateSpec {
+    readonly id: GateId;
+    /** One line for docs and the policy description. */
+    readonly summary: string;
+    /** How many approvals, in words, for docs. */
+    readonly approvals: string;
+    /** What covers an item, in words, for docs. */
+    readonly coveredBy: string;
+    readonly detectResource?: (r: ResourceFacts, ctx: DetectContext) => GateItem[];
+    readonly detectStack?: (s: StackSummary, ctx: DetectContext) => GateItem[];
+    /** True when `scope` grants `need` (the `resources` restriction is applied by the caller). */
+    readonly covers: (scope: ApprovalScope, need: Need) => boolean;
+    /** The `agentguard approve` flags that grant `need`. */
+    readonly flags: (need: Need) => string[];
+}
+
+const includes = (list: readonly string[] | undefined, v: string) => list !== undefined && list.includes(v);
+
+/** The five gates of contract §4. */
+export const GATES: Readonly<Record<GateId, GateSpec>> = {
+    environment: {
+        id: "environment",
+        summary: "A change to a production (2 approvals) or staging (1 approval) resource.",
+        approvals: "2 for production, 1 for staging",
+        coveredBy: "scope.environments contains the environment",
+        detectResource: (r, ctx) => detectEnvironment(r, ctx.agent, ctx.stackEnv, ctx.config),
+        covers: (scope, need) => need.gate === "environment" && includes(scope.environments, need.environment),
+        flags: (need) => (need.gate === "environment" ? [`--environment ${need.environment}`] : []),
+    },
+    provider: {
+        id: "provider",
+        summary: "A resource or provider of a package that is not on the agent's provider allowlist.",
+        approvals: "1",
+        coveredBy: "scope.providers contains the package",
+        detectResource: (r, ctx) => detectProvider(r, ctx.agent, ctx.config),
+        covers: (scope, need) => need.gate === "provider" && includes(scope.providers, need.provider),
+        flags: (need) => (need.gate === "provider" ? [`--provider ${need.provider}`] : []),
+    },
+    access: {
+        id: "access",
+        summary: "A resource that changes access control: IAM, identity, permissions, tokens, members, resource policies.",
+        approvals: "2",
+        coveredBy: "scope.access is true",
+        detectResource: (r, ctx) => detectAccess(r, ctx.agent),
+        covers: (scope, need) => need.gate === "access" && scope.access === true,
+        flags: () => ["--access"],
+    },
+    spend: {
+        id: "spend",
+        summary: "Estimated monthly spend over the agent's budget, a declared budget above it, a purchase, or a price unknown at preview.",
+        approvals: "2",
+        coveredBy: "scope.maxMonthlyUsd ≥ the amount; purchases need scope.purchases; an unknown price needs the URN in scope.resources and scope.maxMonthlyUsd",
+        detectResource: (r, ctx) => (r.kind === "custom" ? detectSpendResource(ctx.cost(r), ctx.agent, ctx.budgetUsd) : []),
+        detectStack: (s, ctx) => detectSpendStack(s.totalMonthlyUsd, ctx.agent, ctx.budgetUsd, s.partial),
+        covers: (scope, need) => {
+            if (need.gate !== "spend") {
+                return false;
+            }
+            switch (need.kind) {
+                case "total":
+                case "budget":
+                    return scope.maxMonthlyUsd !== undefined && scope.maxMonthlyUsd >= need.amountUsd;
+                case "purchase":
+                    return scope.purchases === true;
+                case "unknown-price":
+                    // Only a token that names the resource explicitly (checked by the caller) and sets a ceiling.
+                    return scope.resources !== undefined && scope.maxMonthlyUsd !== undefined;
+            }
+        },
+        flags: (need) => {
+            if (need.gate !== "spend") {
+                return [];
+            }
+            switch (need.kind) {
+                case "total":
+                case "budget":
+                    return [`--max-monthly-usd ${Math.ceil(need.amountUsd)}`];
+                case "purchase":
+                    return ["--purchases"];
+                case "unknown-price":
+                    return ["--max-monthly-usd <ceiling>"];
+            }
+        },
+    },
+    operations: {
+        id: "operations",
+        summary: "A stack that would hold more custom resources than maxResources.",
+        approvals: "1",
+        coveredBy: "scope.maxResources ≥ the count",
+        detectStack: (s, ctx) => detectOperations(s.resourceCount, ctx.agent, ctx.config),
+        covers: (scope, need) => need.gate === "operations" && scope.maxResources !== undefined && scope.maxResources >= need.count,
+        flags: (need) => (need.gate === "operations" ? [`--max-resources ${need.count}`] : []),
+    },
+};

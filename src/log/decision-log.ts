@@ -1,0 +1,50 @@
+/**
+ * The decision log (contract §7): one JSON line per run, appended to the file named by env
+ * `AGENTGUARD_DECISION_LOG`, also when the run is denied. It holds no token strings and no
+ * secret values: tokens are named by jti (or a hash label), config values never appear.
+ */
+import { appendFileSync } from "node:fs";
+import { RunDecision } from "../gate/decide";
+import { stackSubject, StackRef } from "../gate/facts";
+
+/** The env variable that names the log file. */
+export const DECISION_LOG_ENV = "AGENTGUARD_DECISION_LOG";
+
+/** One line of the log. */
+export interface DecisionLogEntry {
+    readonly time: string;
+    readonly stack: string;
+    readonly dryRun: boolean;
+    readonly initiator: { readonly kind: string; readonly id: string; readonly source: string };
+    readonly gates: readonly { gate: string; resource?: string; required: number; approvedBy: readonly string[]; satisfied: boolean }[];
+    readonly approvals: readonly { jti: string; iss?: string; valid: boolean; reason?: string }[];
+    readonly estimatedMonthlyUsd: number | null;
+    readonly decision: "allow" | "deny";
+    readonly errors?: readonly string[];
+}
+
+/** Builds the log entry of a decision. */
+export function logEntry(d: RunDecision, stack: StackRef, dryRun: boolean, now: Date): DecisionLogEntry {
+    return {
+        time: now.toISOString(),
+        stack: stackSubject(stack),
+        dryRun,
+        initiator: { kind: d.initiator.kind, id: d.initiator.id, source: d.initiator.source },
+        gates: d.gates.map((g) => ({
+            gate: g.gate,
+            ...(g.resource !== undefined ? { resource: g.resource } : {}),
+            required: g.required,
+            approvedBy: g.approvedBy,
+            satisfied: g.satisfied,
+        })),
+        approvals: d.approvals.map((a) => ({ jti: a.jti, ...(a.iss ? { iss: a.iss } : {}), valid: a.valid, ...(a.reason ? { reason: a.reason } : {}) })),
+        estimatedMonthlyUsd: d.estimatedMonthlyUsd ?? null,
+        decision: d.decision,
+        ...(d.errors.length > 0 ? { errors: d.errors } : {}),
+    };
+}
+
+/** Appends one line; a failure to write is reported to the caller (who denies), never ignored. */
+export function appendDecision(path: string, entry: DecisionLogEntry): void {
+    appendFileSync(path, JSON.stringify(entry) + "\n", { encoding: "utf8", mode: 0o600 });
+}

@@ -1,0 +1,39 @@
+/**
+ * The `agent-change-gate` policy: glue between @pulumi/policy and {@link GateRun}. It validates
+ * each resource (so an update stops before creating what is denied) and the whole stack (for the
+ * stack-level gates and the decision log).
+ * @internal
+ */
+import { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { gateConfigSchema } from "../gate/config";
+import { GATE_IDS } from "../gate/items";
+import { GATES } from "../gate/table";
+import { GateRun } from "./run";
+
+/** The gate's policy name (contract §1). */
+export const GATE_POLICY_NAME = "agent-change-gate";
+
+/** The policy's description, generated from the gate table. */
+export const GATE_DESCRIPTION =
+    "Stops changes started by AI agents until named humans approve them with signed, short-lived tokens bound to the stack, the agent and the scope. " +
+    GATE_IDS.map((g) => `${g}: ${GATES[g].summary}`).join(" ");
+
+/** Builds the gate policy around one run state. */
+export function agentChangeGate(run: GateRun): ResourceValidationPolicy & StackValidationPolicy {
+    return {
+        name: GATE_POLICY_NAME,
+        description: GATE_DESCRIPTION,
+        enforcementLevel: "mandatory",
+        configSchema: gateConfigSchema as ResourceValidationPolicy["configSchema"],
+        remediationSteps:
+            "Ask approvers to run the `agentguard approve` command shown in the violation, set the tokens in stack config `agentguard:approvals`, and preview again.",
+        validateResource: async (args, report) => {
+            const messages = await run.onResource(args, { getConfig: () => args.getConfig(), stackTags: args.stackTags });
+            messages.forEach((m) => report(m));
+        },
+        validateStack: async (args, report) => {
+            const messages = await run.onStack(args.resources, { getConfig: () => args.getConfig(), stackTags: args.stackTags });
+            messages.forEach((m) => report(m));
+        },
+    };
+}

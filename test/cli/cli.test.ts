@@ -1,0 +1,116 @@
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { decodeJwt, decodeProtectedHeader } from "jose";
+import { describe, expect, it } from "vitest";
+import { parseTtl } from "../../src/cli/approvals";
+import { main } from "../../src/cli/main";
+
+function capture() {
+    const out = { stdout: "", stderr: "" };
+    return { io: { stdout: (s: string) => (out.stdout += s), stderr: (s: string) => (out.stderr += s) }, out };
+}
+
+async function run(...argv: string[]) {
+    const { io, out } = capture();
+    const code = await main(argv, io);
+    return { code, ...out };
+}
+
+function dir(): string {
+    return mkdtempSync(path.join(tmpdir(), "agentguard-cli-"));
+}
+
+async function setup() {
+    const d = dir();
+    const keys: Record<string, string> = {};
+    const approvers = [];
+    for (const id of ["alice", "bob"]) {
+        const out = path.join(d, `${id}.json`);
+        const r = await run("keygen", "--id", id, "--out", out);
+        expect(r.code).toBe(0);
+        keys[id] = out;
+        approvers.push(JSON.parse(r.stdout));
+    }
+    const policyConfig = path.join(d, "policy-config.json");
+    writeFileSync(policyConfig, JSON.stringify({ "agent-change-gate": { approvers } }));
+    return { d, keys, approvers, policyConfig };
+}
+
+describe("agentguard command line", () => {
+    it("keygen writes a 0600 private key and prints the approver entry only", async () => {
+        const d = dir();
+        const out = path.join(d, "alice.json");
+        const r = await run("keygen", "--id", "alice", "--out", out);
+        expect(r.code).toBe(0);
+        expect(statSync(out).mode & 0o777).toBe(0o600);
+        const entry = JSON.parse(r.stdout);
+        expect(entry).toMatchObject({ id: "alice", kid: "alice", publicKeyJwk: { kty: "OKP", crv: "Ed25519" } });
+        expect(entry.publicKeyJwk.d).toBeUndefined();
+        const priv = JSON.parse(readFileSync(out, "utf8"));
+        expect(r.stdout + r.stderr).not.toContain(priv.privateKeyJwk.d);
+        // Never overwrites a key.
+        expect((await run("keygen", "--id", "alice", "--out", out)).code).toBe(2);
+    });
+
+    it("approve prints one token bound to stack, agent and scope; verify accepts it", async () => {
+        const { keys, policyConfig } = await setup();
+        const a = await run("approve", "--key", keys.alice, "--stack", "organization/shop/prod", "--agent", "deploy-bot", "--environment", "production", "--provider", "gcp", "--max-monthly-usd", "500", "--ttl", "30m");
+        expect(a.code).toBe(0);
+        const token = a.stdout.trim();
+        expect(token.split(".")).toHaveLength(3);
+        expect(decodeProtectedHeader(token)).toEqual({ alg: "EdDSA", typ: "agentguard-approval+jwt", kid: "alice" });
+        const claims = decodeJwt(token);
+        expect(claims).toMatchObject({ iss: "alice", aud: "agentguard", sub: "organization/shop/prod", agent: "deploy-bot", scope: { environments: ["production"], providers: ["gcp"], maxMonthlyUsd: 500 } });
+        expect(claims.exp! - claims.iat!).toBe(1800);
+        const v = await run("verify", "--policy-config", policyConfig, "--stack", "organization/shop/prod", "--agent", "deploy-bot", token);
+        expect(v.code).toBe(0);
+        expect(v.stdout).toMatch(/^valid {4}token ".+" from "alice"/);
+    });
+
+    it("verify explains each invalid token and exits non-zero", async () => {
+        const { keys, policyConfig } = await setup();
+        const token = (await run("approve", "--key", keys.bob, "--stack", "organization/shop/dev", "--agent", "deploy-bot", "--access")).stdout.trim();
+        const v = await run("verify", "--policy-config", policyConfig, "--stack", "organization/shop/prod", "--agent", "deploy-bot", token, "garbage");
+        expect(v.code).toBe(1);
+        expect(v.stdout).toContain('issued for another stack: it names "organization/shop/dev", this run is "organization/shop/prod" [ERR_APPROVAL_WRONG_STACK]');
+        expect(v.stdout).toContain("[ERR_APPROVAL_MALFORMED]");
+        expect(v.stdout).not.toContain(token);
+    });
+
+    it("approve refuses lifetimes over the default maximum unless told", async () => {
+        const { keys } = await setup();
+        const args = ["approve", "--key", keys.alice, "--stack", "o/p/s", "--agent", "bot", "--access", "--ttl", "2d"];
+        const refused = await run(...args);
+        expect(refused.code).toBe(2);
+        expect(refused.stderr).toContain("--allow-long-ttl");
+        expect((await run(...args, "--allow-long-ttl")).code).toBe(0);
+    });
+
+    it("approve refuses an empty grant, a bad stack, an approver approving itself, and a readable key", async () => {
+        const { keys } = await setup();
+        expect((await run("approve", "--key", keys.alice, "--stack", "o/p/s", "--agent", "bot")).stderr).toContain("must grant something");
+        expect((await run("approve", "--key", keys.alice, "--stack", "prod", "--agent", "bot", "--access")).stderr).toContain("<organization>/<project>/<stack>");
+        expect((await run("approve", "--key", keys.alice, "--stack", "o/p/s", "--agent", "alice", "--access")).stderr).toContain("cannot approve its own run");
+        const { chmodSync } = await import("node:fs");
+        chmodSync(keys.bob, 0o644);
+        const r = await run("approve", "--key", keys.bob, "--stack", "o/p/s", "--agent", "bot", "--access");
+        expect(r.code).toBe(1);
+        expect(r.stderr).toContain("chmod 600");
+    });
+
+    it("parses TTLs", () => {
+        expect(parseTtl("4h")).toBe(14400);
+        expect(parseTtl("30m")).toBe(1800);
+        expect(parseTtl("90")).toBe(90);
+        expect(parseTtl("1d")).toBe(86400);
+        expect(() => parseTtl("soon")).toThrow();
+    });
+
+    it("answers unknown commands and missing flags with one sentence", async () => {
+        expect((await run("frobnicate")).code).toBe(2);
+        const r = await run("approve", "--stack", "o/p/s", "--agent", "x", "--access");
+        expect(r.code).toBe(2);
+        expect(r.stderr.trim().split("\n")).toHaveLength(1);
+    });
+});

@@ -1,0 +1,196 @@
+/**
+ * agent-change-gate under the real `pulumi` CLI: every case is a real preview or update of a
+ * program on a local file backend, with this repository as the policy pack and the offline
+ * aws/cloudflare simulators standing in for the clouds.
+ */
+import * as path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ApprovalScope } from "../../src/approvals/scope";
+import { Approver, approver, realNow, sign } from "../fixtures";
+import { ROOT, Workspace, jsonEvents } from "./pulumi";
+
+const PROGRAM = path.join(ROOT, "test/e2e/programs/generic");
+const workspaces: Workspace[] = [];
+let alice: Approver;
+let bob: Approver;
+
+beforeAll(async () => {
+    alice = await approver("alice");
+    bob = await approver("bob");
+});
+
+afterAll(async () => {
+    for (const ws of workspaces.splice(0)) {
+        ws.cleanup();
+    }
+});
+
+/** A workspace for agent deploy-bot on `stack` holding `resources`, with alice and bob as approvers. */
+async function agentStack(stack: string, resources: unknown[], gate: Record<string, unknown> = {}, env: Record<string, string> = {}) {
+    const ws = await Workspace.create({ program: PROGRAM, stack, env });
+    workspaces.push(ws);
+    await ws.config("agentguard:agent", "deploy-bot");
+    await ws.resources(resources);
+    const policyConfig = ws.policyConfig({ approvers: [alice.entry, bob.entry], ...gate });
+    return { ws, policyConfig };
+}
+
+/** Two tokens (alice, bob) for `stack` granting `scope`. */
+function approvals(stack: string, scope: ApprovalScope, agent = "deploy-bot"): Promise<string[]> {
+    const ref = { organization: "organization", project: "shop", stack };
+    return Promise.all([alice, bob].map((a) => sign(a, scope, { stack: ref, agent, now: realNow() - 30 })));
+}
+
+const bucket = { type: "aws:s3/bucket:Bucket", name: "site", props: { bucket: "shop-site", tags: { team: "web" } } };
+
+describe("agent-change-gate under the real pulumi CLI", () => {
+    it("denies an agent's preview of a production stack and explains what to sign; passes with two approvals", async () => {
+        const { ws, policyConfig } = await agentStack("prod", [bucket]);
+        const denied = await ws.preview({ policyConfig });
+        expect(denied.code).not.toBe(0);
+        expect(denied.output).toContain("agent-change-gate");
+        expect(denied.output).toContain('agent "deploy-bot" would change "urn:pulumi:prod::shop::aws:s3/bucket:Bucket::site" in production');
+        expect(denied.output).toContain("agentguard approve --key <your-key.json> --stack organization/shop/prod --agent deploy-bot --environment production");
+        expect(ws.decisions().at(-1)).toMatchObject({ stack: "organization/shop/prod", dryRun: true, decision: "deny", initiator: { kind: "agent", id: "deploy-bot" } });
+
+        await ws.approvals(await approvals("prod", { environments: ["production"] }), "list");
+        const allowed = await ws.preview({ policyConfig });
+        expect(allowed.code, allowed.output).toBe(0);
+        const last = ws.decisions().at(-1) as { decision: string; gates: { approvedBy: string[] }[] };
+        expect(last.decision).toBe("allow");
+        expect(last.gates[0].approvedBy).toEqual(["alice", "bob"]);
+    });
+
+    it("blocks pulumi up without approvals (nothing is created) and lets it through with them, tokens given as one string", async () => {
+        const { ws, policyConfig } = await agentStack("prod", [bucket]);
+        const blocked = await ws.up({ policyConfig, skipPreview: true });
+        expect(blocked.code).not.toBe(0);
+        expect(blocked.output).toContain("would change");
+        const exported = await ws.pulumi(["stack", "export"]);
+        expect(exported.stdout).not.toContain("aws:s3/bucket:Bucket::site");
+        expect(ws.decisions().at(-1)).toMatchObject({ dryRun: false, decision: "deny" });
+
+        await ws.approvals(await approvals("prod", { environments: ["production"] }), "string");
+        const up = await ws.up({ policyConfig });
+        expect(up.code, up.output).toBe(0);
+        expect((await ws.pulumi(["stack", "export"])).stdout).toContain("aws:s3/bucket:Bucket::site");
+        expect((await ws.destroy()).code).toBe(0);
+    });
+
+    it("reads AGENTGUARD_INITIATOR from the environment of pulumi, over stack config", async () => {
+        const { ws, policyConfig } = await agentStack("prod", [bucket]);
+        const human = await ws.preview({ policyConfig, env: { AGENTGUARD_INITIATOR: "human:carol" } });
+        expect(human.code, human.output).toBe(0);
+        expect(ws.decisions().at(-1)).toMatchObject({ initiator: { kind: "human", id: "carol", source: "env" }, decision: "allow" });
+        const other = await ws.preview({ policyConfig, env: { AGENTGUARD_INITIATOR: "agent:night-bot" } });
+        expect(other.code).not.toBe(0);
+        expect(other.output).toContain('agent "night-bot" would change');
+    });
+
+    it("rejects a run that names no initiator", async () => {
+        const ws = await Workspace.create({ program: PROGRAM, stack: "dev" });
+        workspaces.push(ws);
+        await ws.resources([bucket]);
+        const r = await ws.preview({ policyConfig: ws.policyConfig({}) });
+        expect(r.code).not.toBe(0);
+        expect(r.output).toContain("cannot tell who is running");
+    });
+
+    it("provider gate: a dynamic provider needs one approval naming pulumi-nodejs", async () => {
+        const { ws, policyConfig } = await agentStack("dev", [{ kind: "dynamic", name: "note" }]);
+        const denied = await ws.preview({ policyConfig });
+        expect(denied.code).not.toBe(0);
+        expect(denied.output).toContain('provider package "pulumi-nodejs"');
+        const [one] = await approvals("dev", { providers: ["pulumi-nodejs"] });
+        await ws.approvals([one], "list");
+        const ok = await ws.preview({ policyConfig });
+        expect(ok.code, ok.output).toBe(0);
+    });
+
+    it("access gate: an IAM role needs two approvals with access", async () => {
+        const { ws, policyConfig } = await agentStack("dev", [{ type: "aws:iam/role:Role", name: "deployer", props: { assumeRolePolicy: "{}" } }]);
+        const denied = await ws.preview({ policyConfig });
+        expect(denied.code).not.toBe(0);
+        expect(denied.output).toContain("would change access control");
+        await ws.approvals(await approvals("dev", { access: true }), "list");
+        expect((await ws.preview({ policyConfig })).code).toBe(0);
+    });
+
+    it("spend gate: a GPU instance over budget names the amount; approvals with a ceiling pass it", async () => {
+        const { ws, policyConfig } = await agentStack("dev", [{ type: "aws:ec2/instance:Instance", name: "gpu", props: { instanceType: "p4d.24xlarge", ami: "ami-123" } }]);
+        const denied = await ws.preview({ policyConfig });
+        expect(denied.code).not.toBe(0);
+        expect(denied.output).toMatch(/would spend ~\$\d{1,3},\d{3}\/month in this stack, over its \$100 budget/);
+        await ws.approvals(await approvals("dev", { maxMonthlyUsd: 30000 }), "list");
+        expect((await ws.preview({ policyConfig })).code).toBe(0);
+    });
+
+    it("spend gate: a domain purchase needs purchases: true", async () => {
+        const { ws, policyConfig } = await agentStack("dev", [{ type: "aws:route53domains/registeredDomain:RegisteredDomain", name: "domain", props: { domainName: "shop-example.io" } }]);
+        const denied = await ws.preview({ policyConfig });
+        expect(denied.code).not.toBe(0);
+        expect(denied.output).toContain("would buy");
+        await ws.approvals(await approvals("dev", { purchases: true }), "list");
+        expect((await ws.preview({ policyConfig })).code).toBe(0);
+    });
+
+    it("operations gate: a stack over maxResources needs one approval for the count", async () => {
+        const buckets = [1, 2, 3].map((i) => ({ type: "aws:s3/bucket:Bucket", name: `b${i}`, props: {} }));
+        const { ws, policyConfig } = await agentStack("dev", buckets, { maxResources: 2 });
+        const denied = await ws.preview({ policyConfig });
+        expect(denied.code).not.toBe(0);
+        expect(denied.output).toContain("would hold 3 resources in the stack, over maxResources 2");
+        const [one] = await approvals("dev", { maxResources: 3 });
+        await ws.approvals([one], "list");
+        expect((await ws.preview({ policyConfig })).code).toBe(0);
+    });
+
+    it("fails closed on a price unknown at preview, and judges the real value during up", async () => {
+        const resources = [
+            { type: "aws:ssm/parameter:Parameter", name: "size", props: { type: "String", value: "m5.large" } },
+            { type: "aws:ec2/instance:Instance", name: "web", props: { ami: "ami-123" }, fromId: { prop: "instanceType", of: "size", value: "m5.large" } },
+        ];
+        const { ws, policyConfig } = await agentStack("dev", resources);
+        const preview = await ws.preview({ policyConfig });
+        expect(preview.code).not.toBe(0);
+        expect(preview.output).toContain("cannot be known at preview");
+        // During the update the instance type is known (m5.large, ~$70/month, under budget): it passes.
+        const up = await ws.up({ policyConfig, skipPreview: true });
+        expect(up.code, up.output).toBe(0);
+        expect(ws.decisions().at(-1)).toMatchObject({ dryRun: false, decision: "allow" });
+        expect((await ws.destroy()).code).toBe(0);
+    });
+
+    it("blocks an update whose late-known price is over budget", async () => {
+        const resources = [
+            { type: "aws:ssm/parameter:Parameter", name: "size", props: { type: "String", value: "p4d.24xlarge" } },
+            { type: "aws:ec2/instance:Instance", name: "gpu", props: { ami: "ami-123" }, fromId: { prop: "instanceType", of: "size", value: "p4d.24xlarge" } },
+        ];
+        const { ws, policyConfig } = await agentStack("dev", resources);
+        const up = await ws.up({ policyConfig, skipPreview: true });
+        expect(up.code).not.toBe(0);
+        expect(up.output).toMatch(/would spend at least ~\$\d{1,3},\d{3}\/month/);
+        expect((await ws.pulumi(["stack", "export"])).stdout).not.toContain("aws:ec2/instance:Instance::gpu");
+    });
+
+    it("streams --json engine events a CI job can read, with the policy events", async () => {
+        const { ws, policyConfig } = await agentStack("staging", [bucket]);
+        const r = await ws.preview({ policyConfig, json: true });
+        expect(r.code).not.toBe(0);
+        const events = jsonEvents(r);
+        expect(JSON.stringify(events.filter((e) => "resourcePreEvent" in e))).toContain("urn:pulumi:staging::shop::aws:s3/bucket:Bucket::site");
+        const policy = events.filter((e) => "policyEvent" in e) as { policyEvent: { policyName: string; enforcementLevel: string; message: string } }[];
+        expect(policy.length).toBeGreaterThan(0);
+        expect(policy[0].policyEvent).toMatchObject({ policyName: "agent-change-gate", enforcementLevel: "mandatory" });
+        expect(policy.map((p) => p.policyEvent.message).join("\n")).toContain("in staging");
+    });
+
+    it("reports a broken policy config the way the engine reports schema errors", async () => {
+        const { ws } = await agentStack("dev", [bucket]);
+        const bad = ws.policyConfig({ maxResources: "lots" }, "bad.json");
+        const r = await ws.preview({ policyConfig: bad });
+        expect(r.code).not.toBe(0);
+        expect(r.output).toMatch(/maxResources/);
+        expect(r.output).toMatch(/integer|type/i);
+    });
+});

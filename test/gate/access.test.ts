@@ -1,0 +1,73 @@
+import { describe, expect, it } from "vitest";
+import { ACCESS_CATALOGUE } from "../../src/gate/access";
+import { UNKNOWN } from "../../src/gate/facts";
+import { approver, config, custom, sign } from "../fixtures";
+import { decide, gatesOf } from "./helpers";
+
+describe("access gate", () => {
+    it.each([
+        "aws:iam/role:Role",
+        "aws:iam/policy:Policy",
+        "aws:iam/accessKey:AccessKey",
+        "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+        "aws:ssoadmin/accountAssignment:AccountAssignment",
+        "aws:identitystore/user:User",
+        "aws:organizations/account:Account",
+        "aws:s3/bucketPolicy:BucketPolicy",
+        "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+        "aws:sqs/queuePolicy:QueuePolicy",
+        "aws:sns/topicPolicy:TopicPolicy",
+        "aws:kms/grant:Grant",
+        "aws:ecr/repositoryPolicy:RepositoryPolicy",
+        "aws:secretsmanager/secretPolicy:SecretPolicy",
+        "aws:lambda/permission:Permission",
+        "cloudflare:index/apiToken:ApiToken",
+        "cloudflare:index/accountToken:AccountToken",
+        "cloudflare:index/accountMember:AccountMember",
+        "cloudflare:index/zeroTrustAccessPolicy:ZeroTrustAccessPolicy",
+        "cloudflare:index/accessApplication:AccessApplication",
+    ])("raises 2 for %s", async (type) => {
+        expect(gatesOf(await decide([custom(type)]))).toEqual(["access:2:denied"]);
+    });
+
+    it.each(["aws:s3/bucket:Bucket", "aws:ec2/instance:Instance", "cloudflare:index/record:Record", "aws:sqs/queue:Queue", "aws:kms/key:Key"])("allows %s without access inputs", async (type) => {
+        expect((await decide([custom(type, { tags: {} })])).decision).toBe("allow");
+    });
+
+    it("raises for inline resource policies, and fails closed when the policy is unknown", async () => {
+        expect(gatesOf(await decide([custom("aws:sqs/queue:Queue", { policy: "{}" })]))).toEqual(["access:2:denied"]);
+        expect(gatesOf(await decide([custom("aws:s3/bucket:Bucket", { acl: "public-read" })]))).toEqual(["access:2:denied"]);
+        expect(gatesOf(await decide([custom("aws:kms/key:Key", { policy: UNKNOWN })]))).toEqual(["access:2:denied"]);
+    });
+
+    it("documents every catalogue row", () => {
+        for (const row of ACCESS_CATALOGUE) {
+            expect(row.why.length).toBeGreaterThan(10);
+            expect(row.types.length).toBeGreaterThan(0);
+        }
+    });
+
+    it("is covered only by two approvals with access: true", async () => {
+        const [alice, bob] = [await approver("alice"), await approver("bob")];
+        const cfg = config({ approvers: [alice.entry, bob.entry] });
+        const role = custom("aws:iam/role:Role");
+        const a = await sign(alice, { access: true });
+        const b = await sign(bob, { access: true });
+        const bNo = await sign(bob, { access: false, providers: ["aws"] });
+        expect((await decide([role], { config: cfg, tokens: [a, b] })).decision).toBe("allow");
+        expect((await decide([role], { config: cfg, tokens: [a, bNo] })).decision).toBe("deny");
+    });
+
+    it("limits a token with scope.resources to those URNs", async () => {
+        const [alice, bob] = [await approver("alice"), await approver("bob")];
+        const cfg = config({ approvers: [alice.entry, bob.entry] });
+        const role = custom("aws:iam/role:Role", {}, { name: "role" });
+        const other = custom("aws:iam/role:Role", {}, { name: "other" });
+        const tokens = [await sign(alice, { access: true, resources: [role.urn] }), await sign(bob, { access: true, resources: [role.urn] })];
+        const d = await decide([role, other], { config: cfg, tokens });
+        expect(d.gates.map((g) => [g.resource, g.satisfied])).toEqual([
+            [role.urn, true],
+            [other.urn, false],
+        ]);
+    });
+});

@@ -1,0 +1,58 @@
+import { describe, expect, it } from "vitest";
+import { approver, config, custom, sign } from "../fixtures";
+import { decide, gatesOf } from "./helpers";
+
+describe("provider gate", () => {
+    it("allows default-allowlisted packages", async () => {
+        const d = await decide([custom("aws:s3/bucket:Bucket"), custom("cloudflare:index/record:Record"), custom("random:index/randomId:RandomId")]);
+        expect(d.decision).toBe("allow");
+    });
+
+    it("raises for a package off the allowlist, once per package", async () => {
+        const d = await decide([custom("gcp:storage/bucket:Bucket")]);
+        expect(gatesOf(d)).toEqual(["provider:1:denied"]);
+        expect(d.gates[0].need).toEqual({ gate: "provider", provider: "gcp" });
+    });
+
+    it("raises for dynamic providers as the package pulumi-nodejs", async () => {
+        const d = await decide([custom("pulumi-nodejs:dynamic:Resource")]);
+        expect(d.gates.map((g) => g.need)).toEqual([{ gate: "provider", provider: "pulumi-nodejs" }]);
+    });
+
+    it("raises for an explicit provider resource of a disallowed package", async () => {
+        const p = { urn: "urn:pulumi:dev::shop::pulumi:providers:gcp::p", type: "pulumi:providers:gcp", name: "p", kind: "provider" as const, props: {} };
+        expect(gatesOf(await decide([p]))).toEqual(["provider:1:denied"]);
+    });
+
+    it("raises when a resource's provider package differs from its type's package", async () => {
+        const r = custom("aws:s3/bucket:Bucket", {}, { provider: { urn: "urn:p", type: "pulumi:providers:evil", name: "p", props: {} } });
+        expect(d(await decide([r]))).toEqual(["evil"]);
+        function d(x: Awaited<ReturnType<typeof decide>>) {
+            return x.gates.map((g) => (g.need.gate === "provider" ? g.need.provider : ""));
+        }
+    });
+
+    it("never treats components as providers", async () => {
+        const c = { ...custom("gcp:index:Thing"), kind: "component" as const, provider: undefined };
+        expect((await decide([c])).gates).toEqual([]);
+    });
+
+    it("allows the engine's builtin pulumi package (stack references)", async () => {
+        expect((await decide([custom("pulumi:pulumi:StackReference")])).decision).toBe("allow");
+    });
+
+    it("uses the agent's own list instead of allowedProviders", async () => {
+        const cfg = config({ agents: { "deploy-bot": { providers: ["aws"] } } });
+        expect(gatesOf(await decide([custom("cloudflare:index/record:Record")], { config: cfg }))).toEqual(["provider:1:denied"]);
+        expect((await decide([custom("aws:s3/bucket:Bucket")], { config: cfg })).decision).toBe("allow");
+    });
+
+    it("is covered by one approval naming the package", async () => {
+        const alice = await approver("alice");
+        const cfg = config({ approvers: [alice.entry] });
+        const ok = await sign(alice, { providers: ["gcp"] });
+        const other = await sign(alice, { providers: ["azure"] });
+        expect((await decide([custom("gcp:storage/bucket:Bucket")], { config: cfg, tokens: [ok] })).decision).toBe("allow");
+        expect((await decide([custom("gcp:storage/bucket:Bucket")], { config: cfg, tokens: [other] })).decision).toBe("deny");
+    });
+});
