@@ -47,6 +47,8 @@ export interface GateSpec {
     readonly covers: (scope: ApprovalScope, need: Need) => boolean;
     /** The `agentguard approve` flags that grant `need`. */
     readonly flags: (need: Need) => string[];
+    /** The same flags in words, for docs. */
+    readonly flagsDoc: string;
 }
 
 const includes = (list: readonly string[] | undefined, v: string) => list !== undefined && list.includes(v);
@@ -60,6 +62,7 @@ export const GATES: Readonly<Record<GateId, GateSpec>> = {
         coveredBy: "scope.environments contains the environment",
         detectResource: (r, ctx) => detectEnvironment(r, ctx.agent, ctx.stackEnv, ctx.config),
         covers: (scope, need) => need.gate === "environment" && includes(scope.environments, need.environment),
+        flagsDoc: "`--environment production` or `--environment staging`",
         flags: (need) => (need.gate === "environment" ? [`--environment ${need.environment}`] : []),
     },
     provider: {
@@ -69,6 +72,7 @@ export const GATES: Readonly<Record<GateId, GateSpec>> = {
         coveredBy: "scope.providers contains the package",
         detectResource: (r, ctx) => detectProvider(r, ctx.agent, ctx.config),
         covers: (scope, need) => need.gate === "provider" && includes(scope.providers, need.provider),
+        flagsDoc: "`--provider <package>`",
         flags: (need) => (need.gate === "provider" ? [`--provider ${need.provider}`] : []),
     },
     access: {
@@ -78,6 +82,7 @@ export const GATES: Readonly<Record<GateId, GateSpec>> = {
         coveredBy: "scope.access is true",
         detectResource: (r, ctx) => detectAccess(r, ctx.agent),
         covers: (scope, need) => need.gate === "access" && scope.access === true,
+        flagsDoc: "`--access`",
         flags: () => ["--access"],
     },
     spend: {
@@ -102,6 +107,7 @@ export const GATES: Readonly<Record<GateId, GateSpec>> = {
                     return scope.resources !== undefined && scope.maxMonthlyUsd !== undefined;
             }
         },
+        flagsDoc: "`--max-monthly-usd N`, `--purchases`; for an unknown price also `--resource <urn>`",
         flags: (need) => {
             if (need.gate !== "spend") {
                 return [];
@@ -124,6 +130,7 @@ export const GATES: Readonly<Record<GateId, GateSpec>> = {
         coveredBy: "scope.maxResources ≥ the count",
         detectStack: (s, ctx) => detectOperations(s.resourceCount, ctx.agent, ctx.config),
         covers: (scope, need) => need.gate === "operations" && scope.maxResources !== undefined && scope.maxResources >= need.count,
+        flagsDoc: "`--max-resources N`",
         flags: (need) => (need.gate === "operations" ? [`--max-resources ${need.count}`] : []),
     },
 };

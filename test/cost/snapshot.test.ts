@@ -79,7 +79,9 @@ describe("the shipped snapshot", () => {
     });
 });
 
-describe.skipIf(!existsSync(SHARED_DATA))("rebuilding from ../shared/data", () => {
+// The source files sit beside the repository (../shared/data) on this project's machines and in
+// CI, where their absence is a failure; a clone elsewhere skips only this regeneration check.
+describe.skipIf(!existsSync(SHARED_DATA) && process.env.CI !== "true")("rebuilding from ../shared/data", () => {
     it("gives exactly the committed snapshot", () => {
         const built = script.buildFromFiles(SHARED_DATA);
         expect(script.serialize(built)).toBe(readFileSync(resolve(ROOT, "src/cost/snapshot.json"), "utf8"));
