@@ -4,6 +4,7 @@
  * same core as the policy pack.
  */
 import { approve, keygen, verify } from "./approvals";
+import { configCommand } from "./config";
 import { COST_USAGE, costCommand } from "./cost";
 import { Io, UsageError, processIo } from "./io";
 
@@ -17,12 +18,14 @@ const USAGE = `agentguard — approvals for AI-agent changes to Pulumi stacks
       prints one signed approval token
   agentguard verify  --policy-config <file> --stack <org/project/stack> --agent <id> <token>…
       says for each token whether it is valid and why not; exit 0 only if all are
+  agentguard config  --registry <agents.yaml> [--approvers <file>] [--base <policy-config.json>] [--out <file>]
+      generates the pack config's agent budgets and providers from the agent registry
   ${COST_USAGE.trim().split("\n").join("\n  ")}
 `;
 
 type Command = (argv: string[], io: Io) => Promise<number>;
 
-const COMMANDS: Record<string, Command> = { keygen, approve, verify, cost: costCommand };
+const COMMANDS: Record<string, Command> = { keygen, approve, verify, config: configCommand, cost: costCommand };
 
 /** Runs the command line; returns the exit code. */
 export async function main(argv: string[], io: Io = processIo): Promise<number> {

@@ -241,11 +241,18 @@ export function normalizeGateConfig(raw: unknown): GateConfig {
     }
     const approvers = approversRaw.map(approver);
     const kids = new Set<string>();
+    const keys = new Map<string, string>();
     for (const a of approvers) {
         if (kids.has(a.kid!)) {
             throw new GateConfigError(`two approvers share the key id "${a.kid}"`);
         }
         kids.add(a.kid!);
+        // One key under two ids would let one person count as two approvers.
+        const owner = keys.get(a.publicKeyJwk.x);
+        if (owner !== undefined && owner !== a.id) {
+            throw new GateConfigError(`approvers "${owner}" and "${a.id}" share one public key; each person needs their own key`);
+        }
+        keys.set(a.publicKeyJwk.x, a.id);
     }
     const mode = raw.unidentifiedInitiator ?? DEFAULT_GATE_CONFIG.unidentifiedInitiator;
     if (mode !== "reject" && mode !== "human") {

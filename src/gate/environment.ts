@@ -5,7 +5,9 @@
  * `agentguard:environment` and stack tag `environment` (both can only raise); the AWS account of
  * its provider (`allowedAccountIds` or an assumed role's ARN) in `productionAwsAccountIds`; its
  * Cloudflare `accountId`/`zoneId` in the production lists; its `Environment`/`environment`/`env` tag.
- * A value that is unknown at preview counts as production whenever it could decide that.
+ * A value that is unknown at preview counts as production whenever it could decide that — and so
+ * does an AWS provider that names no account at all once `productionAwsAccountIds` is configured,
+ * since its account then comes from credentials the gate cannot see.
  */
 import { GateConfig } from "./config";
 import { ProviderFacts, ResourceFacts, RunFacts, Value, isUnknown, packageOfType } from "./facts";
@@ -114,6 +116,10 @@ function awsProviderAccounts(f: Finder, provider: ProviderFacts, config: GateCon
         f.raise("production", `${where} assumes roles unknown at preview`);
     } else {
         roles.push(...(many ?? []));
+    }
+    if (!isUnknown(allowed) && (allowed === undefined || allowed.length === 0) && roles.length === 0) {
+        // The account then comes from ambient credentials the gate cannot see: fail closed.
+        f.raise("production", `${where} names no AWS account (set allowedAccountIds or assumeRole so the gate can tell it is not production)`);
     }
     for (const r of roles) {
         const role = asObject(r);

@@ -74,9 +74,6 @@ export function denialMessage(
     const notes = tokenNotes(item, ctx.reports, ctx.valid);
     const tokens = ctx.reports.length === 0 ? "; no approvals presented" : notes.length > 0 ? `; ${notes.join("; ")}` : "";
     const missing = item.required - has;
-    return (
-        `${item.observed}; needs ${plural(item.required, "approval")} with ${grantText(item)}, has ${has}${from}${tokens}. ` +
-        `To approve, ${missing === 1 ? (has > 0 ? "one more approver" : "an approver") : `${missing}${has > 0 ? " more" : ""} approvers`} (not "${ctx.agent}") each run: ${approveCommand(item, ctx.stack, ctx.agent)} ` +
-        `— then add the tokens to stack config "agentguard:approvals".`
-    );
+    const who = missing === 1 ? (has > 0 ? "one more approver" : "one approver") : `${missing}${has > 0 ? " more" : ""} approvers`;
+    return `${item.observed}; needs ${plural(item.required, "approval")} with ${grantText(item)}, has ${has}${from}${tokens}. Sign (${who}, not "${ctx.agent}"): ${approveCommand(item, ctx.stack, ctx.agent)}`;
 }

@@ -4,9 +4,10 @@
  */
 import { PolicyPack } from "@pulumi/policy";
 import { createEstimator } from "../cost";
+import { agentIdentityHygiene } from "../policies/identity-hygiene";
 import { agentChangeGate } from "./policy";
 import { GateRun } from "./run";
 
 new PolicyPack("agentguard", {
-    policies: [agentChangeGate(new GateRun(process.env, createEstimator()))],
+    policies: [agentChangeGate(new GateRun(process.env, createEstimator())), agentIdentityHygiene],
 });

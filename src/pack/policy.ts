@@ -7,16 +7,16 @@
 import { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { gateConfigSchema } from "../gate/config";
 import { GATE_IDS } from "../gate/items";
-import { GATES } from "../gate/table";
 import { GateRun } from "./run";
 
 /** The gate's policy name (contract §1). */
 export const GATE_POLICY_NAME = "agent-change-gate";
 
-/** The policy's description, generated from the gate table. */
-export const GATE_DESCRIPTION =
-    "Stops changes started by AI agents until named humans approve them with signed, short-lived tokens bound to the stack, the agent and the scope. " +
-    GATE_IDS.map((g) => `${g}: ${GATES[g].summary}`).join(" ");
+/**
+ * The policy's description. The CLI repeats it above every violation, so it is one sentence;
+ * the gates are described in docs/policies.md (generated from the gate table).
+ */
+export const GATE_DESCRIPTION = `Stops AI-agent changes (gates: ${GATE_IDS.join(", ")}) until named humans approve them with signed, short-lived tokens.`;
 
 /** Builds the gate policy around one run state. */
 export function agentChangeGate(run: GateRun): ResourceValidationPolicy & StackValidationPolicy {

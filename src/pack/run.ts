@@ -199,7 +199,9 @@ export class GateRun {
         let maxUsd = 0;
         let maxResources = 0;
         const perResource: JudgedItem[] = [];
-        for (const d of denied) {
+        // Table order, then resource: the same findings always give the same command.
+        const ordered = [...denied].sort((a, b) => GATE_IDS.indexOf(a.gate) - GATE_IDS.indexOf(b.gate) || (a.resource ?? "").localeCompare(b.resource ?? ""));
+        for (const d of ordered) {
             const n = d.need;
             if (n.gate === "spend" && n.kind === "unknown-price") {
                 perResource.push(d);

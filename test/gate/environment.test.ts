@@ -63,6 +63,13 @@ describe("environment gate", () => {
         it("allows other accounts", async () => {
             expect((await decide([withProvider({ allowedAccountIds: ["222222222222"], assumeRole: { roleArn: "arn:aws:iam::222222222222:role/x" } })], { config: cfg })).decision).toBe("allow");
         });
+        it("fails closed when the provider names no account at all (ambient credentials)", async () => {
+            const d = await decide([withProvider({ region: "us-east-1" })], { config: cfg });
+            expect(gatesOf(d)).toEqual(["environment:2:denied"]);
+            expect(d.gates[0].observed).toContain("names no AWS account");
+            // Without production accounts configured, the account does not matter.
+            expect((await decide([withProvider({ region: "us-east-1" })])).decision).toBe("allow");
+        });
         it("fails closed when the account is unknown at preview", async () => {
             expect(gatesOf(await decide([withProvider({ assumeRole: { roleArn: UNKNOWN } })], { config: cfg }))).toEqual(["environment:2:denied"]);
             expect(gatesOf(await decide([withProvider({ allowedAccountIds: UNKNOWN })], { config: cfg }))).toEqual(["environment:2:denied"]);

@@ -47,7 +47,7 @@ async function aws() {
     const p = await start("aws");
     try {
         const info = await p.call("getPluginInfo", new empty.Empty());
-        assert.equal(info.getVersion(), "6.83.0");
+        assert.equal(info.getVersion(), "7.48.0");
         // Config as an SDK-generated provider sends it: non-strings JSON-encoded.
         await configure(p, {
             region: "eu-west-1",
@@ -56,7 +56,7 @@ async function aws() {
         });
         const dc = await p.call("diffConfig", req(pb.DiffRequest, { Urn: urn("pulumi:providers:aws", "p"), Olds: S({ region: "eu-west-1" }), News: S({ region: "eu-west-1" }) }));
         assert.equal(dc.getChanges(), pb.DiffResponse.DiffChanges.DIFF_NONE);
-        const dcv = await p.call("diffConfig", req(pb.DiffRequest, { Urn: urn("pulumi:providers:aws", "p"), Olds: S({ region: "eu-west-1" }), News: S({ region: "eu-west-1", version: "6.83.0" }) }));
+        const dcv = await p.call("diffConfig", req(pb.DiffRequest, { Urn: urn("pulumi:providers:aws", "p"), Olds: S({ region: "eu-west-1" }), News: S({ region: "eu-west-1", version: "7.48.0" }) }));
         assert.equal(dcv.getChanges(), pb.DiffResponse.DiffChanges.DIFF_NONE, "DiffConfig ignores the plugin version");
         const dcr = await p.call("diffConfig", req(pb.DiffRequest, { Urn: urn("pulumi:providers:aws", "p"), Olds: S({ region: "eu-west-1" }), News: S({ region: "us-east-2" }) }));
         assert.equal(dcr.getChanges(), pb.DiffResponse.DiffChanges.DIFF_SOME);
@@ -141,7 +141,7 @@ async function aws() {
 async function cloudflare() {
     const p = await start("cloudflare");
     try {
-        assert.equal((await p.call("getPluginInfo", new empty.Empty())).getVersion(), "6.0.0");
+        assert.equal((await p.call("getPluginInfo", new empty.Empty())).getVersion(), "6.22.1");
         await configure(p, { apiToken: { ...SECRET, value: "not-a-real-token" } });
         const invoke = async (tok, args) => (await p.call("invoke", req(pb.InvokeRequest, { Tok: tok, Args: S(args) }))).getReturn().toJavaScript();
         const zone = await invoke("cloudflare:index/getZone:getZone", { filter: { name: "example.com" } });

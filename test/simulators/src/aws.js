@@ -4,7 +4,7 @@
 const core = require("./core");
 const { UNKNOWN, isUnknown, containsSecret, secret, reveal, hash, parseToken } = core;
 
-const VERSION = "6.83.0";
+const VERSION = "7.48.0"; // the @pulumi/aws SDK this repository ships with
 const DEFAULT_ACCOUNT = "123456789012";
 const DEFAULT_REGION = "us-east-1";
 

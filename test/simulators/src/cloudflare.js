@@ -4,7 +4,7 @@
 const core = require("./core");
 const { secret, hash, parseToken } = core;
 
-const VERSION = "6.0.0";
+const VERSION = "6.22.1"; // the @pulumi/cloudflare SDK this repository ships with
 const ZONE = "com.cloudflare.api.account.zone";
 const ACCOUNT = "com.cloudflare.api.account";
 const USER = "com.cloudflare.api.user";

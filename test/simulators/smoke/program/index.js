@@ -13,7 +13,7 @@ const bucket = new pulumi.CustomResource(
     "aws:s3/bucket:Bucket",
     "logs",
     { bucket: "acme-logs", tags: { env: "dev", stage }, arn: undefined, tagsAll: undefined },
-    { version: "6.83.0" },
+    { version: "7.48.0" },
 );
 
 const trust = invoke("aws:iam/getPolicyDocument:getPolicyDocument", {

@@ -1,0 +1,220 @@
+#!/usr/bin/env node
+// `npm run demo`: agentguard end to end on this machine, with a temporary local Pulumi backend and
+// the offline aws/cloudflare simulators (no cloud is touched):
+//   1. the platform provisions its agents (stacks/agents: a role, a boundary, a budget, a token each)
+//   2. two approvers create keys; the pack config is generated from the same agent registry
+//   3. agent "deploy-bot" previews its app stack on "prod" — production, a domain purchase, a
+//      dynamic provider — and is stopped; the denial says what to sign
+//   4. the approvers sign exactly that, the tokens go into stack config, the preview passes
+//   5. the decision log shows both runs
+// Exits non-zero as soon as a step does not behave as shown.
+"use strict";
+const { spawnSync } = require("node:child_process");
+const fs = require("node:fs");
+const os = require("node:os");
+const path = require("node:path");
+
+const ROOT = path.resolve(__dirname, "..");
+const CLI = path.join(ROOT, "dist/cli/main.js");
+const started = Date.now();
+const bold = (s) => (process.stdout.isTTY ? `\x1b[1m${s}\x1b[0m` : s);
+const dim = (s) => (process.stdout.isTTY ? `\x1b[2m${s}\x1b[0m` : s);
+let step = 0;
+const STEPS = 7;
+
+function say(title) {
+    step += 1;
+    process.stdout.write(`\n${bold(`[${step}/${STEPS}] ${title}`)}\n`);
+}
+function note(text) {
+    process.stdout.write(`      ${text.split("\n").join("\n      ")}\n`);
+}
+function fail(message) {
+    process.stderr.write(`\ndemo failed: ${message}\n`);
+    process.exitCode = 1;
+    throw new DemoError(message);
+}
+class DemoError extends Error {}
+
+if (!fs.existsSync(CLI)) {
+    process.stderr.write("demo: agentguard is not built yet: run `npm ci` (or `npm run build`) first.\n");
+    process.exit(1);
+}
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "agentguard-demo-"));
+const state = path.join(tmp, "state");
+fs.mkdirSync(state);
+const env = {
+    ...process.env,
+    PULUMI_BACKEND_URL: `file://${state}`,
+    PULUMI_CONFIG_PASSPHRASE: "agentguard-demo",
+    PULUMI_HOME: path.join(tmp, ".pulumi"),
+    PULUMI_SKIP_UPDATE_CHECK: "true",
+    PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+    AGENTGUARD_ROOT: ROOT,
+    AGENTGUARD_DECISION_LOG: path.join(tmp, "decisions.jsonl"),
+    NO_COLOR: "1",
+};
+
+function run(cmd, args, opts = {}) {
+    const r = spawnSync(cmd, args, { cwd: opts.cwd ?? ROOT, env: { ...env, ...opts.env }, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+    if (r.error) {
+        fail(`could not run ${cmd}: ${r.error.message}`);
+    }
+    return { code: r.status ?? 1, stdout: r.stdout, stderr: r.stderr, output: `${r.stdout}${r.stderr}` };
+}
+function pulumi(dir, args, extraEnv) {
+    return run("pulumi", [...args, "--non-interactive"], { cwd: dir, env: extraEnv });
+}
+function must(r, what) {
+    if (r.code !== 0) {
+        fail(`${what} exited with ${r.code}:\n${r.output.split("\n").slice(-25).join("\n")}`);
+    }
+    return r;
+}
+function agentguard(args) {
+    return run(process.execPath, [CLI, ...args]);
+}
+/** Copies a stack program into the temp dir (so the repository is not written to). */
+function program(name) {
+    const dir = path.join(tmp, name);
+    fs.cpSync(path.join(ROOT, "stacks", name), dir, { recursive: true, filter: (s) => !s.includes("node_modules") && !/Pulumi\.[^/]+\.yaml$/.test(path.basename(s)) });
+    fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(dir, "node_modules"), "dir");
+    return dir;
+}
+/** The policy block of pulumi's output, as a person reads it. */
+function policySection(output) {
+    const start = output.indexOf("Policies:");
+    const text = start >= 0 ? output.slice(start) : output;
+    const end = text.search(/\n(Resources|Outputs|Duration):/);
+    return (end > 0 ? text.slice(0, end) : text).trimEnd();
+}
+
+/**
+ * Shows the policy block as pulumi prints it, with the per-resource violations after the first
+ * three folded into a count (each is one resource's finding; the last, stack-level one sums
+ * them up and names the one approval to sign).
+ */
+function condense(section) {
+    const lines = section.split("\n");
+    const starts = lines.map((l, i) => (/^\s*- \[(mandatory|advisory)\]/.test(l) ? i : -1)).filter((i) => i >= 0);
+    if (starts.length <= 4) {
+        return section;
+    }
+    const keepHead = starts[3];
+    const last = starts[starts.length - 1];
+    const folded = starts.length - 4;
+    return [...lines.slice(0, keepHead), `        … ${folded} more violations of the same form, one per gated resource …`, ...lines.slice(last)].join("\n");
+}
+
+function main() {
+    say("Preparing the Pulumi engine and the offline cloud simulators");
+    const provision = run("bash", ["-c", 'lines=$(bash scripts/pulumi-env.sh) && eval "$lines" && printf %s "$PATH"'], { env: {} });
+    if (provision.code !== 0) {
+        fail("the Pulumi CLI could not be provisioned (see above); install it with `curl -fsSL https://get.pulumi.com | sh` or run `npm run pulumi:env` for details");
+    }
+    env.PATH = `${path.join(ROOT, "test/simulators/bin")}:${provision.stdout}`;
+    note(`${must(run("pulumi", ["version"]), "pulumi version").stdout.trim()}; aws and cloudflare are offline simulators (test/simulators), state in ${state}`);
+
+    say("The platform team provisions its agents from stacks/agents/agents.yaml");
+    const agents = program("agents");
+    must(pulumi(agents, ["stack", "init", "platform"]), "pulumi stack init");
+    const up = must(pulumi(agents, ["up", "--yes", "--skip-preview"]), "pulumi up of stacks/agents");
+    const created = (/(\d+) created/.exec(up.output) || [])[1];
+    note(`pulumi up: ${created ?? "?"} resources created (per agent: IAM role with SourceIdentity trust, least-privilege policy, permissions boundary, budget with a deny-all action, Cloudflare token)`);
+    const outs = JSON.parse(must(pulumi(agents, ["stack", "output", "--json"]), "pulumi stack output").stdout);
+    for (const [k, v] of Object.entries(outs)) {
+        if (typeof v === "string" || typeof v === "object") {
+            note(dim(`${k}: ${typeof v === "string" ? v : JSON.stringify(v).slice(0, 140)}`));
+        }
+    }
+
+    say("Two approvers create keys; the pack config comes from the same registry");
+    const entries = [];
+    for (const id of ["alice", "bob"]) {
+        const key = path.join(tmp, `${id}.agentguard-key.json`);
+        const r = agentguard(["keygen", "--id", id, "--out", key]);
+        must(r, `agentguard keygen --id ${id}`);
+        entries.push(JSON.parse(r.stdout));
+        note(`$ agentguard keygen --id ${id}   → ${path.basename(key)} (0600), public entry added to the pack config`);
+    }
+    const approversFile = path.join(tmp, "approvers.json");
+    fs.writeFileSync(approversFile, JSON.stringify(entries));
+    const policyConfig = path.join(tmp, "policy-config.json");
+    must(agentguard(["config", "--registry", path.join(ROOT, "stacks/agents/agents.yaml"), "--approvers", approversFile, "--out", policyConfig]), "agentguard config");
+    const gate = JSON.parse(fs.readFileSync(policyConfig, "utf8"))["agent-change-gate"];
+    note(`$ agentguard config --registry stacks/agents/agents.yaml --approvers approvers.json --out policy-config.json`);
+    note(dim(`agents: ${JSON.stringify(gate.agents)}`));
+
+    say('Agent "deploy-bot" previews its app on stack "prod": production, a domain purchase, a dynamic provider');
+    const app = program("app");
+    must(pulumi(app, ["stack", "init", "prod"]), "pulumi stack init prod");
+    for (const [k, v] of [["agentguard:agent", "deploy-bot"], ["shop:buyDomain", "true"], ["shop:dynamic", "true"]]) {
+        must(pulumi(app, ["config", "set", k, v]), `pulumi config set ${k}`);
+    }
+    const asAgent = { AGENTGUARD_INITIATOR: "agent:deploy-bot" };
+    const policyArgs = ["--policy-pack", ROOT, "--policy-pack-config", policyConfig];
+    const denied = pulumi(app, ["preview", ...policyArgs], asAgent);
+    if (denied.code === 0) {
+        fail("the agent's preview of production was not stopped");
+    }
+    const section = policySection(denied.output);
+    if (!section.includes("agent-change-gate")) {
+        fail(`the preview failed, but not because of agent-change-gate:\n${denied.output.split("\n").slice(-30).join("\n")}`);
+    }
+    note(`$ AGENTGUARD_INITIATOR=agent:deploy-bot pulumi preview --policy-pack . --policy-pack-config policy-config.json   → exit ${denied.code}`);
+    process.stdout.write(`\n${condense(section).split("\n").map((l) => `    ${l}`).join("\n")}\n`);
+
+    say("Alice and Bob sign exactly what the denial asks for");
+    const ask = /covers them all: \d+ approvers \(not "deploy-bot"\) each run: agentguard approve (--key <your-key\.json> .*?--ttl \S+?)\. Then/.exec(section.replace(/\s*\n\s*/g, " "));
+    if (!ask) {
+        fail("the denial did not say which approval to sign");
+    }
+    const tokens = [];
+    for (const id of ["alice", "bob"]) {
+        const key = path.join(tmp, `${id}.agentguard-key.json`);
+        const args = ask[1].replace("<your-key.json>", key).split(" ");
+        const r = agentguard(["approve", ...args]);
+        must(r, `agentguard approve as ${id}`);
+        tokens.push(r.stdout.trim());
+        note(`$ agentguard approve ${ask[1].replace("<your-key.json>", path.basename(key))}`);
+    }
+    const verify = agentguard(["verify", "--policy-config", policyConfig, "--stack", "organization/shop/prod", "--agent", "deploy-bot", ...tokens]);
+    must(verify, "agentguard verify");
+    note(verify.stdout.trim());
+    must(pulumi(app, ["config", "set", "--secret", "agentguard:approvals", tokens.join(" ")]), "pulumi config set agentguard:approvals");
+    note('$ pulumi config set --secret agentguard:approvals "<alice token> <bob token>"');
+
+    say("deploy-bot previews again");
+    const allowed = pulumi(app, ["preview", ...policyArgs], asAgent);
+    if (allowed.code !== 0) {
+        fail(`the approved preview did not pass:\n${policySection(allowed.output)}`);
+    }
+    note(`pulumi preview → exit 0: every gated change is covered by two approvals`);
+
+    say("The decision log");
+    const lines = fs.readFileSync(env.AGENTGUARD_DECISION_LOG, "utf8").trim().split("\n").map((l) => JSON.parse(l));
+    const runs = lines.filter((l) => l.stack === "organization/shop/prod");
+    if (runs.length < 2 || runs[0].decision !== "deny" || runs.at(-1).decision !== "allow") {
+        fail("the decision log does not show the denied and then the allowed run");
+    }
+    const kept = path.join(os.tmpdir(), "agentguard-demo-decisions.jsonl");
+    fs.copyFileSync(env.AGENTGUARD_DECISION_LOG, kept);
+    note(`${kept} (AGENTGUARD_DECISION_LOG: one JSON line per run, also when denied; no tokens, no secrets)`);
+    for (const l of runs) {
+        const gates = [...new Set(l.gates.map((g) => g.gate))].join(", ");
+        note(`${l.time}  ${l.initiator.kind}:${l.initiator.id}  ${l.decision.toUpperCase().padEnd(5)}  gates: ${gates}  approvedBy: ${[...new Set(l.gates.flatMap((g) => g.approvedBy))].join(", ") || "—"}`);
+    }
+    process.stdout.write(`\n${bold("Demo complete")} in ${Math.round((Date.now() - started) / 1000)}s. Everything ran on a temporary local backend, now removed; the decision log is kept.\n`);
+}
+
+try {
+    main();
+} catch (e) {
+    if (!(e instanceof DemoError)) {
+        process.stderr.write(`\ndemo failed: ${e && e.message ? e.message : String(e)}\n`);
+        process.exitCode = 1;
+    }
+} finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+}

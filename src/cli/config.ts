@@ -1,0 +1,131 @@
+/**
+ * `agentguard config --registry <file> [--approvers <file>] [--base <file>] [--out <file>]`:
+ * generates the pack's gate config (`agents` budgets and providers) from the same agent registry
+ * `stacks/agents` creates identities from, so there is one source of truth. Thin: the registry
+ * parser and the gate's own config validation do the work.
+ */
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { parseArgs } from "node:util";
+import { parse } from "yaml";
+import { GateConfigError, normalizeGateConfig } from "../gate/config";
+import { RegistryError, gateAgents, readRegistryFile } from "../identity/registry";
+import { GATE_POLICY_NAME } from "../pack/policy";
+import { Io, UsageError } from "./io";
+
+type Json = Record<string, unknown>;
+
+function isObject(v: unknown): v is Json {
+    return v !== null && typeof v === "object" && !Array.isArray(v);
+}
+
+function readText(file: string, what: string): string {
+    if (!existsSync(file)) {
+        throw new UsageError(`${what} "${file}" does not exist`);
+    }
+    return readFileSync(file, "utf8");
+}
+
+/**
+ * Reads approver entries: a JSON or YAML list, an object with an `approvers` list, or one JSON
+ * entry per line (what `agentguard keygen` prints).
+ */
+export function readApprovers(file: string): unknown[] {
+    const text = readText(file, "--approvers file");
+    let parsed: unknown;
+    try {
+        parsed = parse(text);
+    } catch {
+        try {
+            parsed = text
+                .split("\n")
+                .filter((l) => l.trim() !== "")
+                .map((l) => JSON.parse(l) as unknown);
+        } catch {
+            throw new UsageError(`--approvers file "${file}" is neither JSON, YAML nor one JSON entry per line`);
+        }
+    }
+    if (isObject(parsed) && Array.isArray(parsed.approvers)) {
+        return parsed.approvers;
+    }
+    if (isObject(parsed) && typeof parsed.id === "string") {
+        return [parsed];
+    }
+    if (!Array.isArray(parsed)) {
+        throw new UsageError(`--approvers file "${file}" must hold a list of approver entries ({id, kid, publicKeyJwk})`);
+    }
+    return parsed;
+}
+
+/** Builds the policy pack config: `base` with the gate's `agents` (and `approvers`, when given) replaced. */
+export function buildPolicyConfig(agents: Json, approvers: unknown[] | undefined, base: Json | undefined): Json {
+    const out: Json = { ...(base ?? {}) };
+    const gateRaw = out[GATE_POLICY_NAME];
+    const gate: Json = isObject(gateRaw) ? { ...gateRaw } : {};
+    gate.agents = agents;
+    if (approvers !== undefined) {
+        gate.approvers = approvers;
+    }
+    out[GATE_POLICY_NAME] = gate;
+    return out;
+}
+
+/** `agentguard config --registry <file> [--approvers <file>] [--base <file>] [--out <file>]` */
+export async function configCommand(argv: string[], io: Io): Promise<number> {
+    const { values } = parseArgs({
+        args: argv,
+        options: {
+            registry: { type: "string" },
+            approvers: { type: "string" },
+            base: { type: "string" },
+            out: { type: "string" },
+        },
+    });
+    if (!values.registry) {
+        throw new UsageError("--registry is required (the agent registry YAML, e.g. stacks/agents/agents.yaml)");
+    }
+    let agents: Json;
+    try {
+        agents = gateAgents(readRegistryFile(values.registry)) as unknown as Json;
+    } catch (e) {
+        if (e instanceof RegistryError) {
+            io.stderr(`agentguard config: ${e.message}\n`);
+            return 1;
+        }
+        throw e;
+    }
+    let base: Json | undefined;
+    if (values.base) {
+        let parsed: unknown;
+        try {
+            parsed = JSON.parse(readText(values.base, "--base file"));
+        } catch (e) {
+            if (e instanceof UsageError) {
+                throw e;
+            }
+            throw new UsageError(`--base file "${values.base}" is not JSON`);
+        }
+        if (!isObject(parsed)) {
+            throw new UsageError(`--base file "${values.base}" must hold a JSON object (policy pack config keyed by policy name)`);
+        }
+        base = parsed;
+    }
+    const approvers = values.approvers ? readApprovers(values.approvers) : undefined;
+    const config = buildPolicyConfig(agents, approvers, base);
+    try {
+        normalizeGateConfig(config[GATE_POLICY_NAME]);
+    } catch (e) {
+        if (e instanceof GateConfigError) {
+            io.stderr(`agentguard config: the generated "${GATE_POLICY_NAME}" config is invalid: ${e.message}\n`);
+            return 1;
+        }
+        throw e;
+    }
+    const text = JSON.stringify(config, null, 2) + "\n";
+    if (values.out) {
+        writeFileSync(values.out, text);
+        io.stderr(`policy pack config for ${Object.keys(agents).length} agent(s) written to ${values.out}; pass it with --policy-pack-config\n`);
+    } else {
+        io.stdout(text);
+    }
+    return 0;
+}

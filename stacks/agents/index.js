@@ -1,0 +1,62 @@
+// The platform's agent registry stack: reads the registry (config "agents:registry", default
+// agents.yaml next to this file) and creates one AgentServiceAccount per agent. See
+// docs/stack-module.md.
+//
+// It loads agentguard's compiled stack module from the repository (`npm run build` makes
+// dist/): from $AGENTGUARD_ROOT when set, else from two directories up (stacks/agents → repo).
+"use strict";
+const fs = require("fs");
+const path = require("path");
+const pulumi = require("@pulumi/pulumi");
+
+function moduleDir() {
+    const roots = [process.env.AGENTGUARD_ROOT, path.resolve(__dirname, "..", "..")].filter(Boolean);
+    for (const root of roots) {
+        const dir = path.join(root, "dist", "identity");
+        if (fs.existsSync(path.join(dir, "index.js"))) {
+            return dir;
+        }
+    }
+    throw new pulumi.RunError(
+        `agentguard's stack module is not built: looked for dist/identity in ${roots.map((r) => `"${r}"`).join(" and ")}; run "npm run build" in the agentguard repository, or set AGENTGUARD_ROOT to it`,
+    );
+}
+
+const identity = require(moduleDir());
+const aws = require("@pulumi/aws");
+
+const config = new pulumi.Config("agents");
+const registryFile = path.resolve(__dirname, config.get("registry") || "agents.yaml");
+
+// Every registry problem is reported here, before any resource is registered.
+let registry;
+try {
+    registry = identity.readRegistryFile(registryFile);
+} catch (e) {
+    if (e instanceof identity.RegistryError) {
+        throw new pulumi.RunError(e.message);
+    }
+    throw e;
+}
+
+// Budgets filter on the user cost-allocation tag "agentguard:agent", which must be active in the
+// account's billing settings. AWS only accepts activation once the tag has appeared in billing
+// data (up to 24 hours after the first tagged resource): set agents:activateCostAllocationTag to
+// false for the very first run if AWS says the tag key is unknown, then back to true.
+if (config.getBoolean("activateCostAllocationTag") !== false) {
+    new aws.costexplorer.CostAllocationTag("agent-cost-allocation-tag", { tagKey: identity.AGENT_TAG, status: "Active" });
+}
+
+const accounts = registry.agents.map((agent) => new identity.AgentServiceAccount(agent.id, { agent }));
+
+const byAgent = (pick) => Object.fromEntries(accounts.map((a) => [a.agentId, pick(a)]));
+
+/** Role ARN per agent: assume it with --source-identity <agent id>. */
+exports.roleArns = byAgent((a) => a.roleArn);
+/** Monthly AWS Budget per agent (with the hard-cap budget action). */
+exports.budgetNames = byAgent((a) => a.budgetName);
+/** Cloudflare token id and expiry per agent (safe to show). */
+exports.cloudflareTokenIds = byAgent((a) => a.tokenId);
+exports.cloudflareTokenExpiry = byAgent((a) => a.tokenExpiresOn);
+/** Cloudflare token values: secret; read one with `pulumi stack output cloudflareTokens --show-secrets`. */
+exports.cloudflareTokens = pulumi.secret(byAgent((a) => a.tokenValue));

@@ -1,0 +1,214 @@
+/**
+ * The stack module and the example stacks under the real `pulumi` CLI, on a local file backend,
+ * with the offline aws/cloudflare simulators standing in for the clouds (they accept any resource
+ * and echo inputs back, so these runs prove what the engine, the module and the policies do — not
+ * what AWS or Cloudflare would accept).
+ *
+ * - `stacks/agents` as shipped: `pulumi up` with just a passphrase and the simulators on PATH.
+ * - `agent-identity-hygiene` in a throwaway pack that holds only it (the lead wires it into the
+ *   agentguard pack): clean on the module's identities, also at preview when ARNs are unknown;
+ *   loud on a hand-made identity that lacks a boundary, a budget and a token expiry.
+ * - `stacks/app` previewed under the agentguard pack with the config `agentguard config` makes
+ *   from the same registry.
+ */
+import { existsSync, mkdirSync, symlinkSync, writeFileSync } from "node:fs";
+import * as path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { configCommand } from "../../src/cli/config";
+import { ROOT, Workspace } from "./pulumi";
+
+const AGENTS = path.join(ROOT, "stacks/agents");
+const APP = path.join(ROOT, "stacks/app");
+const GENERIC = path.join(ROOT, "test/e2e/programs/generic");
+const REGISTRY = path.join(AGENTS, "agents.yaml");
+const TIMEOUT = 180_000;
+
+const workspaces: Workspace[] = [];
+
+async function workspace(program: string, stack: string, env: Record<string, string> = {}): Promise<Workspace> {
+    const ws = await Workspace.create({ program, stack, env: { AGENTGUARD_ROOT: ROOT, ...env } });
+    workspaces.push(ws);
+    return ws;
+}
+
+/** A policy pack holding only agent-identity-hygiene, built from this repository's dist/. */
+function hygienePack(ws: Workspace): string {
+    const dir = path.join(ws.dir, "hygiene-pack");
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(path.join(dir, "PulumiPolicy.yaml"), "runtime: nodejs\ndescription: agent-identity-hygiene only (e2e)\n");
+    writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name: "hygiene-e2e", version: "0.0.1", main: "index.js" }));
+    writeFileSync(
+        path.join(dir, "index.js"),
+        `const { PolicyPack } = require("@pulumi/policy");\n` +
+            `const { agentIdentityHygiene } = require(${JSON.stringify(path.join(ROOT, "dist/policies/identity-hygiene"))});\n` +
+            `new PolicyPack("hygiene-e2e", { policies: [agentIdentityHygiene] });\n`,
+    );
+    if (!existsSync(path.join(dir, "node_modules"))) {
+        symlinkSync(path.join(ROOT, "node_modules"), path.join(dir, "node_modules"), "dir");
+    }
+    return dir;
+}
+
+/** The lines of output the hygiene policy reported. */
+function hygieneLines(output: string): string[] {
+    return output.split("\n").filter((l) => /role "|Cloudflare token "|could not be checked/.test(l));
+}
+
+beforeAll(() => {
+    if (!existsSync(path.join(ROOT, "dist/identity/index.js")) || !existsSync(path.join(ROOT, "dist/policies/identity-hygiene.js"))) {
+        throw new Error("dist/ is not built: run `npm run build` (npm test does) before the e2e suite");
+    }
+});
+
+afterAll(() => {
+    for (const ws of workspaces.splice(0)) {
+        ws.cleanup();
+    }
+});
+
+describe("stacks/agents under the real pulumi CLI", () => {
+    it(
+        "pulumi up as shipped creates one identity per registry agent; token values only as secrets; a second preview changes nothing",
+        async () => {
+            const ws = await workspace(AGENTS, "platform");
+            const up = await ws.pulumi(["up", "--yes"]);
+            expect(up.code, up.output).toBe(0);
+            expect(up.output).toMatch(/\+ 28 created/);
+
+            const outputs = JSON.parse((await ws.pulumi(["stack", "output", "--json"])).stdout);
+            expect(outputs.roleArns).toEqual({
+                "deploy-bot": expect.stringMatching(/:role\/agentguard-deploy-bot$/),
+                "research-bot": expect.stringMatching(/:role\/agentguard-research-bot$/),
+            });
+            expect(outputs.budgetNames).toEqual({ "deploy-bot": "agentguard-deploy-bot", "research-bot": "agentguard-research-bot" });
+            expect(outputs.cloudflareTokens).toBe("[secret]");
+            const secrets = JSON.parse((await ws.pulumi(["stack", "output", "cloudflareTokens", "--json", "--show-secrets"])).stdout);
+            expect(Object.keys(secrets)).toEqual(["deploy-bot", "research-bot"]);
+            expect(up.output).not.toContain(secrets["deploy-bot"]);
+
+            const state = JSON.parse((await ws.pulumi(["stack", "export"])).stdout) as { deployment: { resources: { type: string; urn: string; inputs?: Record<string, unknown> }[] } };
+            const byType = (t: string) => state.deployment.resources.filter((r) => r.type === t);
+            expect(byType("agentguard:index:AgentServiceAccount")).toHaveLength(2);
+            const role = byType("aws:iam/role:Role").find((r) => r.urn.endsWith("::deploy-bot-aws-role"))!;
+            expect(JSON.parse(role.inputs!.assumeRolePolicy as string).Statement[0].Condition).toEqual({ StringEquals: { "sts:SourceIdentity": "deploy-bot" } });
+            expect(role.inputs!.maxSessionDuration).toBe(3600);
+            expect(byType("aws:budgets/budgetAction:BudgetAction").map((a) => a.inputs!.actionType)).toEqual(["APPLY_IAM_POLICY", "APPLY_IAM_POLICY"]);
+
+            const again = await ws.pulumi(["preview"]);
+            expect(again.code, again.output).toBe(0);
+            expect(again.output).toMatch(/28 unchanged/);
+            expect((await ws.destroy()).code).toBe(0);
+        },
+        TIMEOUT,
+    );
+
+    it(
+        "stops before creating anything when the registry is wrong, naming agent and field",
+        async () => {
+            const ws = await workspace(AGENTS, "broken");
+            const bad = path.join(ws.dir, "bad-agents.yaml");
+            writeFileSync(bad, "agents:\n  - id: cheap-bot\n    purpose: test\n    environments: [dev]\n    monthlyBudgetUsd: 10\n");
+            await ws.config("agents:registry", bad);
+            const up = await ws.pulumi(["up", "--yes"]);
+            expect(up.code).not.toBe(0);
+            expect(up.output).toContain(`agent "cheap-bot": field "owner" is required`);
+            expect((await ws.pulumi(["stack", "export"])).stdout).not.toContain("aws:iam/role:Role");
+        },
+        TIMEOUT,
+    );
+
+    it(
+        "agent-identity-hygiene finds nothing wrong with the module's identities, even at preview when their ARNs are unknown",
+        async () => {
+            const ws = await workspace(AGENTS, "hygiene");
+            const pack = hygienePack(ws);
+            const preview = await ws.pulumi(["preview", "--policy-pack", pack]);
+            expect(preview.code, preview.output).toBe(0);
+            expect(preview.output).toContain("hygiene-e2e");
+            expect(hygieneLines(preview.output)).toEqual([]);
+            const up = await ws.pulumi(["up", "--yes", "--policy-pack", pack]);
+            expect(up.code, up.output).toBe(0);
+            expect(hygieneLines(up.output)).toEqual([]);
+        },
+        TIMEOUT,
+    );
+
+    it(
+        "agent-identity-hygiene reports a hand-made identity without boundary, budget or token expiry (advisory: the preview still passes)",
+        async () => {
+            const ws = await workspace(GENERIC, "dev");
+            await ws.resources([
+                {
+                    type: "aws:iam/role:Role",
+                    name: "hand-bot",
+                    props: {
+                        name: "hand-bot",
+                        assumeRolePolicy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: "arn:aws:iam::123456789012:root" }, Action: "sts:AssumeRole" }] }),
+                        maxSessionDuration: 43200,
+                        tags: { "agentguard:agent": "hand-bot" },
+                    },
+                },
+                { type: "cloudflare:index/accountToken:AccountToken", name: "hand-token", props: { accountId: "b67e14daa5f8dceeb91fe5449ba496eb", name: "agentguard-hand-bot", policies: [] } },
+            ]);
+            const preview = await ws.pulumi(["preview", "--policy-pack", hygienePack(ws)]);
+            expect(preview.code, preview.output).toBe(0);
+            expect(preview.output).toContain("agent-identity-hygiene");
+            expect(preview.output).toContain(`role "hand-bot" of agent "hand-bot" has no permissions boundary`);
+            expect(preview.output).toContain(`role "hand-bot" of agent "hand-bot" allows sessions of 43200 seconds, over the 3600 allowed`);
+            expect(preview.output).toContain(`role "hand-bot" of agent "hand-bot" has no AWS Budget in this stack`);
+            expect(preview.output).toContain(`Cloudflare token "agentguard-hand-bot" has no expiry`);
+        },
+        TIMEOUT,
+    );
+});
+
+describe("stacks/app under the agentguard pack, with the gate config made from the registry", () => {
+    let policyConfig: string;
+
+    beforeAll(async () => {
+        const ws = await workspace(APP, "config-holder");
+        policyConfig = path.join(ws.dir, "policy-config.json");
+        const out = { stdout: "", stderr: "" };
+        const code = await configCommand(["--registry", REGISTRY, "--out", policyConfig], { stdout: (s) => (out.stdout += s), stderr: (s) => (out.stderr += s) });
+        expect(code, out.stderr).toBe(0);
+    });
+
+    it(
+        "denies deploy-bot's preview of prod (environment and access gates); a human's preview passes",
+        async () => {
+            const ws = await workspace(APP, "prod");
+            const denied = await ws.preview({ policyConfig, env: { AGENTGUARD_INITIATOR: "agent:deploy-bot" } });
+            expect(denied.code).not.toBe(0);
+            expect(denied.output).toContain("agent-change-gate");
+            const last = ws.decisions().at(-1) as { decision: string; initiator: { id: string }; gates: { gate: string; resource?: string }[] };
+            expect(last).toMatchObject({ decision: "deny", initiator: { kind: "agent", id: "deploy-bot" }, stack: "organization/shop/prod" });
+            const gates = new Set(last.gates.map((g) => g.gate));
+            expect(gates.has("environment")).toBe(true);
+            expect(gates.has("access")).toBe(true);
+            expect(last.gates.filter((g) => g.gate === "access").map((g) => g.resource)).toContain("urn:pulumi:prod::shop::aws:s3/bucketPolicy:BucketPolicy::site-public-read");
+            expect(gates.has("provider")).toBe(false);
+
+            const human = await ws.preview({ policyConfig, env: { AGENTGUARD_INITIATOR: "human:alice" } });
+            expect(human.code, human.output).toBe(0);
+            expect(ws.decisions().at(-1)).toMatchObject({ decision: "allow", initiator: { kind: "human", id: "alice" } });
+        },
+        TIMEOUT,
+    );
+
+    it(
+        "holds a domain purchase and a dynamic provider for approval even on dev",
+        async () => {
+            const ws = await workspace(APP, "dev");
+            await ws.config("shop:buyDomain", "true");
+            await ws.config("shop:dynamic", "true");
+            const denied = await ws.preview({ policyConfig, env: { AGENTGUARD_INITIATOR: "agent:deploy-bot" } });
+            expect(denied.code).not.toBe(0);
+            const last = ws.decisions().at(-1) as { gates: { gate: string; resource?: string }[] };
+            const resources = (gate: string) => last.gates.filter((g) => g.gate === gate).map((g) => g.resource);
+            expect(resources("spend")).toContain("urn:pulumi:dev::shop::aws:route53domains/domain:Domain::domain");
+            expect(resources("provider")).toContain("urn:pulumi:dev::shop::pulumi-nodejs:dynamic:Resource::build-stamp");
+            expect(last.gates.some((g) => g.gate === "environment")).toBe(false);
+        },
+        TIMEOUT,
+    );
+});

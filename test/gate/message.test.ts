@@ -1,0 +1,47 @@
+import { describe, expect, it } from "vitest";
+import { JudgedItem } from "../../src/gate/decide";
+import { approveCommand, denialMessage } from "../../src/gate/message";
+import { STACK } from "../fixtures";
+
+const prod = { ...STACK, stack: "prod" };
+const item = (over: Partial<JudgedItem> = {}): JudgedItem => ({
+    gate: "environment",
+    level: "resource",
+    resource: "urn:pulumi:prod::shop::aws:s3/bucket:Bucket::site",
+    required: 2,
+    need: { gate: "environment", environment: "production" },
+    observed: 'agent "deploy-bot" would change "urn:pulumi:prod::shop::aws:s3/bucket:Bucket::site" in production (stack "prod" matches productionStacks)',
+    approvedBy: [],
+    satisfied: false,
+    ...over,
+});
+
+describe("denial text", () => {
+    it("says what was observed, what is needed and has, and the command that covers it", () => {
+        const m = denialMessage(item(), { stack: prod, agent: "deploy-bot", reports: [], valid: [] });
+        expect(m).toBe(
+            'agent "deploy-bot" would change "urn:pulumi:prod::shop::aws:s3/bucket:Bucket::site" in production (stack "prod" matches productionStacks); ' +
+                'needs 2 approvals with environments containing "production", has 0; no approvals presented. ' +
+                'Sign (2 approvers, not "deploy-bot"): agentguard approve --key <your-key.json> --stack organization/shop/prod --agent deploy-bot --environment production --ttl 4h',
+        );
+    });
+
+    it("counts what is still missing and explains tokens that do not count", () => {
+        const valid = [{ jti: "j1", iss: "alice", exp: 0, scope: { environments: ["production"] } }, { jti: "j2", iss: "bob", exp: 0, scope: { environments: ["staging"] } }];
+        const reports = [
+            { jti: "j1", iss: "alice", valid: true },
+            { jti: "j2", iss: "bob", valid: true },
+            { jti: "j3", iss: "carol", valid: false, code: "ERR_APPROVAL_EXPIRED" as const, reason: "expired" },
+        ];
+        const m = denialMessage(item({ approvedBy: ["alice"] }), { stack: prod, agent: "deploy-bot", reports, valid });
+        expect(m).toContain('has 1 (from "alice")');
+        expect(m).toContain('token "j2" from "bob" does not cover it (its scope lacks environments containing "production")');
+        expect(m).toContain('token "j3" from "carol" rejected: expired');
+        expect(m).toContain('Sign (one more approver, not "deploy-bot")');
+    });
+
+    it("asks for the resource URN when a price is unknown", () => {
+        const i = item({ gate: "spend", need: { gate: "spend", kind: "unknown-price" } });
+        expect(approveCommand(i, prod, "deploy-bot")).toContain("--max-monthly-usd <ceiling> --resource 'urn:pulumi:prod::shop::aws:s3/bucket:Bucket::site'");
+    });
+});
