@@ -166,18 +166,18 @@ function main() {
     process.stdout.write(`\n${condense(section).split("\n").map((l) => `    ${l}`).join("\n")}\n`);
 
     say("Alice and Bob sign exactly what the denial asks for");
-    const ask = /covers them all: \d+ approvers \(not "deploy-bot"\) each run: agentguard approve (--key <your-key\.json> .*?--ttl \S+?)\. Then/.exec(section.replace(/\s*\n\s*/g, " "));
+    const ask = /covers them all: \d+ approvers \(not "deploy-bot"\) each run: agentguard approve (--key "\$AGENTGUARD_KEY" .*?--ttl \S+?)\. Then/.exec(section.replace(/\s*\n\s*/g, " "));
     if (!ask) {
         fail("the denial did not say which approval to sign");
     }
     const tokens = [];
     for (const id of ["alice", "bob"]) {
         const key = path.join(tmp, `${id}.agentguard-key.json`);
-        const args = ask[1].replace("<your-key.json>", key).split(" ");
-        const r = agentguard(["approve", ...args]);
+        // Run exactly the text of the denial, through a shell, as an approver pastes it.
+        const r = run("bash", ["-c", `"$NODE" "$CLI" approve ${ask[1]}`], { env: { AGENTGUARD_KEY: key, NODE: process.execPath, CLI } });
         must(r, `agentguard approve as ${id}`);
         tokens.push(r.stdout.trim());
-        note(`$ agentguard approve ${ask[1].replace("<your-key.json>", path.basename(key))}`);
+        note(`$ AGENTGUARD_KEY=${path.basename(key)} agentguard approve ${ask[1]}`);
     }
     const verify = agentguard(["verify", "--policy-config", policyConfig, "--stack", "organization/shop/prod", "--agent", "deploy-bot", ...tokens]);
     must(verify, "agentguard verify");

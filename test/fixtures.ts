@@ -40,13 +40,16 @@ export function custom(type: string, props: Props = {}, over: Partial<ResourceFa
 }
 
 /** A price table estimator for gate tests: monthly USD by type; `unknown` marks types whose price is unknown. */
-export function fakeEstimator(prices: Record<string, number | "unknown" | { purchase: string; usd?: number } | { budget: number | "unknown" }> = {}): CostEstimator {
+export function fakeEstimator(prices: Record<string, number | "unknown" | "unpriced" | { purchase: string; usd?: number } | { budget: number | "unknown" }> = {}): CostEstimator {
     return {
         estimate(r): ResourceCost {
             const p = prices[r.type];
             const base = { urn: r.urn, type: r.type };
             if (p === undefined) {
                 return { ...base, status: "free", monthlyUsd: 0 };
+            }
+            if (p === "unpriced") {
+                return { ...base, status: "unpriced", monthlyUsd: 0, basis: `no price model for ${r.type}` };
             }
             if (p === "unknown") {
                 return { ...base, status: "unknown", monthlyUsd: 0, unknownInputs: ["instanceType"] };

@@ -168,7 +168,16 @@ export async function verifyApproval(token: string, ctx: VerifyContext): Promise
     return { jti, iss, exp, scope };
 }
 
-/** Reads iss and jti of a token without trusting them, for naming it in a report. */
+/** Rejections decided before (or at) the signature check: the token's claims are not authentic. */
+const UNVERIFIED: ReadonlySet<ApprovalErrorCode> = new Set<ApprovalErrorCode>([
+    "ERR_APPROVAL_MALFORMED",
+    "ERR_APPROVAL_ALG_NOT_ALLOWED",
+    "ERR_APPROVAL_WRONG_TYP",
+    "ERR_APPROVAL_UNKNOWN_KID",
+    "ERR_APPROVAL_BAD_SIGNATURE",
+]);
+
+/** Reads iss and jti of a token whose signature verified, for naming it in a report. */
 function peek(token: string): { jti?: string; iss?: string } {
     try {
         const body = token.split(".")[1] ?? "";
@@ -205,7 +214,9 @@ export async function verifyApprovals(presented: readonly PresentedToken[], ctx:
             reports.push({ jti: safe(v.jti) ?? label, iss: v.iss, valid: true });
         } catch (e) {
             const err = e instanceof ApprovalError ? e : new ApprovalError("ERR_APPROVAL_MALFORMED");
-            const { jti, iss } = peek(p.token);
+            // Claims are named only once the signature has verified them; before that they are
+            // whatever the presenter wrote, so the token is named by its hash label alone.
+            const { jti, iss } = UNVERIFIED.has(err.code) ? {} : peek(p.token);
             reports.push({ jti: jti ?? label, iss, valid: false, code: err.code, reason: err.message });
         }
     }

@@ -113,7 +113,7 @@ export async function approve(argv: string[], io: Io): Promise<number> {
     if (Object.keys(scope).length === 0 || (Object.keys(scope).length === 1 && scope.resources)) {
         throw new UsageError("an approval must grant something: give --environment, --provider, --max-monthly-usd, --access, --purchases or --max-resources");
     }
-    const { keyFile, key } = await readKeyFile(required(values.key, "--key"));
+    const { keyFile, key } = await readKeyFile(required(values.key ?? process.env.AGENTGUARD_KEY, "--key (or env AGENTGUARD_KEY)"));
     if (keyFile.id === agent) {
         throw new UsageError(`"${agent}" cannot approve its own run`);
     }

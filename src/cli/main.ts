@@ -12,7 +12,7 @@ const USAGE = `agentguard — approvals for AI-agent changes to Pulumi stacks
 
   agentguard keygen  --id <approver> [--out <file>]
       writes a private key file (mode 0600) and prints the approver entry for the policy config
-  agentguard approve --key <file> --stack <org/project/stack> --agent <id>
+  agentguard approve --key <file, default $AGENTGUARD_KEY> --stack <org/project/stack> --agent <id>
                      [--environment production|staging]… [--provider <pkg>]… [--max-monthly-usd N]
                      [--access] [--purchases] [--max-resources N] [--resource <urn>]… [--ttl 4h]
       prints one signed approval token

@@ -25,7 +25,6 @@ const USAGE: { readonly [type: string]: string } = {
     "aws:apigatewayv2/api:Api": "requests",
     "aws:cloudfront/distribution:Distribution": "requests and data transfer",
     "aws:ecr/repository:Repository": "storage",
-    "aws:ecs/service:Service": "Fargate tasks are usage; EC2 capacity is priced through its group",
     "aws:efs/fileSystem:FileSystem": "storage",
     "aws:sfn/stateMachine:StateMachine": "state transitions",
     "aws:route53/record:Record": "queries",
@@ -50,6 +49,11 @@ const USAGE: { readonly [type: string]: string } = {
 
 /** Packages whose resources never cost anything (they live in the engine or on the local machine). */
 const FREE_PACKAGES = new Set(["random", "tls", "time", "null", "command", "std", "archive", "local", "pulumi"]);
+
+/** Packages whose cost is whatever their own code does; the provider gate already holds them for a human. */
+const CODE_PACKAGES: { readonly [pkg: string]: string } = {
+    "pulumi-nodejs": "a dynamic resource costs whatever its provider code calls; the provider gate holds it for approval",
+};
 
 /** Resource names (the part after the last `:`) of AWS types with no charge of their own. */
 const AWS_FREE_NAME =
@@ -103,7 +107,7 @@ const AWS_NOT_FREE = new Set(["aws:ec2transitgateway/peeringAttachment:PeeringAt
 
 /** Cloudflare types with no charge of their own (records, zone settings, rules, tunnels, tokens). */
 const CLOUDFLARE_FREE_NAME =
-    /^(Record|DnsRecord|ZoneSetting|ZoneSettingsOverride|ZoneDnssec|DnsZoneDnssec|PageRule|Ruleset|Filter|FirewallRule|ApiToken|AccountMember|List|ListItem|EmailRouting.*|Tunnel|TunnelConfig|TunnelRoute|ZeroTrustTunnel.*|WorkersRoute|WorkerRoute|WorkersCustomDomain|WorkerDomain|NotificationPolicy.*|PagesDomain|Account|AccessApplication|AccessPolicy|AccessGroup|ZeroTrustAccess.*|Certificate.*|OriginCaCertificate|AuthenticatedOriginPulls.*|TieredCache|UrlNormalizationSettings|ManagedTransforms|ManagedHeaders)$/;
+    /^(Record|DnsRecord|ZoneSetting|ZoneSettingsOverride|ZoneDnssec|DnsZoneDnssec|PageRule|Ruleset|Filter|FirewallRule|ApiToken|AccountToken|UserToken|AccountMember|List|ListItem|EmailRouting.*|Tunnel|TunnelConfig|TunnelRoute|ZeroTrustTunnel.*|WorkersRoute|WorkerRoute|WorkersCustomDomain|WorkerDomain|NotificationPolicy.*|PagesDomain|Account|AccessApplication|AccessPolicy|AccessGroup|ZeroTrustAccess.*|Certificate.*|OriginCaCertificate|AuthenticatedOriginPulls.*|TieredCache|UrlNormalizationSettings|ManagedTransforms|ManagedHeaders)$/;
 
 /** The rule for a type, or the default classification. */
 export function classify(ctx: Ctx): ResourceCost {
@@ -121,6 +125,9 @@ export function classify(ctx: Ctx): ResourceCost {
     }
     const pkg = r.type.split(":")[0] ?? "";
     const name = r.type.split(":").slice(-1)[0] ?? "";
+    if (Object.prototype.hasOwnProperty.call(CODE_PACKAGES, pkg)) {
+        return plainCost(ctx, "usage", CODE_PACKAGES[pkg]);
+    }
     if (FREE_PACKAGES.has(pkg)) {
         return plainCost(ctx, "free", `${pkg} resources live in the engine or on the local machine`);
     }

@@ -26,10 +26,12 @@ export function policyReference(): string {
         s += `| \`${g}\` | ${spec.summary} | ${spec.approvals} | ${spec.coveredBy} | ${spec.flagsDoc} |\n`;
     }
     s += "\nResource-level items (environment, provider, access, a declared budget, a purchase, an unknown price) are judged per resource; a token whose `scope.resources` is set covers them only for those URNs. Stack-level items (the estimated total, the resource count) are covered by `maxMonthlyUsd` / `maxResources` alone.\n\n";
-    s += "## Access catalogue\n\nResource types that change who can do what (`pkg:module/*` matches a whole module). Types listed with inputs count only when one of those inputs is set or unknown.\n\n";
+    s += "## Access catalogue\n\nResource types that change who can do what (`pkg:module/*` matches a whole module, `pkg:*` a whole package). Types listed with inputs count only when one of those inputs is set or unknown.\n\n";
     s += "| types | only when input | why |\n|---|---|---|\n";
     for (const row of ACCESS_CATALOGUE) {
-        s += `| ${row.types.map((t) => `\`${t}\``).join("<br>")} | ${row.whenInputs ? row.whenInputs.map((i) => `\`${i}\``).join(", ") : "—"} | ${row.why} |\n`;
+        const names = row.typeNames ? ` named like \`${row.typeNames.source}\`` : "";
+        const except = row.exceptTypeNames ? ` except names like \`${row.exceptTypeNames.source}\`` : "";
+        s += `| ${row.types.map((t) => `\`${t}\``).join("<br>")}${names}${except} | ${row.whenInputs ? row.whenInputs.map((i) => `\`${i}\``).join(", ") : "—"} | ${row.why} |\n`;
     }
     s += `\n## \`${agentIdentityHygiene.name}\` (${agentIdentityHygiene.enforcementLevel} by default)\n\n${agentIdentityHygiene.description}\n\nIt checks the shape of identities, not approvals, and never repeats a decision of \`${GATE_POLICY_NAME}\`.\n\n| check | passes when |\n|---|---|\n`;
     for (const [check, text] of Object.entries(HYGIENE_CHECK_TEXT)) {

@@ -1,9 +1,10 @@
 /**
  * Gate `access`: a resource that changes who can do what needs 2 approvals with `access: true`.
  *
- * The catalogue below is the whole definition: resource types matched by type token, and
- * resources that carry an access policy as an input (a queue with `policy`, a bucket with
- * `policy`/`acl`). docs/access-catalogue.md is generated from it.
+ * The catalogue below is the whole definition: resource types matched by type token, resources
+ * that carry an access policy as an input (a queue with `policy`, a bucket with `policy`/`acl`),
+ * and — failing closed — any AWS type named like a resource policy or permission, and any AWS
+ * resource with an inline policy input. docs/policies.md is generated from it.
  */
 import { ResourceFacts, isUnknown } from "./facts";
 import { GateItem } from "./items";
@@ -11,8 +12,12 @@ import { field } from "./values";
 
 /** One row of the catalogue. */
 export interface AccessRule {
-    /** Type tokens this row matches: exact tokens, or `pkg:module/*` for a whole module. */
+    /** Type tokens this row matches: exact tokens, `pkg:module/*` for a whole module, `pkg:*` for a package. */
     readonly types: readonly string[];
+    /** When set, only types whose name (after the last `:`) matches. */
+    readonly typeNames?: RegExp;
+    /** Types whose name matches are left out of this row. */
+    readonly exceptTypeNames?: RegExp;
     /** When set, the type changes access only when one of these inputs is set (or unknown). */
     readonly whenInputs?: readonly string[];
     /** Why this changes access, for the docs and the denial. */
@@ -59,6 +64,36 @@ export const ACCESS_CATALOGUE: readonly AccessRule[] = [
     { types: ["aws:efs/fileSystemPolicy:FileSystemPolicy", "aws:backup/vaultPolicy:VaultPolicy", "aws:glue/resourcePolicy:ResourcePolicy"], why: "EFS, Backup vault and Glue resource policies" },
     { types: ["aws:opensearch/domainPolicy:DomainPolicy", "aws:elasticsearch/domainPolicy:DomainPolicy"], why: "OpenSearch domain access policies" },
     { types: ["aws:ec2/snapshotCreateVolumePermission:SnapshotCreateVolumePermission", "aws:ec2/amiLaunchPermission:AmiLaunchPermission"], why: "sharing snapshots and AMIs with other accounts" },
+    {
+        types: [
+            "aws:dynamodb/resourcePolicy:ResourcePolicy",
+            "aws:kinesis/resourcePolicy:ResourcePolicy",
+            "aws:ec2/vpcEndpointPolicy:VpcEndpointPolicy",
+            "aws:codeartifact/repositoryPermissionsPolicy:RepositoryPermissionsPolicy",
+            "aws:codeartifact/domainPermissions:DomainPermissions",
+            "aws:iot/policy:Policy",
+            "aws:iot/policyAttachment:PolicyAttachment",
+            "aws:acmpca/permission:Permission",
+            "aws:acmpca/policy:Policy",
+            "aws:ssm/resourcePolicy:ResourcePolicy",
+            "aws:ecr/repositoryCreationTemplate:RepositoryCreationTemplate",
+        ],
+        why: "resource policies and permissions of DynamoDB, Kinesis, VPC endpoints, CodeArtifact, IoT, Private CA and SSM",
+    },
+    {
+        // Fail closed on names: any AWS type whose name says it is a resource policy or a permission.
+        types: ["aws:*"],
+        typeNames: /(ResourcePolicy|PermissionsPolicy|AccessPolicy|Permission|Permissions)$/,
+        why: "an AWS type whose name says it is a resource policy or a permission",
+    },
+    {
+        // Fail closed on inputs: any AWS resource carrying an inline access policy or sharing list
+        // (API Gateway, OpenSearch, VPC endpoints, Glacier vaults, SSM documents, snapshots, …).
+        types: ["aws:*"],
+        whenInputs: ["policy", "accessPolicy", "accessPolicies", "resourcePolicy", "permissions", "sharedAccounts", "createVolumePermissions", "launchPermissions"],
+        exceptTypeNames: /Lifecycle/,
+        why: "an AWS resource with an inline access policy, permissions or accounts it is shared with",
+    },
     // Cloudflare.
     {
         types: [
@@ -86,19 +121,28 @@ export const ACCESS_CATALOGUE: readonly AccessRule[] = [
             "cloudflare:index/zeroTrustAccessIdentityProvider:ZeroTrustAccessIdentityProvider",
             "cloudflare:index/zeroTrustOrganization:ZeroTrustOrganization",
             "cloudflare:index/zeroTrustAccessMtlsCertificate:ZeroTrustAccessMtlsCertificate",
+            "cloudflare:index/accessCaCertificate:AccessCaCertificate",
+            "cloudflare:index/zeroTrustAccessShortLivedCertificate:ZeroTrustAccessShortLivedCertificate",
         ],
         why: "Cloudflare Access / Zero Trust applications, policies, groups, identity providers and service tokens",
     },
 ];
 
 function typeMatches(pattern: string, type: string): boolean {
-    return pattern.endsWith("/*") ? type.startsWith(pattern.slice(0, -1)) : pattern === type;
+    return pattern.endsWith("*") ? type.startsWith(pattern.slice(0, -1)) : pattern === type;
+}
+
+function nameOf(type: string): string {
+    return type.slice(type.lastIndexOf(":") + 1);
 }
 
 /** The catalogue row that makes `r` access-changing, or undefined. Unknown trigger inputs count as set. */
 export function accessRuleFor(r: Pick<ResourceFacts, "type" | "props">): { rule: AccessRule; input?: string } | undefined {
     for (const rule of ACCESS_CATALOGUE) {
         if (!rule.types.some((t) => typeMatches(t, r.type))) {
+            continue;
+        }
+        if ((rule.typeNames && !rule.typeNames.test(nameOf(r.type))) || rule.exceptTypeNames?.test(nameOf(r.type))) {
             continue;
         }
         if (!rule.whenInputs) {

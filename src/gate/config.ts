@@ -276,14 +276,34 @@ export function normalizeGateConfig(raw: unknown): GateConfig {
     };
 }
 
-/** The budget that applies to an agent. */
-export function agentBudget(config: GateConfig, agentId: string): number {
-    const a = Object.prototype.hasOwnProperty.call(config.agents, agentId) ? config.agents[agentId] : undefined;
-    return a?.monthlyBudgetUsd ?? config.defaultMonthlyBudgetUsd;
+/** The limits that apply to one agent's run. */
+export interface AgentProfile {
+    readonly budgetUsd: number;
+    /** Provider packages it may use without approval. */
+    readonly providers: readonly string[];
+    /** Where `providers` came from, for denials. */
+    readonly providersSource: string;
 }
 
-/** The provider packages an agent may use without approval. */
-export function agentProviders(config: GateConfig, agentId: string): readonly string[] {
-    const a = Object.prototype.hasOwnProperty.call(config.agents, agentId) ? config.agents[agentId] : undefined;
-    return a?.providers ?? config.allowedProviders;
+/**
+ * The limits of agent `agentId`. `trusted` says whether CI named the agent (env
+ * `AGENTGUARD_INITIATOR`); an agent named only by its own stack config could claim another
+ * agent's more generous entry, so it gets no more than the defaults: the lower budget and only
+ * providers on both lists.
+ */
+export function agentProfile(config: GateConfig, agentId: string, trusted: boolean): AgentProfile {
+    const entry = Object.prototype.hasOwnProperty.call(config.agents, agentId) ? config.agents[agentId] : undefined;
+    const own = entry?.providers;
+    if (trusted) {
+        return {
+            budgetUsd: entry?.monthlyBudgetUsd ?? config.defaultMonthlyBudgetUsd,
+            providers: own ?? config.allowedProviders,
+            providersSource: own ? `agents["${agentId}"].providers` : "allowedProviders",
+        };
+    }
+    return {
+        budgetUsd: Math.min(entry?.monthlyBudgetUsd ?? config.defaultMonthlyBudgetUsd, config.defaultMonthlyBudgetUsd),
+        providers: own ? own.filter((p) => config.allowedProviders.includes(p)) : config.allowedProviders,
+        providersSource: own ? `agents["${agentId}"].providers ∩ allowedProviders (the agent is named by stack config, not CI)` : "allowedProviders",
+    };
 }

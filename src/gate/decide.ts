@@ -4,7 +4,7 @@
  */
 import { ApprovalReport, ApprovalSet, ValidApproval } from "../approvals/verify";
 import { CostEstimator, ResourceCost } from "../cost/types";
-import { GateConfig, agentBudget } from "./config";
+import { GateConfig, agentProfile } from "./config";
 import { stackEnvironment } from "./environment";
 import { ResourceFacts, RunFacts } from "./facts";
 import { Initiator } from "./initiator";
@@ -20,13 +20,13 @@ export interface JudgedItem extends GateItem {
 }
 
 /** Builds the detection context for an agent-initiated run. */
-export function detectContext(config: GateConfig, run: RunFacts, agent: string, estimator: CostEstimator): DetectContext {
+export function detectContext(config: GateConfig, run: RunFacts, agent: Initiator & { kind: "agent" }, estimator: CostEstimator): DetectContext {
     const cache = new Map<string, ResourceCost>();
     return {
         config,
-        agent,
+        agent: agent.id,
         stackEnv: stackEnvironment(run, config),
-        budgetUsd: agentBudget(config, agent),
+        profile: agentProfile(config, agent.id, agent.source === "env"),
         cost: (r) => {
             let c = cache.get(r.urn);
             if (!c) {
@@ -115,7 +115,7 @@ export function decideRun(input: {
     if (initiator.kind === "unidentified") {
         return finalize({ initiator, gates: [], approvals: [], errors: [initiator.reason] });
     }
-    const ctx = detectContext(input.config, input.run, initiator.id, input.estimator);
+    const ctx = detectContext(input.config, input.run, initiator, input.estimator);
     const items = input.resources.flatMap((r) => resourceItems(r, ctx));
     const summary = summarize(input.resources, ctx);
     items.push(...stackItems(summary, ctx));

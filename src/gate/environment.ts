@@ -93,45 +93,60 @@ function awsProviderAccounts(f: Finder, provider: ProviderFacts, config: GateCon
     }
     const prod = new Set(config.productionAwsAccountIds);
     const where = `AWS provider "${provider.name}"`;
+    let namesAccount = false;
     const allowed = asStringList(field(provider.props, "allowedAccountIds"));
     if (isUnknown(allowed)) {
         f.raise("production", `${where} has allowedAccountIds unknown at preview`);
+        namesAccount = true;
     } else {
         for (const a of allowed ?? []) {
+            namesAccount = true;
             if (prod.has(a)) {
                 f.raise("production", `${where} targets production AWS account "${a}"`);
             }
         }
     }
-    // assumeRole (one object) and assumeRoles (a list) both name role ARNs.
+    // assumeRole (one object), assumeRoles (a list) and assumeRoleWithWebIdentity all name role ARNs.
     const roles: Value[] = [];
-    const one = asObject(field(provider.props, "assumeRole"));
-    if (isUnknown(one)) {
-        f.raise("production", `${where} assumes a role unknown at preview`);
-    } else if (one) {
-        roles.push(one);
+    for (const key of ["assumeRole", "assumeRoleWithWebIdentity"]) {
+        const one = asObject(field(provider.props, key));
+        if (isUnknown(one)) {
+            f.raise("production", `${where} has ${key} unknown at preview`);
+            namesAccount = true;
+        } else if (one) {
+            roles.push(one);
+        }
     }
     const many = asList(field(provider.props, "assumeRoles"));
     if (isUnknown(many)) {
-        f.raise("production", `${where} assumes roles unknown at preview`);
+        f.raise("production", `${where} has assumeRoles unknown at preview`);
+        namesAccount = true;
     } else {
         roles.push(...(many ?? []));
-    }
-    if (!isUnknown(allowed) && (allowed === undefined || allowed.length === 0) && roles.length === 0) {
-        // The account then comes from ambient credentials the gate cannot see: fail closed.
-        f.raise("production", `${where} names no AWS account (set allowedAccountIds or assumeRole so the gate can tell it is not production)`);
     }
     for (const r of roles) {
         const role = asObject(r);
         const arn = isUnknown(role) ? role : asString(field(role, "roleArn"));
         if (isUnknown(arn)) {
             f.raise("production", `${where} assumes a role whose ARN is unknown at preview`);
-        } else if (arn !== undefined) {
-            const acct = arnAccount(arn);
-            if (acct && prod.has(acct)) {
+            namesAccount = true;
+            continue;
+        }
+        const acct = arn === undefined ? undefined : arnAccount(arn);
+        if (acct === undefined) {
+            // An empty or unparsable role means no role is assumed: the account is the ambient one.
+            f.raise("production", `${where} has a role entry without a role ARN that names an account`);
+            namesAccount = true;
+        } else {
+            namesAccount = true;
+            if (prod.has(acct)) {
                 f.raise("production", `${where} assumes role "${arn}" in production AWS account "${acct}"`);
             }
         }
+    }
+    if (!namesAccount) {
+        // The account then comes from ambient credentials the gate cannot see: fail closed.
+        f.raise("production", `${where} names no AWS account (set allowedAccountIds or assumeRole so the gate can tell it is not production)`);
     }
 }
 

@@ -6,6 +6,7 @@
 import { ApprovalReport, ValidApproval } from "../approvals/verify";
 import { covers, JudgedItem } from "./decide";
 import { StackRef, stackSubject } from "./facts";
+import { shellArg } from "./shell";
 import { GATES } from "./table";
 
 function plural(n: number, word: string): string {
@@ -41,9 +42,9 @@ function grantText(item: JudgedItem): string {
 export function approveCommand(item: JudgedItem, stack: StackRef, agent: string): string {
     const flags = [...GATES[item.gate].flags(item.need)];
     if (item.need.gate === "spend" && item.need.kind === "unknown-price" && item.resource) {
-        flags.push(`--resource '${item.resource}'`);
+        flags.push(`--resource ${shellArg(item.resource)}`);
     }
-    return `agentguard approve --key <your-key.json> --stack ${stackSubject(stack)} --agent ${agent} ${flags.join(" ")} --ttl 4h`;
+    return `agentguard approve --key "$AGENTGUARD_KEY" --stack ${shellArg(stackSubject(stack))} --agent ${shellArg(agent)} ${flags.join(" ")} --ttl 4h`;
 }
 
 /** Why each presented token does not count toward `item`. */

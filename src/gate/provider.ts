@@ -4,7 +4,7 @@
  * when set, else `allowedProviders`. Dynamic providers count as the package `pulumi-nodejs`.
  * The engine's builtin package `pulumi` (stack references) is always allowed.
  */
-import { GateConfig, agentProviders } from "./config";
+import { AgentProfile } from "./config";
 import { ResourceFacts, packageOfType } from "./facts";
 import { GateItem } from "./items";
 
@@ -24,9 +24,8 @@ export function packagesOf(r: ResourceFacts): string[] {
 }
 
 /** Raises one item per package of `r` that the agent may not use. */
-export function detectProvider(r: ResourceFacts, agent: string, config: GateConfig): GateItem[] {
-    const allowed = new Set([...agentProviders(config, agent), ...BUILTIN_PACKAGES]);
-    const source = Object.prototype.hasOwnProperty.call(config.agents, agent) && config.agents[agent].providers ? `agents["${agent}"].providers` : "allowedProviders";
+export function detectProvider(r: ResourceFacts, agent: string, profile: AgentProfile): GateItem[] {
+    const allowed = new Set([...profile.providers, ...BUILTIN_PACKAGES]);
     return packagesOf(r)
         .filter((p) => !allowed.has(p))
         .map((p) => ({
@@ -35,6 +34,6 @@ export function detectProvider(r: ResourceFacts, agent: string, config: GateConf
             resource: r.urn,
             required: 1,
             need: { gate: "provider" as const, provider: p },
-            observed: `agent "${agent}" would use provider package "${p}" for "${r.urn}", which is not in ${source} [${[...agentProviders(config, agent)].map((x) => `"${x}"`).join(", ")}]`,
+            observed: `agent "${agent}" would use provider package "${p}" for "${r.urn}", which is not in ${profile.providersSource} [${profile.providers.map((x) => `"${x}"`).join(", ")}]`,
         }));
 }

@@ -4,8 +4,9 @@
  * Resource-level items: a declared AWS Budget whose limit is above the agent budget; a purchase
  * (domain registration, Shield Advanced, reservations, subscriptions), which needs
  * `purchases: true`; a price that is unknown at preview, which only a token naming that URN in
- * `scope.resources` with `maxMonthlyUsd` covers. Stack-level item: the estimated monthly total
- * of the stack over the budget.
+ * `scope.resources` with `maxMonthlyUsd` covers — and so is a chargeable type the estimator has no
+ * price for (`unpriced`), which must never count as $0. Stack-level item: the estimated monthly
+ * total of the stack over the budget.
  */
 import { ResourceCost } from "../cost/types";
 import { isUnknown } from "./facts";
@@ -44,6 +45,15 @@ export function detectSpendResource(cost: ResourceCost, agent: string, budgetUsd
             ...base,
             need: { gate: "spend", kind: "purchase", amountUsd: cost.purchase.usd, what: cost.purchase.what },
             observed: `agent "${agent}" would buy ${cost.purchase.what} with "${cost.urn}"${price}`,
+        });
+    }
+    if (cost.status === "unpriced" && !cost.purchase) {
+        // A chargeable type agentguard cannot price: never a silent $0 for an agent. (A purchase
+        // without a price is held by its purchase item, which a human approves explicitly.)
+        items.push({
+            ...base,
+            need: { gate: "spend", kind: "unknown-price" },
+            observed: `agent "${agent}" would create "${cost.urn}", whose monthly cost agentguard cannot estimate (${cost.basis ?? "no price model"}); its budget is ${usd(budgetUsd)}/month`,
         });
     }
     if (cost.status === "unknown") {

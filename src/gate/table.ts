@@ -6,10 +6,11 @@
 import { ApprovalScope } from "../approvals/scope";
 import { ResourceCost } from "../cost/types";
 import { detectAccess } from "./access";
-import { GateConfig } from "./config";
+import { AgentProfile, GateConfig } from "./config";
 import { EnvironmentFinding, detectEnvironment } from "./environment";
 import { ResourceFacts } from "./facts";
 import { GateId, GateItem, Need } from "./items";
+import { shellArg } from "./shell";
 import { detectOperations } from "./operations";
 import { detectProvider } from "./provider";
 import { detectSpendResource, detectSpendStack } from "./spend";
@@ -19,7 +20,8 @@ export interface DetectContext {
     readonly config: GateConfig;
     readonly agent: string;
     readonly stackEnv: EnvironmentFinding;
-    readonly budgetUsd: number;
+    /** The agent's budget and provider allowlist. */
+    readonly profile: AgentProfile;
     readonly cost: (r: ResourceFacts) => ResourceCost;
 }
 
@@ -70,10 +72,10 @@ export const GATES: Readonly<Record<GateId, GateSpec>> = {
         summary: "A resource or provider of a package that is not on the agent's provider allowlist.",
         approvals: "1",
         coveredBy: "scope.providers contains the package",
-        detectResource: (r, ctx) => detectProvider(r, ctx.agent, ctx.config),
+        detectResource: (r, ctx) => detectProvider(r, ctx.agent, ctx.profile),
         covers: (scope, need) => need.gate === "provider" && includes(scope.providers, need.provider),
         flagsDoc: "`--provider <package>`",
-        flags: (need) => (need.gate === "provider" ? [`--provider ${need.provider}`] : []),
+        flags: (need) => (need.gate === "provider" ? [`--provider ${shellArg(need.provider)}`] : []),
     },
     access: {
         id: "access",
@@ -90,8 +92,8 @@ export const GATES: Readonly<Record<GateId, GateSpec>> = {
         summary: "Estimated monthly spend over the agent's budget, a declared budget above it, a purchase, or a price unknown at preview.",
         approvals: "2",
         coveredBy: "scope.maxMonthlyUsd ≥ the amount; purchases need scope.purchases; an unknown price needs the URN in scope.resources and scope.maxMonthlyUsd",
-        detectResource: (r, ctx) => (r.kind === "custom" ? detectSpendResource(ctx.cost(r), ctx.agent, ctx.budgetUsd) : []),
-        detectStack: (s, ctx) => detectSpendStack(s.totalMonthlyUsd, ctx.agent, ctx.budgetUsd, s.partial),
+        detectResource: (r, ctx) => (r.kind === "custom" ? detectSpendResource(ctx.cost(r), ctx.agent, ctx.profile.budgetUsd) : []),
+        detectStack: (s, ctx) => detectSpendStack(s.totalMonthlyUsd, ctx.agent, ctx.profile.budgetUsd, s.partial),
         covers: (scope, need) => {
             if (need.gate !== "spend") {
                 return false;
@@ -119,7 +121,7 @@ export const GATES: Readonly<Record<GateId, GateSpec>> = {
                 case "purchase":
                     return ["--purchases"];
                 case "unknown-price":
-                    return ["--max-monthly-usd <ceiling>"];
+                    return ["--max-monthly-usd CEILING"];
             }
         },
     },

@@ -41,7 +41,11 @@ function unwrap(v: unknown): unknown {
 
 /** Deep-copies a deserialized value into a gate {@link Value}, mapping sentinels to UNKNOWN. */
 export function toValue(v: unknown, depth = 0): Value {
-    v = unwrap(v);
+    // Only the top-level bag is the SDK's proxy; below it the target's own data is read as it is,
+    // so a nested key spelled like the proxy's can never substitute its contents.
+    if (depth === 0) {
+        v = unwrap(v);
+    }
     if (depth > 64) {
         return UNKNOWN;
     }
@@ -112,8 +116,14 @@ export function runFactsFromEnv(env: NodeJS.ProcessEnv, stackTags: ReadonlyMap<s
     if (!stack || !project) {
         throw new Error("the engine did not tell the pack which stack and project it runs for");
     }
+    const organization = env.PULUMI_NODEJS_ORGANIZATION ?? env.PULUMI_ORGANIZATION;
+    if (!organization) {
+        // Approvals are bound to <organization>/<project>/<stack>; guessing the organization would
+        // let a token for one organization's stack count for another's.
+        throw new Error("the engine did not tell the pack which organization it runs for (Pulumi CLI ≥ 3.221 does)");
+    }
     return {
-        stack: { organization: env.PULUMI_NODEJS_ORGANIZATION ?? env.PULUMI_ORGANIZATION ?? "organization", project, stack },
+        stack: { organization, project, stack },
         stackConfig,
         stackTags: tags,
         initiatorEnv: env[INITIATOR_ENV],

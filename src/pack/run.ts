@@ -20,6 +20,7 @@ import { ResourceFacts, RunFacts, stackSubject } from "../gate/facts";
 import { Initiator, INITIATOR_ENV, AGENT_CONFIG_KEY, resolveInitiator } from "../gate/initiator";
 import { GATE_IDS } from "../gate/items";
 import { approveCommand, denialMessage } from "../gate/message";
+import { shellArg } from "../gate/shell";
 import { DetectContext, GATES } from "../gate/table";
 import { DECISION_LOG_ENV, appendDecision, logEntry } from "../log/decision-log";
 import { EngineResource, resourceFacts, runFactsFromEnv } from "./facts";
@@ -105,7 +106,7 @@ export class GateRun {
             agent: initiator.id,
             now: run.now,
         });
-        return { run, initiator, errors, config, approvals, ctx: detectContext(config, run, initiator.id, this.estimator) };
+        return { run, initiator, errors, config, approvals, ctx: detectContext(config, run, initiator, this.estimator) };
     }
 
     /** Judges one resource (Analyze). Returns the violation messages to report. */
@@ -224,7 +225,7 @@ export class GateRun {
             `agent "${agent}" needs approval for ${denied.length} finding${denied.length === 1 ? "" : "s"} on "${stack}" ` +
             `(${counts.map(([g, n]) => `${g} ×${n}`).join(", ")}). `;
         if (flags.size > 0) {
-            text += `One token per approver covers ${perResource.length > 0 ? "all but the unknown prices" : "them all"}: ${required} approvers (not "${agent}") each run: agentguard approve --key <your-key.json> --stack ${stack} --agent ${agent} ${[...flags].join(" ")} --ttl 4h. `;
+            text += `One token per approver covers ${perResource.length > 0 ? "all but the unknown prices" : "them all"}: ${required} approvers (not "${agent}") each run: agentguard approve --key "$AGENTGUARD_KEY" --stack ${shellArg(stack)} --agent ${shellArg(agent)} ${[...flags].join(" ")} --ttl 4h. `;
         }
         for (const d of perResource) {
             text += `For the unknown price of "${d.resource}": ${approveCommand(d, s.run.stack, agent)}. `;

@@ -160,6 +160,17 @@ describe("approval tokens", () => {
         expect(text).not.toContain("garbage.token.here");
     });
 
+    it("names a token whose signature does not verify by its hash only, never by the claims it makes", async () => {
+        const forged = await raw({ ...good(), jti: "approved-by-cto" }, { kid: "alice" }, mallory);
+        const { reports } = await check([forged]);
+        expect(reports[0].code).toBe("ERR_APPROVAL_BAD_SIGNATURE");
+        expect(reports[0].iss).toBeUndefined();
+        expect(reports[0].jti).toMatch(/^#1 \(sha256:[0-9a-f]{8}\)$/);
+        // Once the signature verifies, the claims are authentic and name the token.
+        const expired = await raw({ ...good(), jti: "old", iat: NOW - 7200, exp: NOW - 3600 });
+        expect((await check([expired])).reports[0]).toMatchObject({ jti: "old", iss: "alice", code: "ERR_APPROVAL_EXPIRED" });
+    });
+
     it("does not echo attacker-controlled text from unverified tokens", async () => {
         const evil = await raw({ ...good(), jti: "x\u001b[31m; rm -rf / #", sub: "organization/shop/prod\nforged line" });
         const { reports } = await check([evil]);

@@ -50,7 +50,7 @@ describe("agent-change-gate under the real pulumi CLI", () => {
         expect(denied.code).not.toBe(0);
         expect(denied.output).toContain("agent-change-gate");
         expect(denied.output).toContain('agent "deploy-bot" would change "urn:pulumi:prod::shop::aws:s3/bucket:Bucket::site" in production');
-        expect(denied.output).toContain("agentguard approve --key <your-key.json> --stack organization/shop/prod --agent deploy-bot --environment production");
+        expect(denied.output).toContain('agentguard approve --key "$AGENTGUARD_KEY" --stack organization/shop/prod --agent deploy-bot --environment production');
         expect(ws.decisions().at(-1)).toMatchObject({ stack: "organization/shop/prod", dryRun: true, decision: "deny", initiator: { kind: "agent", id: "deploy-bot" } });
 
         await ws.approvals(await approvals("prod", { environments: ["production"] }), "list");

@@ -40,6 +40,25 @@ describe("access gate", () => {
         expect(gatesOf(await decide([custom("aws:kms/key:Key", { policy: UNKNOWN })]))).toEqual(["access:2:denied"]);
     });
 
+    it.each([
+        ["aws:apigateway/restApi:RestApi", { policy: "{}" }],
+        ["aws:opensearch/domain:Domain", { accessPolicies: "{}" }],
+        ["aws:ec2/vpcEndpoint:VpcEndpoint", { policy: "{}" }],
+        ["aws:glacier/vault:Vault", { accessPolicy: "{}" }],
+        ["aws:ssm/document:Document", { permissions: { type: "Share", accountIds: "all" } }],
+        ["aws:rds/clusterSnapshot:ClusterSnapshot", { sharedAccounts: ["all"] }],
+        ["aws:dynamodb/resourcePolicy:ResourcePolicy", {}],
+        ["aws:codeartifact/repositoryPermissionsPolicy:RepositoryPermissionsPolicy", {}],
+        ["aws:somenewservice/widgetResourcePolicy:WidgetResourcePolicy", {}],
+        ["cloudflare:index/accessCaCertificate:AccessCaCertificate", {}],
+    ])("fails closed on %s", async (type, props) => {
+        expect(gatesOf(await decide([custom(type, props)]))).toEqual(["access:2:denied"]);
+    });
+
+    it("leaves lifecycle policies alone", async () => {
+        expect((await decide([custom("aws:ecr/lifecyclePolicy:LifecyclePolicy", { policy: "{}" })])).decision).toBe("allow");
+    });
+
     it("documents every catalogue row", () => {
         for (const row of ACCESS_CATALOGUE) {
             expect(row.why.length).toBeGreaterThan(10);

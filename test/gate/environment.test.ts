@@ -70,6 +70,15 @@ describe("environment gate", () => {
             // Without production accounts configured, the account does not matter.
             expect((await decide([withProvider({ region: "us-east-1" })])).decision).toBe("allow");
         });
+        it("fails closed on role entries that assume nothing (empty or missing ARN) and checks web-identity roles", async () => {
+            for (const props of [{ assumeRole: '{"roleArn":""}' }, { assumeRole: {} }, { assumeRoles: "[{}]" }, { allowedAccountIds: [], assumeRole: { roleArn: "not-an-arn" } }]) {
+                expect(gatesOf(await decide([withProvider(props)], { config: cfg })), JSON.stringify(props)).toEqual(["environment:2:denied"]);
+            }
+            const web = { assumeRoleWithWebIdentity: { roleArn: "arn:aws:iam::111111111111:role/ci" } };
+            expect(gatesOf(await decide([withProvider(web)], { config: cfg }))).toEqual(["environment:2:denied"]);
+            const devWeb = { assumeRoleWithWebIdentity: { roleArn: "arn:aws:iam::222222222222:role/ci" } };
+            expect((await decide([withProvider(devWeb)], { config: cfg })).decision).toBe("allow");
+        });
         it("fails closed when the account is unknown at preview", async () => {
             expect(gatesOf(await decide([withProvider({ assumeRole: { roleArn: UNKNOWN } })], { config: cfg }))).toEqual(["environment:2:denied"]);
             expect(gatesOf(await decide([withProvider({ allowedAccountIds: UNKNOWN })], { config: cfg }))).toEqual(["environment:2:denied"]);

@@ -22,7 +22,7 @@ describe("denial text", () => {
         expect(m).toBe(
             'agent "deploy-bot" would change "urn:pulumi:prod::shop::aws:s3/bucket:Bucket::site" in production (stack "prod" matches productionStacks); ' +
                 'needs 2 approvals with environments containing "production", has 0; no approvals presented. ' +
-                'Sign (2 approvers, not "deploy-bot"): agentguard approve --key <your-key.json> --stack organization/shop/prod --agent deploy-bot --environment production --ttl 4h',
+                'Sign (2 approvers, not "deploy-bot"): agentguard approve --key "$AGENTGUARD_KEY" --stack organization/shop/prod --agent deploy-bot --environment production --ttl 4h',
         );
     });
 
@@ -42,6 +42,19 @@ describe("denial text", () => {
 
     it("asks for the resource URN when a price is unknown", () => {
         const i = item({ gate: "spend", need: { gate: "spend", kind: "unknown-price" } });
-        expect(approveCommand(i, prod, "deploy-bot")).toContain("--max-monthly-usd <ceiling> --resource 'urn:pulumi:prod::shop::aws:s3/bucket:Bucket::site'");
+        expect(approveCommand(i, prod, "deploy-bot")).toContain("--max-monthly-usd CEILING --resource urn:pulumi:prod::shop::aws:s3/bucket:Bucket::site");
+    });
+});
+
+describe("the command in a denial", () => {
+    it("quotes anything the agent's program chose, so pasting it runs nothing else", async () => {
+        const { execFileSync } = await import("node:child_process");
+        const evil = "urn:pulumi:prod::shop::aws:ec2/instance:Instance::web'; touch /tmp/agentguard-pwned; echo '";
+        const cmd = approveCommand(item({ gate: "spend", resource: evil, need: { gate: "spend", kind: "unknown-price" } }), prod, "deploy-bot");
+        // The shell must hand the URN back as one argument, unchanged.
+        const args = execFileSync("bash", ["-c", `printf '%s\\n' ${cmd.replace(/^agentguard approve /, "").replace('"$AGENTGUARD_KEY"', "k")}`], { encoding: "utf8" }).trim().split("\n");
+        expect(args).toContain(evil);
+        const pkg = approveCommand(item({ gate: "provider", need: { gate: "provider", provider: "x;id" } }), prod, "deploy-bot");
+        expect(pkg).toContain("--provider 'x;id'");
     });
 });

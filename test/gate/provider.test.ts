@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { approver, config, custom, sign } from "../fixtures";
+import { approver, config, custom, run, sign } from "../fixtures";
 import { decide, gatesOf } from "./helpers";
 
 describe("provider gate", () => {
@@ -45,6 +45,15 @@ describe("provider gate", () => {
         const cfg = config({ agents: { "deploy-bot": { providers: ["aws"] } } });
         expect(gatesOf(await decide([custom("cloudflare:index/record:Record")], { config: cfg }))).toEqual(["provider:1:denied"]);
         expect((await decide([custom("aws:s3/bucket:Bucket")], { config: cfg })).decision).toBe("allow");
+    });
+
+    it("does not let an agent named only by stack config borrow another agent's wider list", async () => {
+        const cfg = config({ agents: { "deploy-bot": { providers: ["aws", "gcp"] } } });
+        const self = await decide([custom("gcp:storage/bucket:Bucket")], { config: cfg });
+        expect(gatesOf(self)).toEqual(["provider:1:denied"]);
+        expect(self.gates[0].observed).toContain("∩ allowedProviders");
+        const fromCi = await decide([custom("gcp:storage/bucket:Bucket")], { config: cfg, run: run({ initiatorEnv: "agent:deploy-bot" }) });
+        expect(fromCi.decision).toBe("allow");
     });
 
     it("is covered by one approval naming the package", async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { approver, config, custom, fakeEstimator, sign } from "../fixtures";
+import { approver, config, custom, fakeEstimator, run, sign } from "../fixtures";
 import { decide, gatesOf } from "./helpers";
 
 const vm = (name: string) => custom("aws:ec2/instance:Instance", { instanceType: "m5.large" }, { name });
@@ -20,9 +20,14 @@ describe("spend gate", () => {
         expect(d.gates[0].resource).toBeUndefined();
     });
 
-    it("uses the agent's own budget", async () => {
+    it("uses the agent's own budget when CI names the agent, never more than the default when only stack config does", async () => {
         const cfg = config({ agents: { "deploy-bot": { monthlyBudgetUsd: 500 } } });
-        expect((await decide([vm("a"), vm("b")], { estimator: prices, config: cfg })).decision).toBe("allow");
+        const fromCi = run({ initiatorEnv: "agent:deploy-bot" });
+        expect((await decide([vm("a"), vm("b")], { estimator: prices, config: cfg, run: fromCi })).decision).toBe("allow");
+        // Self-named through stack config, an agent could claim a generous entry: capped at the default.
+        expect((await decide([vm("a"), vm("b")], { estimator: prices, config: cfg })).decision).toBe("deny");
+        const frugal = config({ agents: { "deploy-bot": { monthlyBudgetUsd: 10 } } });
+        expect((await decide([vm("a")], { estimator: prices, config: frugal })).decision).toBe("deny");
         const tight = config({ defaultMonthlyBudgetUsd: 10 });
         expect((await decide([vm("a")], { estimator: prices, config: tight })).decision).toBe("deny");
     });
@@ -72,5 +77,17 @@ describe("spend gate", () => {
         expect((await decide([r], { estimator: est, config: cfg, tokens: broad })).decision).toBe("deny");
         expect((await decide([r], { estimator: est, config: cfg, tokens: named })).decision).toBe("allow");
         expect((await decide([r], { estimator: est, config: cfg, tokens: noCeiling })).decision).toBe("deny");
+    });
+
+    it("never counts a chargeable type it cannot price as $0: it needs a token naming the resource with a ceiling", async () => {
+        const est = fakeEstimator({ "aws:sagemaker/endpoint:Endpoint": "unpriced" });
+        const r = custom("aws:sagemaker/endpoint:Endpoint", {}, { name: "llm" });
+        const d = await decide([r], { estimator: est });
+        expect(d.gates[0]).toMatchObject({ gate: "spend", resource: r.urn, need: { kind: "unknown-price" }, satisfied: false });
+        expect(d.gates[0].observed).toContain("cannot estimate (no price model for aws:sagemaker/endpoint:Endpoint)");
+        const [alice, bob] = [await approver("alice"), await approver("bob")];
+        const cfg = config({ approvers: [alice.entry, bob.entry] });
+        const named = [await sign(alice, { maxMonthlyUsd: 5000, resources: [r.urn] }), await sign(bob, { maxMonthlyUsd: 5000, resources: [r.urn] })];
+        expect((await decide([r], { estimator: est, config: cfg, tokens: named })).decision).toBe("allow");
     });
 });

@@ -60,7 +60,7 @@ describe("the pack over the Analyzer protocol", () => {
         expect(d.message).toContain(`agent "deploy-bot" would change "${urnOf(bucket, "prod")}" in production`);
         expect(d.message).toContain("needs 2 approvals");
         expect(d.message).toContain("has 0; no approvals presented");
-        expect(d.message).toContain("agentguard approve --key <your-key.json> --stack organization/shop/prod --agent deploy-bot --environment production");
+        expect(d.message).toContain('agentguard approve --key "$AGENTGUARD_KEY" --stack organization/shop/prod --agent deploy-bot --environment production');
         expect(stack.map((s) => s.message).join("\n")).toContain("needs approval for 1 finding");
         const entry = JSON.parse(readFileSync(log, "utf8").trim());
         expect(entry).toMatchObject({
