@@ -4,7 +4,7 @@
  * verified once per run, never per resource.
  */
 import { createHash } from "node:crypto";
-import { CryptoKey, compactVerify, decodeProtectedHeader, importJWK } from "jose";
+import type { CryptoKey } from "jose";
 import { ApproverConfig, GateConfig } from "../gate/config";
 import { StackRef, stackSubject } from "../gate/facts";
 import { APPROVAL_ERROR_TEXT, ApprovalError, ApprovalErrorCode } from "./errors";
@@ -57,13 +57,21 @@ function safe(v: unknown): string | undefined {
     return typeof v === "string" && SAFE_TEXT.test(v) ? v : undefined;
 }
 
+/**
+ * jose, loaded on first use: a run that presents no token (every human's run, most agents')
+ * never pays for loading it on the pack's start-up path.
+ */
+function jose(): Promise<typeof import("jose")> {
+    return import("jose");
+}
+
 const keyCache = new Map<string, Promise<CryptoKey | Uint8Array>>();
 
 function keyOf(a: ApproverConfig): Promise<CryptoKey | Uint8Array> {
     const cacheKey = a.publicKeyJwk.x;
     let k = keyCache.get(cacheKey);
     if (!k) {
-        k = importJWK({ kty: "OKP", crv: "Ed25519", x: a.publicKeyJwk.x }, APPROVAL_ALG);
+        k = jose().then((j) => j.importJWK({ kty: "OKP", crv: "Ed25519", x: a.publicKeyJwk.x }, APPROVAL_ALG));
         keyCache.set(cacheKey, k);
         k.catch(() => keyCache.delete(cacheKey));
     }
@@ -82,6 +90,7 @@ const isTime = (v: unknown): v is number => typeof v === "number" && Number.isFi
 
 /** Verifies one token; throws {@link ApprovalError} with the reason it is rejected. */
 export async function verifyApproval(token: string, ctx: VerifyContext): Promise<ValidApproval> {
+    const { compactVerify, decodeProtectedHeader } = await jose();
     let header: ReturnType<typeof decodeProtectedHeader>;
     try {
         if (token.split(".").length !== 3) {

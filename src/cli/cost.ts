@@ -5,6 +5,7 @@
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { createEstimator } from "../cost";
+import { money as usd } from "../cost/calc";
 import { stackFromPreview } from "../cost/preview";
 import { ResourceCost } from "../cost/types";
 import { isUnknown } from "../gate/facts";
@@ -37,11 +38,6 @@ function parseJson(text: string, what: string): unknown {
     } catch (e) {
         throw new Error(`${what} is not JSON: ${e instanceof Error ? e.message : String(e)}`);
     }
-}
-
-/** `$1,234.56`. */
-function usd(n: number): string {
-    return `$${n.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
 }
 
 /** Lays rows out in columns; the last column is not padded. */

@@ -8,18 +8,13 @@
  * price for (`unpriced`), which must never count as $0. Stack-level item: the estimated monthly
  * total of the stack over the budget.
  */
+import { dollars as usd } from "../cost/calc";
 import { ResourceCost } from "../cost/types";
 import { isUnknown } from "./facts";
 import { GateItem } from "./items";
 
 /** Approvals every spend item needs. */
 export const SPEND_APPROVALS = 2;
-
-/** Formats a dollar amount the way denials show it: `$23,922`, `$0.85`. */
-export function usd(n: number): string {
-    const digits = n >= 100 ? 0 : 2;
-    return `$${n.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits })}`;
-}
 
 /** Raises the resource-level spend items of one resource from its cost estimate. */
 export function detectSpendResource(cost: ResourceCost, agent: string, budgetUsd: number): GateItem[] {
