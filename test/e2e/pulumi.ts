@@ -127,7 +127,7 @@ export class Workspace {
 
     /** `pulumi preview`; with `json`, the engine's events streamed as JSON lines (see {@link jsonEvents}). */
     preview(opts: { policyConfig?: string; env?: Record<string, string>; json?: boolean } = {}): Promise<Run> {
-        const json = opts.json ? { PULUMI_ENABLE_STREAMING_JSON_PREVIEW: "true" } : {};
+        const json: Record<string, string> = opts.json ? { PULUMI_ENABLE_STREAMING_JSON_PREVIEW: "true" } : {};
         return this.pulumi(["preview", ...this.policyArgs(opts.policyConfig), ...(opts.json ? ["--json"] : [])], { ...json, ...opts.env });
     }
 

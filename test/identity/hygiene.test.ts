@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { PolicyResource } from "@pulumi/policy";
-import * as proxy from "@pulumi/policy/proxy";
+import * as proxyModule from "@pulumi/policy/proxy";
 import { describe, expect, it } from "vitest";
 import { UNKNOWN, Value } from "../../src/gate/facts";
 import {
@@ -132,7 +132,7 @@ describe("agent-identity-hygiene", () => {
         // Role name unknown: the attachment and the budget action point at it by dependency.
         const deps = rest.map((r) =>
             r.type.endsWith("RolePolicyAttachment") ? { ...r, props: { ...r.props, role: UNKNOWN }, propertyDependencies: { role: [role.urn] } } : r.type.endsWith("BudgetAction") ? { ...r, props: { ...r.props, definition: UNKNOWN }, propertyDependencies: { definition: [role.urn] } } : r,
-        );
+        ) as HygieneResource[];
         expect(checks([boundary, explained, ...deps])).toEqual([]);
         expect(checks(identity({ role: { maxSessionDuration: UNKNOWN } }))).toEqual(["session-limit"]);
         expect(checks(identity({ policy: { policy: UNKNOWN } }))).toEqual(["wildcard-admin"]);
@@ -168,6 +168,9 @@ describe("agent-identity-hygiene", () => {
         expect(wildcardAdminIn(undefined)).toBeUndefined();
     });
 });
+
+/** The SDK's proxy helpers are internal to @pulumi/policy (not in its typings). */
+const proxy = proxyModule as unknown as { unknownCheckingProxy(v: unknown): unknown; unknownStringValue: string };
 
 describe("the policy glue", () => {
     /** An engine resource as @pulumi/policy hands it over: props behind the unknown-checking proxy. */
