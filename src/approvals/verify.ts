@@ -3,11 +3,10 @@
  * then the signature with the key of the approver that owns `kid`, then every claim. Tokens are
  * verified once per run, never per resource.
  */
-import { createHash } from "node:crypto";
 import type { CryptoKey } from "jose";
 import { ApproverConfig, GateConfig } from "../gate/config";
 import { StackRef, stackSubject } from "../gate/facts";
-import { APPROVAL_ERROR_TEXT, ApprovalError, ApprovalErrorCode } from "./errors";
+import { ApprovalError, ApprovalErrorCode } from "./errors";
 import { ApprovalScope, parseScope } from "./scope";
 import { PresentedToken, tokenLabel } from "./tokens";
 
@@ -231,10 +230,3 @@ export async function verifyApprovals(presented: readonly PresentedToken[], ctx:
     }
     return { valid, reports };
 }
-
-/** A stable key for caching the verification of a presented value in one run. */
-export function presentedDigest(raw: string | undefined): string {
-    return createHash("sha256").update(raw ?? "").digest("hex");
-}
-
-export { APPROVAL_ERROR_TEXT };

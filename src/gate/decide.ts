@@ -8,7 +8,7 @@ import { GateConfig, agentProfile } from "./config";
 import { stackEnvironment } from "./environment";
 import { ResourceFacts, RunFacts } from "./facts";
 import { Initiator } from "./initiator";
-import { GATE_IDS, GateId, GateItem } from "./items";
+import { GATE_IDS, GateItem } from "./items";
 import { countResources } from "./operations";
 import { DetectContext, GATES, StackSummary } from "./table";
 
@@ -126,9 +126,4 @@ export function decideRun(input: {
         estimatedMonthlyUsd: Math.round(summary.totalMonthlyUsd * 100) / 100,
         errors: [],
     });
-}
-
-/** Gate ids present among items, for summaries. */
-export function gatesOf(items: readonly GateItem[]): GateId[] {
-    return GATE_IDS.filter((g) => items.some((i) => i.gate === g));
 }
