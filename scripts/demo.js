@@ -109,7 +109,15 @@ function condense(section) {
 
 function main() {
     say("Preparing the Pulumi engine and the offline cloud simulators");
-    const provision = run("bash", ["-c", 'lines=$(bash scripts/pulumi-env.sh) && eval "$lines" && printf %s "$PATH"'], { env: {} });
+    note("(the first run on a machine without pulumi builds it from Go modules: about 5 minutes)");
+    // Progress of the provisioning goes straight to the terminal; only the PATH is captured.
+    const provision = spawnSync("bash", ["-c", 'lines=$(bash scripts/pulumi-env.sh) && eval "$lines" && printf %s "$PATH"'], {
+        cwd: ROOT,
+        env,
+        encoding: "utf8",
+        stdio: ["ignore", "pipe", "inherit"],
+    });
+    provision.code = provision.status;
     if (provision.code !== 0) {
         fail("the Pulumi CLI could not be provisioned (see above); install it with `curl -fsSL https://get.pulumi.com | sh` or run `npm run pulumi:env` for details");
     }
