@@ -32,6 +32,19 @@ describe("provider gate", () => {
         }
     });
 
+    it("treats a provider with its own pluginDownloadURL as a different package", async () => {
+        const url = "https://example.test/plugins";
+        const p = { urn: "urn:pulumi:dev::shop::pulumi:providers:aws::mirror", type: "pulumi:providers:aws", name: "mirror", kind: "provider" as const, props: { pluginDownloadURL: url } };
+        const d = await decide([p, custom("aws:s3/bucket:Bucket", {}, { provider: { ...p } })]);
+        expect(d.gates.map((g) => (g.need.gate === "provider" ? g.need.provider : ""))).toEqual([`aws@${url}`, `aws@${url}`]);
+        const alice = await approver("alice");
+        const cfg = config({ approvers: [alice.entry] });
+        const plain = await sign(alice, { providers: ["aws"] });
+        expect((await decide([p], { config: cfg, tokens: [plain] })).decision).toBe("deny");
+        const exact = await sign(alice, { providers: [`aws@${url}`] });
+        expect((await decide([p], { config: cfg, tokens: [exact] })).decision).toBe("allow");
+    });
+
     it("never treats components as providers", async () => {
         const c = { ...custom("gcp:index:Thing"), kind: "component" as const, provider: undefined };
         expect((await decide([c])).gates).toEqual([]);
