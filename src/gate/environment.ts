@@ -129,22 +129,17 @@ function awsProviderAccounts(f: Finder, provider: ProviderFacts, config: GateCon
         const arn = isUnknown(role) ? role : asString(field(role, "roleArn"));
         if (isUnknown(arn)) {
             f.raise("production", `${where} assumes a role whose ARN is unknown at preview`);
-            namesAccount = true;
             continue;
         }
         const acct = arn === undefined ? undefined : arnAccount(arn);
         if (acct === undefined) {
             // An empty or unparsable role means no role is assumed: the account is the ambient one.
             f.raise("production", `${where} has a role entry without a role ARN that names an account`);
-            namesAccount = true;
-        } else {
-            namesAccount = true;
-            if (prod.has(acct)) {
-                f.raise("production", `${where} assumes role "${arn}" in production AWS account "${acct}"`);
-            }
+        } else if (prod.has(acct)) {
+            f.raise("production", `${where} assumes role "${arn}" in production AWS account "${acct}"`);
         }
     }
-    if (!namesAccount) {
+    if (!namesAccount && roles.length === 0) {
         // The account then comes from ambient credentials the gate cannot see: fail closed.
         f.raise("production", `${where} names no AWS account (set allowedAccountIds or assumeRole so the gate can tell it is not production)`);
     }

@@ -6,6 +6,7 @@
 import { ApprovalReport, ValidApproval } from "../approvals/verify";
 import { covers, JudgedItem } from "./decide";
 import { StackRef, stackSubject } from "./facts";
+import { GATE_IDS } from "./items";
 import { shellArg } from "./shell";
 import { GATES } from "./table";
 
@@ -38,13 +39,18 @@ function grantText(item: JudgedItem): string {
     }
 }
 
+/** The `agentguard approve` command with `flags`, every agent-chosen part quoted for the shell. */
+function approveWith(flags: Iterable<string>, stack: StackRef, agent: string): string {
+    return `agentguard approve --key "$AGENTGUARD_KEY" --stack ${shellArg(stackSubject(stack))} --agent ${shellArg(agent)} ${[...flags].join(" ")} --ttl 4h`;
+}
+
 /** The command an approver runs to cover `item`. */
 export function approveCommand(item: JudgedItem, stack: StackRef, agent: string): string {
     const flags = [...GATES[item.gate].flags(item.need)];
     if (item.need.gate === "spend" && item.need.kind === "unknown-price" && item.resource) {
         flags.push(`--resource ${shellArg(item.resource)}`);
     }
-    return `agentguard approve --key "$AGENTGUARD_KEY" --stack ${shellArg(stackSubject(stack))} --agent ${shellArg(agent)} ${flags.join(" ")} --ttl 4h`;
+    return approveWith(flags, stack, agent);
 }
 
 /** Why each presented token does not count toward `item`. */
@@ -77,4 +83,47 @@ export function denialMessage(
     const missing = item.required - has;
     const who = missing === 1 ? (has > 0 ? "one more approver" : "one approver") : `${missing}${has > 0 ? " more" : ""} approvers`;
     return `${item.observed}; needs ${plural(item.required, "approval")} with ${grantText(item)}, has ${has}${from}${tokens}. Sign (${who}, not "${ctx.agent}"): ${approveCommand(item, ctx.stack, ctx.agent)}`;
+}
+
+/**
+ * One paragraph for the end of a denied run: the findings by gate, and the single token each
+ * approver signs to cover them all (unknown prices need a token per resource).
+ */
+export function summaryDenial(denied: readonly JudgedItem[], stack: StackRef, agent: string): string {
+    const counts = GATE_IDS.map((g) => [g, denied.filter((d) => d.gate === g).length] as const).filter(([, n]) => n > 0);
+    const required = Math.max(...denied.map((d) => d.required));
+    const flags = new Set<string>();
+    let maxUsd = 0;
+    let maxResources = 0;
+    const perResource: JudgedItem[] = [];
+    // Table order, then resource: the same findings always give the same command.
+    const ordered = [...denied].sort((a, b) => GATE_IDS.indexOf(a.gate) - GATE_IDS.indexOf(b.gate) || (a.resource ?? "").localeCompare(b.resource ?? ""));
+    for (const d of ordered) {
+        const n = d.need;
+        if (n.gate === "spend" && n.kind === "unknown-price") {
+            perResource.push(d);
+        } else if (n.gate === "spend" && (n.kind === "total" || n.kind === "budget")) {
+            maxUsd = Math.max(maxUsd, Math.ceil(n.amountUsd));
+        } else if (n.gate === "operations") {
+            maxResources = Math.max(maxResources, n.count);
+        } else {
+            GATES[d.gate].flags(n).forEach((f) => flags.add(f));
+        }
+    }
+    if (maxUsd > 0) {
+        flags.add(`--max-monthly-usd ${maxUsd}`);
+    }
+    if (maxResources > 0) {
+        flags.add(`--max-resources ${maxResources}`);
+    }
+    let text =
+        `agent "${agent}" needs approval for ${plural(denied.length, "finding")} on "${stackSubject(stack)}" ` +
+        `(${counts.map(([g, n]) => `${g} ×${n}`).join(", ")}). `;
+    if (flags.size > 0) {
+        text += `One token per approver covers ${perResource.length > 0 ? "all but the unknown prices" : "them all"}: ${required} approvers (not "${agent}") each run: ${approveWith(flags, stack, agent)}. `;
+    }
+    for (const d of perResource) {
+        text += `For the unknown price of "${d.resource}": ${approveCommand(d, stack, agent)}. `;
+    }
+    return text + `Then set the tokens: pulumi config set --secret agentguard:approvals "<token1> <token2>" and run the preview again.`;
 }

@@ -18,10 +18,8 @@ import { GateConfig, GateConfigError, normalizeGateConfig, DEFAULT_GATE_CONFIG }
 import { JudgedItem, RunDecision, detectContext, finalize, judge, resourceItems, stackItems, summarize } from "../gate/decide";
 import { ResourceFacts, RunFacts, stackSubject } from "../gate/facts";
 import { Initiator, INITIATOR_ENV, AGENT_CONFIG_KEY, resolveInitiator } from "../gate/initiator";
-import { GATE_IDS } from "../gate/items";
-import { approveCommand, denialMessage } from "../gate/message";
-import { shellArg } from "../gate/shell";
-import { DetectContext, GATES } from "../gate/table";
+import { denialMessage, summaryDenial } from "../gate/message";
+import { DetectContext } from "../gate/table";
 import { DECISION_LOG_ENV, appendDecision, logEntry } from "../log/decision-log";
 import { EngineResource, resourceFacts, runFactsFromEnv } from "./facts";
 
@@ -178,7 +176,7 @@ export class GateRun {
             this.log(s, decision);
             const messages = stackJudged.filter((j) => !j.satisfied).map((j) => this.message(j, s!));
             if (decision.decision === "deny") {
-                messages.push(this.summaryMessage(gates.filter((g) => !g.satisfied), s));
+                messages.push(summaryDenial(gates.filter((g) => !g.satisfied), s.run.stack, s.initiator.id));
             }
             return messages;
         } catch (e) {
@@ -189,48 +187,6 @@ export class GateRun {
     private message(item: JudgedItem, s: Setup): string {
         const text = denialMessage(item, { stack: s.run.stack, agent: s.initiator.id, reports: s.approvals.reports, valid: s.approvals.valid });
         return s.config && s.config.approvers.length === 0 ? `${text} (No approvers are configured in the policy pack config yet: add them with "agentguard keygen".)` : text;
-    }
-
-    /** One paragraph that tells approvers the single token each should sign to cover every finding. */
-    private summaryMessage(denied: readonly JudgedItem[], s: Setup): string {
-        const agent = s.initiator.id;
-        const counts = GATE_IDS.map((g) => [g, denied.filter((d) => d.gate === g).length] as const).filter(([, n]) => n > 0);
-        const required = Math.max(...denied.map((d) => d.required));
-        const flags = new Set<string>();
-        let maxUsd = 0;
-        let maxResources = 0;
-        const perResource: JudgedItem[] = [];
-        // Table order, then resource: the same findings always give the same command.
-        const ordered = [...denied].sort((a, b) => GATE_IDS.indexOf(a.gate) - GATE_IDS.indexOf(b.gate) || (a.resource ?? "").localeCompare(b.resource ?? ""));
-        for (const d of ordered) {
-            const n = d.need;
-            if (n.gate === "spend" && n.kind === "unknown-price") {
-                perResource.push(d);
-            } else if (n.gate === "spend" && (n.kind === "total" || n.kind === "budget")) {
-                maxUsd = Math.max(maxUsd, Math.ceil(n.amountUsd));
-            } else if (n.gate === "operations") {
-                maxResources = Math.max(maxResources, n.count);
-            } else {
-                GATES[d.gate].flags(n).forEach((f) => flags.add(f));
-            }
-        }
-        if (maxUsd > 0) {
-            flags.add(`--max-monthly-usd ${maxUsd}`);
-        }
-        if (maxResources > 0) {
-            flags.add(`--max-resources ${maxResources}`);
-        }
-        const stack = stackSubject(s.run.stack);
-        let text =
-            `agent "${agent}" needs approval for ${denied.length} finding${denied.length === 1 ? "" : "s"} on "${stack}" ` +
-            `(${counts.map(([g, n]) => `${g} ×${n}`).join(", ")}). `;
-        if (flags.size > 0) {
-            text += `One token per approver covers ${perResource.length > 0 ? "all but the unknown prices" : "them all"}: ${required} approvers (not "${agent}") each run: agentguard approve --key "$AGENTGUARD_KEY" --stack ${shellArg(stack)} --agent ${shellArg(agent)} ${[...flags].join(" ")} --ttl 4h. `;
-        }
-        for (const d of perResource) {
-            text += `For the unknown price of "${d.resource}": ${approveCommand(d, s.run.stack, agent)}. `;
-        }
-        return text + `Then set the tokens: pulumi config set --secret agentguard:approvals "<token1> <token2>" and run the preview again.`;
     }
 
     /** A failure inside the gate: deny agents (and unidentified runs); never throw to the SDK. */
@@ -253,7 +209,7 @@ export class GateRun {
             gates,
             approvals: s.approvals.reports,
             estimatedMonthlyUsd: Math.round(this.runningCostUsd * 100) / 100,
-            errors: [...s.errors, ...(gates.some((g) => !g.satisfied) || s.errors.length > 0 ? [] : ["denied"])],
+            errors: s.errors,
         });
         this.log(s, decision);
     }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { JudgedItem } from "../../src/gate/decide";
-import { approveCommand, denialMessage } from "../../src/gate/message";
+import { approveCommand, denialMessage, summaryDenial } from "../../src/gate/message";
 import { STACK } from "../fixtures";
 
 const prod = { ...STACK, stack: "prod" };
@@ -56,5 +56,23 @@ describe("the command in a denial", () => {
         expect(args).toContain(evil);
         const pkg = approveCommand(item({ gate: "provider", need: { gate: "provider", provider: "x;id" } }), prod, "deploy-bot");
         expect(pkg).toContain("--provider 'x;id'");
+    });
+});
+
+describe("the summary of a denied run", () => {
+    it("names one command per approver covering every finding, in table order whatever the arrival order", () => {
+        const findings = [
+            item({ gate: "spend", level: "stack", resource: undefined, need: { gate: "spend", kind: "total", amountUsd: 140.2 } }),
+            item({ gate: "access", need: { gate: "access" } }),
+            item({ gate: "provider", required: 1, need: { gate: "provider", provider: "pulumi-nodejs" } }),
+            item(),
+            item({ gate: "operations", level: "stack", resource: undefined, required: 1, need: { gate: "operations", count: 250 } }),
+        ];
+        const text = summaryDenial(findings, prod, "deploy-bot");
+        expect(text).toContain('agent "deploy-bot" needs approval for 5 findings on "organization/shop/prod" (environment ×1, provider ×1, access ×1, spend ×1, operations ×1)');
+        expect(text).toContain(
+            '2 approvers (not "deploy-bot") each run: agentguard approve --key "$AGENTGUARD_KEY" --stack organization/shop/prod --agent deploy-bot --environment production --provider pulumi-nodejs --access --max-monthly-usd 141 --max-resources 250 --ttl 4h.',
+        );
+        expect(summaryDenial([...findings].reverse(), prod, "deploy-bot")).toBe(text);
     });
 });
