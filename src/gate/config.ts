@@ -6,6 +6,7 @@
  * the engine validates against. {@link normalizeGateConfig} applies the defaults and rejects anything
  * malformed, so the core never sees a half-valid config.
  */
+import { GATE_IDS } from "./items";
 
 /** An Ed25519 public key as a JWK. */
 export interface Ed25519PublicJwk {
@@ -20,6 +21,15 @@ export interface ApproverConfig {
     readonly publicKeyJwk: Ed25519PublicJwk;
     /** Key id used in token headers; defaults to `id`. */
     readonly kid?: string;
+    /** The gates this approver may approve; absent means every gate. */
+    readonly gates?: readonly string[];
+}
+
+/** Tokens that count for nothing: by `jti`, and an approver's tokens issued before a time. */
+export interface RevokedConfig {
+    readonly jtis: readonly string[];
+    /** Approver id → ISO time; their tokens with `iat` before it are revoked. */
+    readonly approvers: Readonly<Record<string, string>>;
 }
 
 /** Per-agent limits. */
@@ -27,7 +37,14 @@ export interface AgentConfig {
     readonly monthlyBudgetUsd?: number;
     /** Provider packages this agent may use without approval; replaces `allowedProviders` when set. */
     readonly providers?: readonly string[];
+    /** Per-provider monthly caps in USD, keyed by provider package. */
+    readonly providerBudgetsUsd?: Readonly<Record<string, number>>;
+    /** People who run or own the agent; never counted as its approvers. */
+    readonly owners?: readonly string[];
 }
+
+/** The environment of a stack whose name matches none of the three lists. */
+export type UnlistedStackEnvironment = "development" | "staging" | "production";
 
 /** What to do when a run names no initiator. */
 export type UnidentifiedInitiatorMode = "reject" | "human";
@@ -35,14 +52,25 @@ export type UnidentifiedInitiatorMode = "reject" | "human";
 /** Configuration of the `agent-change-gate` policy (contract §2). */
 export interface GateConfig {
     readonly approvers: readonly ApproverConfig[];
+    readonly revoked: RevokedConfig;
     readonly agents: Readonly<Record<string, AgentConfig>>;
+    /** Per-provider cap for agents without `providerBudgetsUsd`; undefined = off. */
+    readonly defaultProviderMonthlyBudgetUsd?: number;
+    /** Coding-agent marker name → agent id. */
+    readonly detectedAgents: Readonly<Record<string, string>>;
+    readonly trustHumanWithAgentMarkers: boolean;
+    /** False where the agent owns the environment: `AGENTGUARD_INITIATOR` may then name an agent, never a human. */
+    readonly trustInitiatorEnv: boolean;
     readonly defaultMonthlyBudgetUsd: number;
     readonly allowedProviders: readonly string[];
     readonly productionStacks: readonly string[];
     readonly stagingStacks: readonly string[];
+    readonly developmentStacks: readonly string[];
+    readonly unlistedStacks: UnlistedStackEnvironment;
     readonly productionAwsAccountIds: readonly string[];
     readonly productionCloudflareAccountIds: readonly string[];
     readonly productionCloudflareZoneIds: readonly string[];
+    readonly productionAwsHostedZoneIds: readonly string[];
     readonly maxResources: number;
     readonly maxApprovalTtlSeconds: number;
     readonly clockSkewSeconds: number;
@@ -52,14 +80,21 @@ export interface GateConfig {
 /** The defaults of contract §2. */
 export const DEFAULT_GATE_CONFIG: GateConfig = Object.freeze({
     approvers: [],
+    revoked: { jtis: [], approvers: {} },
     agents: {},
+    detectedAgents: {},
+    trustHumanWithAgentMarkers: false,
+    trustInitiatorEnv: true,
     defaultMonthlyBudgetUsd: 100,
     allowedProviders: ["aws", "cloudflare", "random"],
     productionStacks: ["prod", "production", "prd", "live", "*-prod", "prod-*", "*-production", "production-*"],
     stagingStacks: ["staging", "stage", "stg", "*-staging", "staging-*", "*-stage", "stage-*"],
+    developmentStacks: ["dev", "development", "sandbox", "test", "*-dev", "dev-*", "*-sandbox", "sandbox-*", "*-test", "test-*"],
+    unlistedStacks: "staging",
     productionAwsAccountIds: [],
     productionCloudflareAccountIds: [],
     productionCloudflareZoneIds: [],
+    productionAwsHostedZoneIds: [],
     maxResources: 200,
     maxApprovalTtlSeconds: 86400,
     clockSkewSeconds: 60,
@@ -87,6 +122,11 @@ export const gateConfigSchema = {
                 properties: {
                     id: { type: "string", minLength: 1 },
                     kid: { type: "string", minLength: 1 },
+                    gates: {
+                        type: "array",
+                        items: { type: "string", enum: [...GATE_IDS] },
+                        description: "The gates this approver may approve (default: all).",
+                    },
                     publicKeyJwk: {
                         type: "object",
                         required: ["kty", "crv", "x"],
@@ -99,9 +139,19 @@ export const gateConfigSchema = {
                 },
             },
         },
+        revoked: {
+            type: "object",
+            description: "Tokens that count for nothing: `jtis` by token id, `approvers` maps an approver id to an ISO time before which their tokens are revoked.",
+            default: { jtis: [], approvers: {} },
+            additionalProperties: false,
+            properties: {
+                jtis: { type: "array", items: { type: "string", minLength: 1 } },
+                approvers: { type: "object", additionalProperties: { type: "string", format: "date-time" } },
+            },
+        },
         agents: {
             type: "object",
-            description: "Per-agent budgets and provider allowlists, keyed by agent id.",
+            description: "Per-agent budgets, provider allowlists, per-provider caps and owners, keyed by agent id.",
             default: {},
             additionalProperties: {
                 type: "object",
@@ -109,8 +159,31 @@ export const gateConfigSchema = {
                 properties: {
                     monthlyBudgetUsd: { type: "number", minimum: 0 },
                     providers: { type: "array", items: { type: "string" } },
+                    providerBudgetsUsd: { type: "object", additionalProperties: { type: "number", minimum: 0 } },
+                    owners: { type: "array", items: { type: "string", minLength: 1 } },
                 },
             },
+        },
+        defaultProviderMonthlyBudgetUsd: {
+            type: "number",
+            minimum: 0,
+            description: "Monthly cap in USD per provider package for agents without providerBudgetsUsd (unset: off).",
+        },
+        detectedAgents: {
+            type: "object",
+            default: {},
+            additionalProperties: { type: "string", minLength: 1 },
+            description: "Which agent a coding agent's environment marker means (marker name → agent id); default `<name>-local`.",
+        },
+        trustHumanWithAgentMarkers: {
+            type: "boolean",
+            default: DEFAULT_GATE_CONFIG.trustHumanWithAgentMarkers,
+            description: "Let AGENTGUARD_INITIATOR=human:… stay human when coding-agent markers are in the environment.",
+        },
+        trustInitiatorEnv: {
+            type: "boolean",
+            default: DEFAULT_GATE_CONFIG.trustInitiatorEnv,
+            description: "False where the agent owns the environment (packs required server-side, a laptop): AGENTGUARD_INITIATOR may then name an agent but never a human.",
         },
         defaultMonthlyBudgetUsd: {
             type: "number",
@@ -121,9 +194,17 @@ export const gateConfigSchema = {
         allowedProviders: stringList(DEFAULT_GATE_CONFIG.allowedProviders, "Provider packages agents may use without approval."),
         productionStacks: stringList(DEFAULT_GATE_CONFIG.productionStacks, "Stack name globs (case-insensitive) that are production."),
         stagingStacks: stringList(DEFAULT_GATE_CONFIG.stagingStacks, "Stack name globs (case-insensitive) that are staging."),
+        developmentStacks: stringList(DEFAULT_GATE_CONFIG.developmentStacks, "Stack name globs (case-insensitive) that are development."),
+        unlistedStacks: {
+            type: "string",
+            enum: ["development", "staging", "production"],
+            default: DEFAULT_GATE_CONFIG.unlistedStacks,
+            description: "Environment of a stack whose name matches none of the three lists.",
+        },
         productionAwsAccountIds: stringList([], "AWS account ids that are production."),
         productionCloudflareAccountIds: stringList([], "Cloudflare account ids that are production."),
         productionCloudflareZoneIds: stringList([], "Cloudflare zone ids that are production."),
+        productionAwsHostedZoneIds: stringList([], "Route 53 hosted zone ids whose records are production."),
         maxResources: {
             type: "integer",
             minimum: 0,
@@ -196,7 +277,52 @@ function approver(v: unknown, i: number): ApproverConfig {
     if (v.kid !== undefined && (typeof v.kid !== "string" || v.kid === "")) {
         throw new GateConfigError(`"approvers[${i}].kid" of "${v.id}" must be a non-empty string`);
     }
-    return { id: v.id, kid: v.kid ?? v.id, publicKeyJwk: { kty: "OKP", crv: "Ed25519", x: jwk.x } };
+    const gates = v.gates;
+    if (gates !== undefined && (!Array.isArray(gates) || !gates.every((g) => (GATE_IDS as readonly unknown[]).includes(g)))) {
+        throw new GateConfigError(`"approvers[${i}].gates" of "${v.id}" must be a list of gates (${GATE_IDS.join(", ")})`);
+    }
+    return { id: v.id, kid: v.kid ?? v.id, publicKeyJwk: { kty: "OKP", crv: "Ed25519", x: jwk.x }, ...(gates ? { gates: gates as string[] } : {}) };
+}
+
+const AGENT_KEYS = ["monthlyBudgetUsd", "providers", "providerBudgetsUsd", "owners"];
+
+function revoked(v: unknown): RevokedConfig {
+    if (v === undefined) {
+        return { jtis: [], approvers: {} };
+    }
+    if (!isObject(v) || Object.keys(v).some((k) => k !== "jtis" && k !== "approvers")) {
+        throw new GateConfigError(`"revoked" must be an object with "jtis" and/or "approvers"`);
+    }
+    const jtis = v.jtis ?? [];
+    if (!Array.isArray(jtis) || !jtis.every((j) => typeof j === "string" && j !== "")) {
+        throw new GateConfigError(`"revoked.jtis" must be a list of token ids`);
+    }
+    const approvers = v.approvers ?? {};
+    if (!isObject(approvers)) {
+        throw new GateConfigError(`"revoked.approvers" must map approver ids to ISO times`);
+    }
+    for (const [id, t] of Object.entries(approvers)) {
+        if (typeof t !== "string" || !/^\d{4}-\d\d-\d\dT/.test(t) || Number.isNaN(Date.parse(t))) {
+            throw new GateConfigError(`"revoked.approvers.${id}" must be an ISO time such as 2026-12-01T00:00:00Z`);
+        }
+    }
+    return { jtis: jtis as string[], approvers: { ...(approvers as Record<string, string>) } };
+}
+
+function stringMap(raw: Raw, key: keyof GateConfig): Record<string, string> {
+    const v = raw[key] ?? {};
+    if (!isObject(v) || !Object.values(v).every((s) => typeof s === "string" && s !== "")) {
+        throw new GateConfigError(`"${key}" must map names to non-empty strings`);
+    }
+    return { ...(v as Record<string, string>) };
+}
+
+function bool(raw: Raw, key: keyof GateConfig, def: boolean): boolean {
+    const v = raw[key] ?? def;
+    if (typeof v !== "boolean") {
+        throw new GateConfigError(`"${key}" must be true or false`);
+    }
+    return v;
 }
 
 function agents(v: unknown): Record<string, AgentConfig> {
@@ -219,7 +345,24 @@ function agents(v: unknown): Record<string, AgentConfig> {
         if (providers !== undefined && (!Array.isArray(providers) || !providers.every((p) => typeof p === "string"))) {
             throw new GateConfigError(`"agents.${id}.providers" must be a list of strings`);
         }
-        out[id] = { monthlyBudgetUsd: budget as number | undefined, providers: providers as string[] | undefined };
+        const caps = a.providerBudgetsUsd;
+        if (caps !== undefined && (!isObject(caps) || !Object.values(caps).every((c) => typeof c === "number" && Number.isFinite(c) && c >= 0))) {
+            throw new GateConfigError(`"agents.${id}.providerBudgetsUsd" must map provider packages to numbers ≥ 0`);
+        }
+        const owners = a.owners;
+        if (owners !== undefined && (!Array.isArray(owners) || !owners.every((o) => typeof o === "string" && o !== ""))) {
+            throw new GateConfigError(`"agents.${id}.owners" must be a list of non-empty strings`);
+        }
+        const unknown = Object.keys(a).filter((k) => !AGENT_KEYS.includes(k));
+        if (unknown.length > 0) {
+            throw new GateConfigError(`"agents.${id}" has unknown key "${unknown[0]}" (allowed: ${AGENT_KEYS.join(", ")})`);
+        }
+        out[id] = {
+            monthlyBudgetUsd: budget as number | undefined,
+            providers: providers as string[] | undefined,
+            ...(caps ? { providerBudgetsUsd: { ...(caps as Record<string, number>) } } : {}),
+            ...(owners ? { owners: owners as string[] } : {}),
+        };
     }
     return out;
 }
@@ -258,17 +401,31 @@ export function normalizeGateConfig(raw: unknown): GateConfig {
     if (mode !== "reject" && mode !== "human") {
         throw new GateConfigError(`"unidentifiedInitiator" must be "reject" or "human"`);
     }
+    const unlisted = raw.unlistedStacks ?? DEFAULT_GATE_CONFIG.unlistedStacks;
+    if (unlisted !== "development" && unlisted !== "staging" && unlisted !== "production") {
+        throw new GateConfigError(`"unlistedStacks" must be "development", "staging" or "production"`);
+    }
     const d = DEFAULT_GATE_CONFIG;
     return {
         approvers,
+        revoked: revoked(raw.revoked),
         agents: agents(raw.agents),
+        ...(raw.defaultProviderMonthlyBudgetUsd !== undefined
+            ? { defaultProviderMonthlyBudgetUsd: num(raw, "defaultProviderMonthlyBudgetUsd", 0, { min: 0 }) }
+            : {}),
+        detectedAgents: stringMap(raw, "detectedAgents"),
+        trustHumanWithAgentMarkers: bool(raw, "trustHumanWithAgentMarkers", d.trustHumanWithAgentMarkers),
+        trustInitiatorEnv: bool(raw, "trustInitiatorEnv", d.trustInitiatorEnv),
         defaultMonthlyBudgetUsd: num(raw, "defaultMonthlyBudgetUsd", d.defaultMonthlyBudgetUsd, { min: 0 }),
         allowedProviders: strings(raw, "allowedProviders", d.allowedProviders),
         productionStacks: strings(raw, "productionStacks", d.productionStacks),
         stagingStacks: strings(raw, "stagingStacks", d.stagingStacks),
+        developmentStacks: strings(raw, "developmentStacks", d.developmentStacks),
+        unlistedStacks: unlisted,
         productionAwsAccountIds: strings(raw, "productionAwsAccountIds", d.productionAwsAccountIds),
         productionCloudflareAccountIds: strings(raw, "productionCloudflareAccountIds", d.productionCloudflareAccountIds),
         productionCloudflareZoneIds: strings(raw, "productionCloudflareZoneIds", d.productionCloudflareZoneIds),
+        productionAwsHostedZoneIds: strings(raw, "productionAwsHostedZoneIds", d.productionAwsHostedZoneIds),
         maxResources: num(raw, "maxResources", d.maxResources, { integer: true, min: 0 }),
         maxApprovalTtlSeconds: num(raw, "maxApprovalTtlSeconds", d.maxApprovalTtlSeconds, { integer: true, min: 1 }),
         clockSkewSeconds: num(raw, "clockSkewSeconds", d.clockSkewSeconds, { integer: true, min: 0 }),
