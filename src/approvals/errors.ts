@@ -51,7 +51,7 @@ export const APPROVAL_ERROR_TEXT: Record<ApprovalErrorCode, string> = {
     ERR_APPROVAL_DUPLICATE: "the same approval (jti) was presented twice",
     ERR_APPROVAL_REVOKED: "revoked (its jti is in revoked.jtis)",
     ERR_APPROVAL_APPROVER_REVOKED: "revoked (issued before its approver's time in revoked.approvers)",
-    ERR_APPROVAL_OWNER: "the approver owns the agent (agents[id].owners); owners never approve their own agent",
+    ERR_APPROVAL_OWNER: "an owner of the agent (agents[id].owners) never counts as its approver",
 };
 
 /** A rejection: the code plus optional detail (never token material). */

@@ -61,7 +61,7 @@ export function approversFor(config: GateConfig, agent: string, gate: GateId): s
  */
 export function checkRevoked(config: GateConfig, token: { readonly iss: string; readonly jti: string; readonly iat: number }): void {
     if (config.revoked.jtis.includes(token.jti)) {
-        throw new ApprovalError("ERR_APPROVAL_REVOKED", `by the policy config`);
+        throw new ApprovalError("ERR_APPROVAL_REVOKED");
     }
     const before = own(config.revoked.approvers, token.iss);
     if (before !== undefined) {
