@@ -137,9 +137,11 @@ function main() {
         }
     }
 
+    // alice@example.com owns deploy-bot in the registry, so she never counts as its approver.
+    const approverIds = ["bob", "carol"];
     say("Two approvers create keys; the pack config comes from the same registry");
     const entries = [];
-    for (const id of ["alice", "bob"]) {
+    for (const id of approverIds) {
         const key = path.join(tmp, `${id}.agentguard-key.json`);
         const r = agentguard(["keygen", "--id", id, "--out", key]);
         must(r, `agentguard keygen --id ${id}`);
@@ -173,13 +175,13 @@ function main() {
     note(`$ AGENTGUARD_INITIATOR=agent:deploy-bot pulumi preview --policy-pack . --policy-pack-config policy-config.json   → exit ${denied.code}`);
     process.stdout.write(`\n${condense(section).split("\n").map((l) => `    ${l}`).join("\n")}\n`);
 
-    say("Alice and Bob sign exactly what the denial asks for");
+    say("Bob and Carol sign exactly what the denial asks for (alice owns deploy-bot, so she cannot)");
     const ask = /covers them all: \d+ approvers \(not "deploy-bot"\) each run: agentguard approve (--key "\$AGENTGUARD_KEY" .*?--ttl \S+?)\. Then/.exec(section.replace(/\s*\n\s*/g, " "));
     if (!ask) {
         fail("the denial did not say which approval to sign");
     }
     const tokens = [];
-    for (const id of ["alice", "bob"]) {
+    for (const id of approverIds) {
         const key = path.join(tmp, `${id}.agentguard-key.json`);
         // Run exactly the text of the denial, through a shell, as an approver pastes it.
         const r = run("bash", ["-c", `"$NODE" "$CLI" approve ${ask[1]}`], { env: { AGENTGUARD_KEY: key, NODE: process.execPath, CLI } });
@@ -191,7 +193,7 @@ function main() {
     must(verify, "agentguard verify");
     note(verify.stdout.trim());
     must(pulumi(app, ["config", "set", "--secret", "agentguard:approvals", tokens.join(" ")]), "pulumi config set agentguard:approvals");
-    note('$ pulumi config set --secret agentguard:approvals "<alice token> <bob token>"');
+    note('$ pulumi config set --secret agentguard:approvals "<bob token> <carol token>"');
 
     say("deploy-bot previews again");
     const allowed = pulumi(app, ["preview", ...policyArgs], asAgent);

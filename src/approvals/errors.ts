@@ -23,7 +23,10 @@ export type ApprovalErrorCode =
     | "ERR_APPROVAL_ISSUED_IN_FUTURE"
     | "ERR_APPROVAL_LIFETIME_TOO_LONG"
     | "ERR_APPROVAL_SELF_APPROVAL"
-    | "ERR_APPROVAL_DUPLICATE";
+    | "ERR_APPROVAL_DUPLICATE"
+    | "ERR_APPROVAL_REVOKED"
+    | "ERR_APPROVAL_APPROVER_REVOKED"
+    | "ERR_APPROVAL_OWNER";
 
 /** Short human reasons, used in denials: `token "a1b2" from "bob" rejected: expired`. */
 export const APPROVAL_ERROR_TEXT: Record<ApprovalErrorCode, string> = {
@@ -46,6 +49,9 @@ export const APPROVAL_ERROR_TEXT: Record<ApprovalErrorCode, string> = {
     ERR_APPROVAL_LIFETIME_TOO_LONG: "lifetime (exp − iat) longer than maxApprovalTtlSeconds",
     ERR_APPROVAL_SELF_APPROVAL: "the agent cannot approve its own run",
     ERR_APPROVAL_DUPLICATE: "the same approval (jti) was presented twice",
+    ERR_APPROVAL_REVOKED: "revoked (its jti is in revoked.jtis)",
+    ERR_APPROVAL_APPROVER_REVOKED: "revoked (issued before its approver's time in revoked.approvers)",
+    ERR_APPROVAL_OWNER: "an owner of the agent (agents[id].owners) never counts as its approver",
 };
 
 /** A rejection: the code plus optional detail (never token material). */

@@ -6,7 +6,9 @@
 import type { CryptoKey } from "jose";
 import { ApproverConfig, GateConfig } from "../gate/config";
 import { StackRef, stackSubject } from "../gate/facts";
+import { GateId } from "../gate/items";
 import { ApprovalError, ApprovalErrorCode } from "./errors";
+import { approverGates, checkNotOwner, checkRevoked } from "./roles";
 import { ApprovalScope, parseScope } from "./scope";
 import { PresentedToken, tokenLabel } from "./tokens";
 
@@ -31,6 +33,8 @@ export interface ValidApproval {
     readonly iss: string;
     readonly exp: number;
     readonly scope: ApprovalScope;
+    /** The gates its approver may approve (`approvers[].gates`); absent means every gate. */
+    readonly gates?: readonly GateId[];
 }
 
 /** What the decision log and denials say of each presented token. No token material. */
@@ -149,9 +153,11 @@ export async function verifyApproval(token: string, ctx: VerifyContext): Promise
     if (aud !== APPROVAL_AUD && !(Array.isArray(aud) && aud.length === 1 && aud[0] === APPROVAL_AUD)) {
         throw new ApprovalError("ERR_APPROVAL_WRONG_AUDIENCE");
     }
+    checkRevoked(ctx.config, { iss, jti, iat });
     if (iss === ctx.agent) {
         throw new ApprovalError("ERR_APPROVAL_SELF_APPROVAL", `"${iss}" is the agent running`);
     }
+    checkNotOwner(ctx.config, ctx.agent, iss);
     const subject = stackSubject(ctx.stack);
     if (sub !== subject) {
         throw new ApprovalError("ERR_APPROVAL_WRONG_STACK", `${safe(sub) ? `it names "${sub}"` : "it names another stack"}, this run is "${subject}"`);
@@ -173,7 +179,7 @@ export async function verifyApproval(token: string, ctx: VerifyContext): Promise
         throw new ApprovalError("ERR_APPROVAL_LIFETIME_TOO_LONG", `${exp - iat}s > ${ctx.config.maxApprovalTtlSeconds}s`);
     }
     const scope = parseScope(payload.scope);
-    return { jti, iss, exp, scope };
+    return { jti, iss, exp, scope, ...(approver.gates ? { gates: approverGates(approver) } : {}) };
 }
 
 /** Rejections decided before (or at) the signature check: the token's claims are not authentic. */

@@ -157,7 +157,7 @@ export async function verify(argv: string[], io: Io): Promise<number> {
         const from = r.iss ? ` from "${r.iss}"` : "";
         if (r.valid) {
             const v = valid.find((a) => a.jti === r.jti && a.iss === r.iss)!;
-            io.stdout(`valid    token "${r.jti}"${from}, expires ${new Date(v.exp * 1000).toISOString()}, grants ${JSON.stringify(v.scope)}\n`);
+            io.stdout(`valid    token "${r.jti}"${from}, expires ${new Date(v.exp * 1000).toISOString()}, grants ${JSON.stringify(v.scope)}${v.gates ? `, counts only for ${v.gates.length > 0 ? v.gates.join(", ") : "no gate"} (approvers[].gates)` : ""}\n`);
         } else {
             io.stdout(`invalid  token "${r.jti}"${from}: ${r.reason} [${r.code}]\n`);
         }

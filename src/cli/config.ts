@@ -1,6 +1,6 @@
 /**
  * `agentguard config --registry <file> [--approvers <file>] [--base <file>] [--out <file>]`:
- * generates the pack's gate config (`agents` budgets and providers) from the same agent registry
+ * generates the pack's gate config (`agents` budgets, providers and owners) from the same agent registry
  * `stacks/agents` creates identities from, so there is one source of truth. Thin: the registry
  * parser and the gate's own config validation do the work.
  */
@@ -85,7 +85,12 @@ export async function configCommand(argv: string[], io: Io): Promise<number> {
     }
     let agents: Json;
     try {
-        agents = gateAgents(readRegistryFile(values.registry)) as unknown as Json;
+        const registry = readRegistryFile(values.registry);
+        agents = gateAgents(registry) as unknown as Json;
+        // The registry's owner runs the agent: never one of its approvers (contract v2 §2).
+        for (const a of registry.agents) {
+            agents[a.id] = { ...(agents[a.id] as Json), owners: [a.owner] };
+        }
     } catch (e) {
         if (e instanceof RegistryError) {
             io.stderr(`agentguard config: ${e.message}\n`);

@@ -7,6 +7,7 @@ import { approve, keygen, verify } from "./approvals";
 import { configCommand } from "./config";
 import { COST_USAGE, costCommand } from "./cost";
 import { Io, UsageError, processIo } from "./io";
+import { revoke } from "./revoke";
 
 const USAGE = `agentguard — approvals for AI-agent changes to Pulumi stacks
 
@@ -18,6 +19,8 @@ const USAGE = `agentguard — approvals for AI-agent changes to Pulumi stacks
       prints one signed approval token
   agentguard verify  --policy-config <file> --stack <org/project/stack> --agent <id> <token>…
       says for each token whether it is valid and why not; exit 0 only if all are
+  agentguard revoke  --policy-config <file> (--jti <id>… | --approver <id> --before <time|now>)
+      revokes tokens in the policy pack config (never stack config): by jti, or an approver's issued before a time
   agentguard config  --registry <agents.yaml> [--approvers <file>] [--base <policy-config.json>] [--out <file>]
       generates the pack config's agent budgets and providers from the agent registry
   ${COST_USAGE.trim().split("\n").join("\n  ")}
@@ -25,7 +28,7 @@ const USAGE = `agentguard — approvals for AI-agent changes to Pulumi stacks
 
 type Command = (argv: string[], io: Io) => Promise<number>;
 
-const COMMANDS: Record<string, Command> = { keygen, approve, verify, config: configCommand, cost: costCommand };
+const COMMANDS: Record<string, Command> = { keygen, approve, verify, config: configCommand, cost: costCommand, revoke };
 
 /** Runs the command line; returns the exit code. */
 export async function main(argv: string[], io: Io = processIo): Promise<number> {

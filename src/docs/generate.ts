@@ -20,6 +20,7 @@ export function policyReference(): string {
     let s = HEADER + "# Policy reference\n\n";
     s += `## \`${GATE_POLICY_NAME}\` (mandatory)\n\n${GATE_DESCRIPTION}\n\n`;
     s += "Only agent-initiated runs are gated; human-initiated runs pass untouched. Each item needs the given number of *distinct* approvers (counted by `iss`) whose valid tokens cover it.\n\n";
+    s += "Who counts: an approver only for the gates in their `gates` (default all); never the agent itself nor one of its `owners` (`ERR_APPROVAL_OWNER`); never a token in `revoked.jtis` or issued before its approver's time in `revoked.approvers` (`ERR_APPROVAL_REVOKED`, `ERR_APPROVAL_APPROVER_REVOKED`; `agentguard revoke` writes both). The same rules hold wherever tokens are checked: the pack and `agentguard verify` call the same core. The budget is per stack: the cap across an agent's stacks is the stack module's AWS Budget.\n\n";
     s += "| gate | raised when | approvals | covered by | `agentguard approve` flags |\n|---|---|---|---|---|\n";
     for (const g of GATE_IDS) {
         const spec = GATES[g];

@@ -2,6 +2,7 @@
  * The decision core: plain facts in, a decision out. The policy glue, the command line and the
  * tests all call these functions.
  */
+import { gateRefusal } from "../approvals/roles";
 import { ApprovalReport, ApprovalSet, ValidApproval } from "../approvals/verify";
 import { CostEstimator, ResourceCost } from "../cost/types";
 import { GateConfig, agentProfile } from "./config";
@@ -59,8 +60,14 @@ export function summarize(resources: readonly ResourceFacts[], ctx: DetectContex
     return { resourceCount: countResources(resources), totalMonthlyUsd: total, partial };
 }
 
-/** True when `a` covers `item`: the gate's rule, and for resource items the `resources` restriction. */
+/**
+ * True when `a` covers `item`: its approver may approve the item's gate (`approvers[].gates`),
+ * the gate's rule, and for resource items the `resources` restriction.
+ */
 export function covers(a: ValidApproval, item: GateItem): boolean {
+    if (gateRefusal(a.iss, a.gates, item.gate) !== undefined) {
+        return false;
+    }
     if (item.level === "resource" && a.scope.resources !== undefined && !a.scope.resources.includes(item.resource ?? "")) {
         return false;
     }

@@ -3,7 +3,9 @@
  * vs allowed, how many approvals it needs and has, why each presented token did not count, and
  * the exact `agentguard approve` command that would cover it.
  */
+import { approversFor, gateRefusal } from "../approvals/roles";
 import { ApprovalReport, ValidApproval } from "../approvals/verify";
+import { GateConfig } from "./config";
 import { covers, JudgedItem } from "./decide";
 import { StackRef, stackSubject } from "./facts";
 import { GATE_IDS } from "./items";
@@ -63,7 +65,10 @@ function tokenNotes(item: JudgedItem, reports: readonly ApprovalReport[], valid:
             continue;
         }
         const v = valid.find((a) => a.jti === r.jti && a.iss === r.iss);
-        if (v && !covers(v, item)) {
+        const refused = v && gateRefusal(v.iss, v.gates, item.gate);
+        if (refused) {
+            notes.push(`token "${r.jti}"${from} does not count for it (${refused})`);
+        } else if (v && !covers(v, item)) {
             const restricted = item.level === "resource" && v.scope.resources !== undefined && !v.scope.resources.includes(item.resource ?? "");
             notes.push(`token "${r.jti}"${from} does not cover it (${restricted ? "its resources list leaves this resource out" : `its scope lacks ${grantText(item)}`})`);
         }
@@ -86,10 +91,24 @@ export function denialMessage(
 }
 
 /**
+ * Per denied gate, the configured approvers who may still approve it (contract v2 §4: the gate is
+ * in their `gates`, they are neither the agent nor one of its owners, and they have not already
+ * approved every denied item of that gate): `Who can approve: environment "bob", "carol"; access nobody (…)`.
+ */
+export function whoCanApprove(denied: readonly JudgedItem[], agent: string, config: GateConfig): string {
+    const parts = GATE_IDS.filter((g) => denied.some((d) => d.gate === g)).map((g) => {
+        const items = denied.filter((d) => d.gate === g);
+        const ids = approversFor(config, agent, g).filter((id) => !items.every((d) => d.approvedBy.includes(id)));
+        return `${g} ${ids.length > 0 ? ids.map((id) => `"${id}"`).join(", ") : `nobody (configure another approver whose "gates" include ${g} and who does not own "${agent}")`}`;
+    });
+    return `Who can approve: ${parts.join("; ")}. `;
+}
+
+/**
  * One paragraph for the end of a denied run: the findings by gate, and the single token each
  * approver signs to cover them all (unknown prices need a token per resource).
  */
-export function summaryDenial(denied: readonly JudgedItem[], stack: StackRef, agent: string): string {
+export function summaryDenial(denied: readonly JudgedItem[], stack: StackRef, agent: string, config?: GateConfig): string {
     const counts = GATE_IDS.map((g) => [g, denied.filter((d) => d.gate === g).length] as const).filter(([, n]) => n > 0);
     const required = Math.max(...denied.map((d) => d.required));
     const flags = new Set<string>();
@@ -118,7 +137,8 @@ export function summaryDenial(denied: readonly JudgedItem[], stack: StackRef, ag
     }
     let text =
         `agent "${agent}" needs approval for ${plural(denied.length, "finding")} on "${stackSubject(stack)}" ` +
-        `(${counts.map(([g, n]) => `${g} ×${n}`).join(", ")}). `;
+        `(${counts.map(([g, n]) => `${g} ×${n}`).join(", ")}). ` +
+        (config ? whoCanApprove(denied, agent, config) : "");
     if (flags.size > 0) {
         text += `One token per approver covers ${perResource.length > 0 ? "all but the unknown prices" : "them all"}: ${required} approvers (not "${agent}") each run: ${approveWith(flags, stack, agent)}. `;
     }

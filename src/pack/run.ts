@@ -176,7 +176,7 @@ export class GateRun {
             this.log(s, decision);
             const messages = stackJudged.filter((j) => !j.satisfied).map((j) => this.message(j, s!));
             if (decision.decision === "deny") {
-                messages.push(summaryDenial(gates.filter((g) => !g.satisfied), s.run.stack, s.initiator.id));
+                messages.push(summaryDenial(gates.filter((g) => !g.satisfied), s.run.stack, s.initiator.id, s.config));
             }
             return messages;
         } catch (e) {

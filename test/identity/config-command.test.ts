@@ -26,13 +26,15 @@ describe("agentguard config", () => {
         expect(config).toEqual({
             "agent-change-gate": {
                 agents: {
-                    "deploy-bot": { monthlyBudgetUsd: 100, providers: ["aws", "cloudflare"] },
-                    "research-bot": { monthlyBudgetUsd: 20, providers: ["aws", "cloudflare"] },
+                    "deploy-bot": { monthlyBudgetUsd: 100, providers: ["aws", "cloudflare"], owners: ["alice@example.com"] },
+                    "research-bot": { monthlyBudgetUsd: 20, providers: ["aws", "cloudflare"], owners: ["bob@example.com"] },
                 },
             },
         });
         // The gate accepts it as is.
         expect(normalizeGateConfig(config["agent-change-gate"]).agents["research-bot"].monthlyBudgetUsd).toBe(20);
+        // The registry's owner never counts as the agent's approver (contract v2 §2).
+        expect(normalizeGateConfig(config["agent-change-gate"]).agents["deploy-bot"].owners).toEqual(["alice@example.com"]);
     });
 
     it("keeps the rest of an existing config, replaces agents, and adds approvers from keygen output", async () => {
