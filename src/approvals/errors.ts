@@ -23,7 +23,9 @@ export type ApprovalErrorCode =
     | "ERR_APPROVAL_ISSUED_IN_FUTURE"
     | "ERR_APPROVAL_LIFETIME_TOO_LONG"
     | "ERR_APPROVAL_SELF_APPROVAL"
-    | "ERR_APPROVAL_DUPLICATE";
+    | "ERR_APPROVAL_DUPLICATE"
+    | "ERR_APPROVAL_WRONG_PLAN"
+    | "ERR_APPROVAL_WRONG_DESTROY";
 
 /** Short human reasons, used in denials: `token "a1b2" from "bob" rejected: expired`. */
 export const APPROVAL_ERROR_TEXT: Record<ApprovalErrorCode, string> = {
@@ -46,6 +48,8 @@ export const APPROVAL_ERROR_TEXT: Record<ApprovalErrorCode, string> = {
     ERR_APPROVAL_LIFETIME_TOO_LONG: "lifetime (exp − iat) longer than maxApprovalTtlSeconds",
     ERR_APPROVAL_SELF_APPROVAL: "the agent cannot approve its own run",
     ERR_APPROVAL_DUPLICATE: "the same approval (jti) was presented twice",
+    ERR_APPROVAL_WRONG_PLAN: "bound to a saved plan this run does not check or apply",
+    ERR_APPROVAL_WRONG_DESTROY: "bound to a destroy of a state export; it counts only in `agentguard plan check --destroy` of that export",
 };
 
 /** A rejection: the code plus optional detail (never token material). */

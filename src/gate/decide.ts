@@ -67,6 +67,9 @@ export function covers(a: ValidApproval, item: GateItem): boolean {
     if (item.need.gate === "spend" && item.need.kind === "unknown-price" && !a.scope.resources?.includes(item.resource ?? "")) {
         return false;
     }
+    if (item.need.gate === "destructive" && (item.need.binding === "plan" ? a.plan : a.destroy) !== item.need.digest) {
+        return false;
+    }
     return GATES[item.gate].covers(a.scope, item.need);
 }
 

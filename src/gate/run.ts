@@ -9,14 +9,26 @@
  *   running stack totals, so the resource that pushes the stack over is refused.
  * - {@link judgeRun}: the stack-level items and the run's decision.
  */
-import { ApprovalSet, VerifyContext } from "../approvals/verify";
+import { ApprovalError } from "../approvals/errors";
+import { ApprovalReport, ApprovalSet, ValidApproval, VerifyContext } from "../approvals/verify";
 import { CostEstimator } from "../cost/types";
 import { GateConfig, DEFAULT_GATE_CONFIG } from "./config";
 import { JudgedItem, RunDecision, detectContext, finalize, judge, resourceItems, stackItems, summarize } from "./decide";
 import { ResourceFacts, RunFacts, stackSubject } from "./facts";
 import { AGENT_CONFIG_KEY, INITIATOR_ENV, Initiator, resolveInitiator } from "./initiator";
+import { GateItem } from "./items";
 import { denialMessage, summaryDenial } from "./message";
+import { shellArg } from "./shell";
 import { DetectContext } from "./table";
+import { PlanBinding, destructiveItems } from "./destructive";
+
+/**
+ * What a saved plan does to a resource (docs/plans.md): `same` raises no resource-level item, an
+ * `update` no purchase (it was bought when created), a `delete` only the destructive gate, a
+ * `replace` every gate of a create plus the destructive gate. Without a plan every resource is
+ * judged as a create — all the pack can know.
+ */
+export type PlanStep = "create" | "update" | "same" | "delete" | "replace";
 
 /** What a run is opened with. */
 export interface RunInput {
@@ -28,6 +40,13 @@ export interface RunInput {
     readonly estimator: CostEstimator;
     /** Verifies the presented approvals for an agent's run (called once, only for agents). */
     readonly verify: (ctx: VerifyContext) => Promise<ApprovalSet>;
+    /**
+     * The saved plan (or destroyed state export) this run is checked against or applies. Tokens
+     * bound to another one, or bound when the run has none, count for nothing.
+     */
+    readonly binding?: PlanBinding;
+    /** The file the binding was read from, as approvers should name it: `--plan <file>`. */
+    readonly bindingFile?: string;
 }
 
 /** An open run: everything decided once, plus the running totals of an update. */
@@ -42,6 +61,9 @@ export interface OpenRun {
     readonly ctx?: DetectContext;
     /** Custom resources seen so far during an update, and their estimated monthly cost. */
     readonly running: { costUsd: number; readonly seen: Set<string> };
+    readonly binding?: PlanBinding;
+    /** The `agentguard approve` flag that binds a token to this run's plan, for denial texts. */
+    readonly bindingFlag?: string;
 }
 
 const NO_APPROVALS: ApprovalSet = { valid: [], reports: [] };
@@ -67,9 +89,39 @@ export async function openRun(input: RunInput): Promise<OpenRun> {
     if (initiator.kind !== "agent" || !config) {
         return { run, initiator, errors, config, approvals: NO_APPROVALS, running };
     }
-    const approvals = await input.verify({ config, stack: run.stack, agent: initiator.id, now: run.now });
+    const approvals = bindApprovals(await input.verify({ config, stack: run.stack, agent: initiator.id, now: run.now }), input.binding);
     const ctx = errors.length === 0 ? detectContext(config, run, initiator, input.estimator) : undefined;
-    return { run, initiator, errors, config, approvals, ctx, running };
+    const bindingFlag =
+        input.binding && input.bindingFile !== undefined ? `${input.binding.kind === "plan" ? "--plan" : "--destroy-state"} ${shellArg(input.bindingFile)}` : undefined;
+    return { run, initiator, errors, config, approvals, ctx, running, binding: input.binding, bindingFlag };
+}
+
+/**
+ * Keeps the approvals that may count in a run with `binding`: a token bound to a plan counts only
+ * in a run of that plan, a token bound to a destroy only in the check of that destroy. The others
+ * are reported as rejected, with the reason.
+ */
+export function bindApprovals(set: ApprovalSet, binding: PlanBinding | undefined): ApprovalSet {
+    const valid: ValidApproval[] = [];
+    const rejected = new Map<ValidApproval, ApprovalError>();
+    for (const a of set.valid) {
+        if (a.plan !== undefined && !(binding?.kind === "plan" && binding.digest === a.plan)) {
+            rejected.set(a, new ApprovalError("ERR_APPROVAL_WRONG_PLAN", `it is bound to ${a.plan.slice(0, 19)}…${binding?.kind === "plan" ? `, this run's plan is ${binding.digest.slice(0, 19)}…` : ", this run applies no saved plan"}`));
+        } else if (a.destroy !== undefined && !(binding?.kind === "destroy" && binding.digest === a.destroy)) {
+            rejected.set(a, new ApprovalError("ERR_APPROVAL_WRONG_DESTROY"));
+        } else {
+            valid.push(a);
+        }
+    }
+    if (rejected.size === 0) {
+        return set;
+    }
+    const reports: ApprovalReport[] = set.reports.map((r) => {
+        const a = [...rejected.keys()].find((v) => r.valid && v.jti === r.jti && v.iss === r.iss);
+        const e = a && rejected.get(a);
+        return e ? { ...r, valid: false, code: e.code, reason: e.message } : r;
+    });
+    return { valid, reports };
 }
 
 /** True when the gate has nothing to say about this run: a human's. */
@@ -82,10 +134,10 @@ export function isHumanRun(open: OpenRun): boolean {
  * stack-level items of the running totals. Call only for an agent's run that is not denied
  * outright (`open.ctx` set).
  */
-export function judgeResource(open: OpenRun, r: ResourceFacts): JudgedItem[] {
+export function judgeResource(open: OpenRun, r: ResourceFacts, step: PlanStep = "create"): JudgedItem[] {
     const ctx = contextOf(open);
-    const items = resourceItems(r, ctx);
-    if (!open.run.dryRun) {
+    const items = stepItems(open, ctx, r, step);
+    if (!open.run.dryRun && step !== "delete") {
         if (r.kind === "custom" && !open.running.seen.has(r.urn)) {
             open.running.costUsd += ctx.cost(r).monthlyUsd;
             open.running.seen.add(r.urn);
@@ -93,6 +145,26 @@ export function judgeResource(open: OpenRun, r: ResourceFacts): JudgedItem[] {
         items.push(...stackItems({ resourceCount: open.running.seen.size, totalMonthlyUsd: open.running.costUsd, partial: true }, ctx));
     }
     return judge(items, open.approvals.valid);
+}
+
+/** The resource-level items of `r` under its plan step. */
+function stepItems(open: OpenRun, ctx: DetectContext, r: ResourceFacts, step: PlanStep): GateItem[] {
+    switch (step) {
+        case "same":
+            return [];
+        case "update":
+            return resourceItems(r, ctx).filter((i) => !(i.need.gate === "spend" && i.need.kind === "purchase"));
+        case "create":
+            return resourceItems(r, ctx);
+        case "delete":
+        case "replace": {
+            if (!open.binding) {
+                throw new Error("a delete or replace can only be judged against a saved plan");
+            }
+            const destructive = destructiveItems(r, step, ctx.agent, ctx.stackEnv, ctx.config, open.binding);
+            return step === "delete" ? destructive : [...resourceItems(r, ctx), ...destructive];
+        }
+    }
 }
 
 /** The outcome of a whole run. */
@@ -106,7 +178,12 @@ export interface RunOutcome {
  * Decides a whole run: the resource-level items of every resource (`known` supplies items
  * already judged as resources arrived) and the stack-level items of the final stack.
  */
-export function judgeRun(open: OpenRun, resources: readonly ResourceFacts[], known?: (urn: string) => readonly JudgedItem[] | undefined): RunOutcome {
+export function judgeRun(
+    open: OpenRun,
+    resources: readonly ResourceFacts[],
+    known?: (urn: string) => readonly JudgedItem[] | undefined,
+    stepOf: (urn: string) => PlanStep = () => "create",
+): RunOutcome {
     if (open.initiator.kind === "human") {
         return { decision: finalize({ initiator: open.initiator, gates: [], approvals: [], errors: [] }), stackItems: [] };
     }
@@ -114,9 +191,13 @@ export function judgeRun(open: OpenRun, resources: readonly ResourceFacts[], kno
         return { decision: outrightDecision(open), stackItems: [] };
     }
     const ctx = open.ctx;
-    const summary = summarize(resources, ctx);
+    // The stack as it will be: everything the run does not delete.
+    const summary = summarize(
+        resources.filter((r) => stepOf(r.urn) !== "delete"),
+        ctx,
+    );
     const stackJudged = judge(stackItems(summary, ctx), open.approvals.valid);
-    const resourceJudged = resources.flatMap((r) => known?.(r.urn) ?? judge(resourceItems(r, ctx), open.approvals.valid));
+    const resourceJudged = resources.flatMap((r) => known?.(r.urn) ?? judge(stepItems(open, ctx, r, stepOf(r.urn)), open.approvals.valid));
     // Running-total items of an update are superseded by the final stack items.
     const gates = [...resourceJudged.filter((j) => j.level === "resource"), ...stackJudged];
     const decision = finalize({
@@ -147,17 +228,19 @@ export function partialDecision(open: OpenRun, gates: readonly JudgedItem[]): Ru
 
 /** The denial text of one unsatisfied item. */
 export function denial(open: OpenRun, item: JudgedItem): string {
-    const text = denialMessage(item, { stack: open.run.stack, agent: open.initiator.id, reports: open.approvals.reports, valid: open.approvals.valid });
+    const text = denialMessage(item, {
+        stack: open.run.stack,
+        agent: open.initiator.id,
+        reports: open.approvals.reports,
+        valid: open.approvals.valid,
+        extraFlags: open.bindingFlag,
+    });
     return open.config && open.config.approvers.length === 0 ? `${text} (No approvers are configured in the policy pack config yet: add them with "agentguard keygen".)` : text;
 }
 
 /** The closing paragraph of a denied run: findings by gate and the one token each approver signs. */
 export function runSummary(open: OpenRun, decision: RunDecision): string {
-    return summaryDenial(
-        decision.gates.filter((g) => !g.satisfied),
-        open.run.stack,
-        open.initiator.id,
-    );
+    return summaryDenial(decision.gates.filter((g) => !g.satisfied), open.run.stack, open.initiator.id, open.bindingFlag);
 }
 
 function contextOf(open: OpenRun): DetectContext {

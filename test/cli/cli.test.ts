@@ -114,3 +114,28 @@ describe("agentguard command line", () => {
         expect(r.stderr.trim().split("\n")).toHaveLength(1);
     });
 });
+
+describe("agentguard approve --plan / --destroy-state", () => {
+    it("binds a token to the digest of the plan's exact bytes and verify shows it", async () => {
+        const { d, keys, policyConfig } = await setup();
+        const plan = path.join(d, "plan.json");
+        writeFileSync(plan, '{"resourcePlans":{}}');
+        const r = await run("approve", "--key", keys.alice, "--stack", "organization/shop/prod", "--agent", "deploy-bot", "--destructive", "--plan", plan);
+        expect(r.code, r.stderr).toBe(0);
+        const claims = decodeJwt(r.stdout.trim());
+        expect(claims.plan).toMatch(/^sha256:[0-9a-f]{64}$/);
+        expect(claims.scope).toEqual({ destructive: true });
+        const v = await run("verify", "--policy-config", policyConfig, "--stack", "organization/shop/prod", "--agent", "deploy-bot", r.stdout.trim());
+        expect(v.stdout).toContain(`bound to plan ${claims.plan}`);
+        const s = await run("approve", "--key", keys.bob, "--stack", "organization/shop/prod", "--agent", "deploy-bot", "--destructive", "--destroy-state", plan);
+        expect(decodeJwt(s.stdout.trim()).destroy).toBe(claims.plan);
+    });
+
+    it("refuses --destructive without a plan, both bindings, and an unreadable plan", async () => {
+        const { keys } = await setup();
+        const base = ["approve", "--key", keys.alice, "--stack", "organization/shop/prod", "--agent", "deploy-bot", "--destructive"];
+        expect((await run(...base)).code).toBe(2);
+        expect((await run(...base, "--plan", "/nonexistent/plan.json")).code).toBe(2);
+        expect((await run(...base, "--plan", keys.bob, "--destroy-state", keys.bob)).code).toBe(2);
+    });
+});
