@@ -139,3 +139,28 @@ describe("agentguard approve --plan / --destroy-state", () => {
         expect((await run(...base, "--plan", keys.bob, "--destroy-state", keys.bob)).code).toBe(2);
     });
 });
+
+describe("agentguard plan check exit codes", () => {
+    it("exits 2 on usage errors and unreadable files, 1 on a plan it does not understand, never with a stack trace", async () => {
+        const { d, policyConfig } = await setup();
+        const state = path.join(d, "state.json");
+        writeFileSync(state, JSON.stringify({ version: 3, deployment: { resources: [] } }));
+        const bad = path.join(d, "plan.json");
+        writeFileSync(bad, '{"manifest": {"version": "v3.274.1"}, "resourcePlans": {"urn:pulumi:prod::shop::a:b:C::x": {"steps": ["teleport"]}}}');
+        const base = ["plan", "check", "--state", state, "--policy-config", policyConfig, "--stack", "organization/shop/prod", "--agent", "deploy-bot"];
+        expect((await run(...base)).code).toBe(2);
+        expect((await run(...base, "--plan", path.join(d, "missing.json"))).code).toBe(2);
+        const denied = await run(...base, "--plan", bad);
+        expect(denied.code).toBe(1);
+        expect(denied.stdout).toContain('a step "teleport" that plan check does not understand');
+        expect(denied.stdout + denied.stderr).not.toMatch(/\n\s+at /);
+        const exceptions = path.join(d, "exceptions.json");
+        writeFileSync(exceptions, JSON.stringify({ "agent-change-gate": { enforcementLevel: "advisory", exceptions: [] } }));
+        expect((await run("plan", "check", "--plan", bad, "--state", state, "--policy-config", exceptions, "--stack", "organization/shop/prod", "--agent", "deploy-bot")).code).toBe(2);
+        const empty = path.join(d, "empty-plan.json");
+        writeFileSync(empty, '{"manifest": {"version": "v3.274.1"}}');
+        const allowed = await run(...base, "--plan", empty, "--json");
+        expect(allowed.code, allowed.stdout).toBe(0);
+        expect(JSON.parse(allowed.stdout)).toMatchObject({ decision: "allow", plan: expect.stringMatching(/^sha256:/) });
+    });
+});
