@@ -130,21 +130,46 @@ export function isHumanRun(open: OpenRun): boolean {
 }
 
 /**
+ * Which approvals count for an item: all that count in the run, or — for a resource (or a stack)
+ * that departs from the plan the run applies — only those bound to no plan.
+ */
+export interface PlanMatch {
+    /** The resource judged is in the plan with a non-delete step and consistent inputs. */
+    readonly resource: boolean;
+    /** The run's resources are the plan's non-delete resources (so far, during an update). */
+    readonly stack: boolean;
+}
+
+const MATCHES: PlanMatch = { resource: true, stack: true };
+
+function counting(open: OpenRun, matches: boolean): readonly ValidApproval[] {
+    return matches ? open.approvals.valid : open.approvals.valid.filter((a) => a.plan === undefined);
+}
+
+/** Judges items; where the run departs from its plan, says so, since plan-bound tokens then do not count. */
+function judgeMatched(open: OpenRun, items: readonly GateItem[], matches: boolean, what: string): JudgedItem[] {
+    const departs = !matches && open.binding?.kind === "plan";
+    const said = departs ? items.map((i) => ({ ...i, observed: `${i.observed} (${what}: approvals bound to the plan do not count)` })) : items;
+    return judge(said, counting(open, matches));
+}
+
+/**
  * Judges one resource: its resource-level items, and during an update (not a dry run) the
  * stack-level items of the running totals. Call only for an agent's run that is not denied
  * outright (`open.ctx` set).
  */
-export function judgeResource(open: OpenRun, r: ResourceFacts, step: PlanStep = "create"): JudgedItem[] {
+export function judgeResource(open: OpenRun, r: ResourceFacts, step: PlanStep = "create", match: PlanMatch = MATCHES): JudgedItem[] {
     const ctx = contextOf(open);
-    const items = stepItems(open, ctx, r, step);
+    const judged = judgeMatched(open, stepItems(open, ctx, r, step), match.resource, "not in the plan this run applies, or with other inputs");
     if (!open.run.dryRun && step !== "delete") {
         if (r.kind === "custom" && !open.running.seen.has(r.urn)) {
             open.running.costUsd += ctx.cost(r).monthlyUsd;
             open.running.seen.add(r.urn);
         }
-        items.push(...stackItems({ resourceCount: open.running.seen.size, totalMonthlyUsd: open.running.costUsd, partial: true }, ctx));
+        const running = stackItems({ resourceCount: open.running.seen.size, totalMonthlyUsd: open.running.costUsd, partial: true }, ctx);
+        judged.push(...judgeMatched(open, running, match.stack, "the run holds resources the plan does not"));
     }
-    return judge(items, open.approvals.valid);
+    return judged;
 }
 
 /** The resource-level items of `r` under its plan step. */
@@ -183,6 +208,7 @@ export function judgeRun(
     resources: readonly ResourceFacts[],
     known?: (urn: string) => readonly JudgedItem[] | undefined,
     stepOf: (urn: string) => PlanStep = () => "create",
+    match: (urn: string | undefined) => PlanMatch = () => MATCHES,
 ): RunOutcome {
     if (open.initiator.kind === "human") {
         return { decision: finalize({ initiator: open.initiator, gates: [], approvals: [], errors: [] }), stackItems: [] };
@@ -196,8 +222,10 @@ export function judgeRun(
         resources.filter((r) => stepOf(r.urn) !== "delete"),
         ctx,
     );
-    const stackJudged = judge(stackItems(summary, ctx), open.approvals.valid);
-    const resourceJudged = resources.flatMap((r) => known?.(r.urn) ?? judge(stepItems(open, ctx, r, stepOf(r.urn)), open.approvals.valid));
+    const stackJudged = judgeMatched(open, stackItems(summary, ctx), match(undefined).stack, "the run's resources are not the plan's");
+    const resourceJudged = resources.flatMap(
+        (r) => known?.(r.urn) ?? judgeMatched(open, stepItems(open, ctx, r, stepOf(r.urn)), match(r.urn).resource, "not in the plan this run applies, or with other inputs"),
+    );
     // Running-total items of an update are superseded by the final stack items.
     const gates = [...resourceJudged.filter((j) => j.level === "resource"), ...stackJudged];
     const decision = finalize({

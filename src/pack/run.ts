@@ -17,6 +17,7 @@ import { ResourceFacts, RunFacts } from "../gate/facts";
 import { OpenRun, denial, judgeResource, judgeRun, openRun, outrightDecision, partialDecision, runSummary } from "../gate/run";
 import { DECISION_LOG_ENV, appendDecision, logEntry } from "../log/decision-log";
 import { EngineResource, resourceFacts, runFactsFromEnv } from "./facts";
+import { AppliedPlan, PLAN_ENV, planStepOf, readAppliedPlan, stackMatches } from "./plan";
 
 /** What the glue hands in from the engine's validation args. */
 export interface EngineCall {
@@ -38,6 +39,8 @@ function safeMessage(e: unknown): string {
 /** One run of the engine against this pack process: engine I/O around the run core in src/gate/run.ts. */
 export class GateRun {
     private setupPromise?: Promise<OpenRun>;
+    /** The saved plan this run applies (env AGENTGUARD_PLAN), read once at setup. */
+    private plan?: AppliedPlan;
     private readonly seen = new Map<string, ResourceFacts>();
     private readonly judged = new Map<string, JudgedItem[]>();
     private logged = false;
@@ -68,13 +71,25 @@ export class GateRun {
         } catch (e) {
             configError = safeMessage(e);
         }
-        return openRun({
+        // The plan is trusted context from CI, like the initiator: ignored where the agent owns the environment.
+        const planFile = this.env[PLAN_ENV];
+        let planError: string | undefined;
+        if (planFile !== undefined && planFile !== "" && config?.trustInitiatorEnv !== false) {
+            try {
+                this.plan = readAppliedPlan(planFile, run.stack);
+            } catch (e) {
+                planError = `agent-change-gate cannot use the plan in ${PLAN_ENV}: ${e instanceof Error ? e.message : "unreadable"}`;
+            }
+        }
+        const open = await openRun({
             run,
             config,
             configError,
             estimator: this.estimator,
             verify: (ctx) => verifyApprovals(readPresentedTokens(run.stackConfig[APPROVALS_CONFIG_KEY]), ctx),
+            binding: this.plan?.binding,
         });
+        return planError && open.initiator.kind !== "human" ? { ...open, errors: [...open.errors, planError], ctx: undefined } : open;
     }
 
     /** Judges one resource (Analyze). Returns the violation messages to report. */
@@ -95,8 +110,12 @@ export class GateRun {
                 return [...s.errors];
             }
             const facts = resourceFacts(r);
-            const judged = judgeResource(s, facts);
             this.seen.set(facts.urn, facts);
+            const planned = this.plan ? planStepOf(this.plan, facts) : undefined;
+            const judged = judgeResource(s, facts, planned?.step, {
+                resource: planned?.consistent ?? true,
+                stack: this.plan ? stackMatches(this.plan, this.customSeen(), false) : true,
+            });
             this.judged.set(facts.urn, judged);
             const denied = judged.filter((j) => !j.satisfied);
             if (denied.length > 0) {
@@ -115,7 +134,16 @@ export class GateRun {
             s = await this.setup(call);
             // Prefer what Analyze saw (inputs, before the update) over the stack's outputs.
             const all = s.initiator.kind === "human" ? [] : resources.map((r) => this.seen.get(r.urn) ?? resourceFacts(r));
-            const { decision, stackItems } = judgeRun(s, all, (urn) => this.judged.get(urn));
+            const plan = this.plan;
+            const stepOf = new Map(plan ? all.map((r) => [r.urn, planStepOf(plan, r)] as const) : []);
+            const stackMatch = plan ? stackMatches(plan, all.filter((r) => r.kind === "custom").map((r) => r.urn), true) : true;
+            const { decision, stackItems } = judgeRun(
+                s,
+                all,
+                (urn) => this.judged.get(urn),
+                (urn) => stepOf.get(urn)?.step ?? "create",
+                (urn) => ({ resource: urn === undefined || (stepOf.get(urn)?.consistent ?? !plan), stack: stackMatch }),
+            );
             this.log(s, decision);
             if (decision.errors.length > 0) {
                 return [...decision.errors];
@@ -127,6 +155,14 @@ export class GateRun {
             return messages;
         } catch (e) {
             return [this.failClosed(e, s)];
+        }
+    }
+
+    private *customSeen(): Iterable<string> {
+        for (const f of this.seen.values()) {
+            if (f.kind === "custom") {
+                yield f.urn;
+            }
         }
     }
 

@@ -159,7 +159,7 @@ export function readState(doc: unknown, stack: StackRef): Map<string, StateResou
     return out;
 }
 
-interface PlanResource {
+export interface PlanResource {
     readonly urn: string;
     readonly step: PlanStep;
     readonly goal?: { readonly type: string; readonly custom: boolean; readonly provider?: string; readonly adds: Props; readonly updates: Props; readonly deletes: readonly string[] };
