@@ -12,6 +12,7 @@ import { fileDigest } from "../approvals/issue";
 import { PlanBinding } from "../gate/destructive";
 import { PROVIDER_TYPE_PREFIX, Props, ResourceFacts, StackRef, Value, isUnknown } from "../gate/facts";
 import { PlanStep } from "../gate/run";
+import { parseUrn } from "../cost/preview";
 import { PlanError, parseJson, readPlan } from "../plan/read";
 
 /** The env variable CI sets for `pulumi up --plan`. */
@@ -86,6 +87,25 @@ export function planStepOf(plan: AppliedPlan, r: ResourceFacts): { step: PlanSte
             return { step: p.step, consistent };
         }
     }
+}
+
+/**
+ * The resources the plan deletes outright, as far as the pack can know them (URN and type; their
+ * inputs are in the state, which the pack does not have). The engine deletes them without asking
+ * the pack, so the pack judges them from the plan: an apply whose check was skipped still needs the
+ * destructive approvals of the stack's environment and of data-bearing types.
+ */
+export function plannedDeletes(plan: AppliedPlan): ResourceFacts[] {
+    const out: ResourceFacts[] = [];
+    for (const [urn, s] of plan.steps) {
+        if (s.step !== "delete") {
+            continue;
+        }
+        const { type, name } = parseUrn(urn);
+        const kind = type.startsWith(PROVIDER_TYPE_PREFIX) ? "provider" : type === "pulumi:pulumi:Stack" ? "component" : "custom";
+        out.push({ urn, type, name, kind, props: {} });
+    }
+    return out;
 }
 
 /** Whether the run's custom resources so far (or all of them, when `complete`) are the plan's kept ones. */

@@ -17,7 +17,7 @@ import { ResourceFacts, RunFacts } from "../gate/facts";
 import { OpenRun, denial, judgeResource, judgeRun, openRun, outrightDecision, partialDecision, runSummary } from "../gate/run";
 import { DECISION_LOG_ENV, appendDecision, logEntry } from "../log/decision-log";
 import { EngineResource, resourceFacts, runFactsFromEnv } from "./facts";
-import { AppliedPlan, PLAN_ENV, planStepOf, readAppliedPlan, stackMatches } from "./plan";
+import { AppliedPlan, PLAN_ENV, planStepOf, plannedDeletes, readAppliedPlan, stackMatches } from "./plan";
 
 /** What the glue hands in from the engine's validation args. */
 export interface EngineCall {
@@ -45,6 +45,7 @@ export class GateRun {
     private readonly judged = new Map<string, JudgedItem[]>();
     private logged = false;
     private reportedOutright = false;
+    private deletesJudged = false;
 
     constructor(
         private readonly env: NodeJS.ProcessEnv,
@@ -109,6 +110,7 @@ export class GateRun {
                 this.logDenialDuringUpdate(s);
                 return [...s.errors];
             }
+            const deletes = this.judgeDeletes(s);
             const facts = resourceFacts(r);
             this.seen.set(facts.urn, facts);
             const planned = this.plan ? planStepOf(this.plan, facts) : undefined;
@@ -117,7 +119,7 @@ export class GateRun {
                 stack: this.plan ? stackMatches(this.plan, this.customSeen(), false) : true,
             });
             this.judged.set(facts.urn, judged);
-            const denied = judged.filter((j) => !j.satisfied);
+            const denied = [...deletes, ...judged].filter((j) => !j.satisfied);
             if (denied.length > 0) {
                 this.logDenialDuringUpdate(s);
             }
@@ -135,8 +137,12 @@ export class GateRun {
             // Prefer what Analyze saw (inputs, before the update) over the stack's outputs.
             const all = s.initiator.kind === "human" ? [] : resources.map((r) => this.seen.get(r.urn) ?? resourceFacts(r));
             const plan = this.plan;
-            const stepOf = new Map(plan ? all.map((r) => [r.urn, planStepOf(plan, r)] as const) : []);
             const stackMatch = plan ? stackMatches(plan, all.filter((r) => r.kind === "custom").map((r) => r.urn), true) : true;
+            if (plan && s.ctx && s.errors.length === 0) {
+                this.judgeDeletes(s);
+                all.push(...plannedDeletes(plan).filter((d) => !this.seen.has(d.urn)));
+            }
+            const stepOf = new Map(plan ? all.map((r) => [r.urn, plan.steps.get(r.urn)?.step === "delete" && !this.seen.has(r.urn) ? { step: "delete" as const, consistent: true } : planStepOf(plan, r)] as const) : []);
             const { decision, stackItems } = judgeRun(
                 s,
                 all,
@@ -156,6 +162,21 @@ export class GateRun {
         } catch (e) {
             return [this.failClosed(e, s)];
         }
+    }
+
+    /** Once per run: the plan's outright deletes, which the engine performs without asking the pack. */
+    private judgeDeletes(s: OpenRun): JudgedItem[] {
+        if (!this.plan || this.deletesJudged) {
+            return [];
+        }
+        this.deletesJudged = true;
+        const out: JudgedItem[] = [];
+        for (const d of plannedDeletes(this.plan)) {
+            const judged = judgeResource(s, d, "delete");
+            this.judged.set(d.urn, judged);
+            out.push(...judged);
+        }
+        return out;
     }
 
     private *customSeen(): Iterable<string> {

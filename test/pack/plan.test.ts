@@ -88,3 +88,16 @@ describe("pack with AGENTGUARD_PLAN", () => {
         expect(msg).toContain("this run applies no saved plan");
     });
 });
+
+describe("pack with AGENTGUARD_PLAN: the plan's deletes", () => {
+    it("judges a planned delete of a production resource at the first resource: no apply without the destructive approvals", async () => {
+        const withDelete = { ...planDoc, resourcePlans: { ...planDoc.resourcePlans, "urn:pulumi:prod::shop::aws:dynamodb/table:Table::db": { steps: ["delete"], state: null } } };
+        const file = path.join(dir, "delete.json");
+        writeFileSync(file, JSON.stringify(withDelete));
+        const run = gate({ AGENTGUARD_PLAN: file, PULUMI_CONFIG: JSON.stringify({ "agentguard:agent": "deploy-bot" }) });
+        const messages = await run.onResource({ ...topic("root"), type: "pulumi:pulumi:Stack", urn: "urn:pulumi:prod::shop::pulumi:pulumi:Stack::shop-prod", provider: undefined }, call());
+        expect(messages.join("\n")).toContain('would delete "urn:pulumi:prod::shop::aws:dynamodb/table:Table::db"');
+        const stack = await run.onStack([topic("a")], call());
+        expect(stack.join("\n")).toContain("destructive ×1");
+    });
+});
