@@ -7,7 +7,7 @@
  *
  * Options:
  *   --quick              fewer rounds, 1,000 instead of 10,000 resources in the probe run
- *   --only a,b           run only some sections: cold, resource, verify, preview
+ *   --only a,b           run only some sections: cold, resource, verify, preview, plan
  *   --preview-rounds <n> rounds of the preview comparison (default 5, 1 with --quick)
  *   --json <file>        also write every sample as JSON
  *
@@ -23,6 +23,7 @@
  *   preview   `pulumi preview` of a 500-bucket stack on the offline simulators (test/e2e/pulumi.ts):
  *             no pack, the empty pack, agentguard for an agent (production with two approvals,
  *             and dev), and agentguard for a human.
+ *   plan      `agentguard plan check` as a process on a 1,000-resource saved plan (bench/plan.ts).
  */
 import { ChildProcess } from "node:child_process";
 import { readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
@@ -34,6 +35,7 @@ import provisionPulumi from "../test/e2e/global-setup";
 import { Workspace } from "../test/e2e/pulumi";
 import { Approver, approver, realNow, sign } from "../test/fixtures";
 import { Pack, ResourceInput } from "../test/pack/analyzer-client";
+import { timePlanCheck } from "./plan";
 import { PROBE, ROOT, Row, Stat, childrenCpuMs, cpuMs, fmt, loadAverage, machine, makeEmptyPack, mixedResources, paired, peakRssMiB, readProbe, removeTemp, stat, table, tempDir } from "./lib";
 
 // ---------------------------------------------------------------------------------------------
@@ -45,7 +47,7 @@ const optValue = (name: string): string | undefined => {
     const i = argv.indexOf(name);
     return i >= 0 ? argv[i + 1] : argv.find((a) => a.startsWith(`${name}=`))?.slice(name.length + 1);
 };
-const SECTIONS = new Set((optValue("--only") ?? "cold,resource,verify,preview").split(",").map((s) => s.trim()));
+const SECTIONS = new Set((optValue("--only") ?? "cold,resource,verify,preview,plan").split(",").map((s) => s.trim()));
 const JSON_OUT = optValue("--json");
 
 const PLAN = QUICK
@@ -596,6 +598,18 @@ async function realPreview(): Promise<void> {
 
 // ---------------------------------------------------------------------------------------------
 
+/** `agentguard plan check` on 1,000 resources, as a process: under 2 s. */
+async function planCheck(): Promise<void> {
+    log("plan check on a 1,000-resource plan");
+    const { wall, code } = await timePlanCheck(tempDir("plan"), 1_000, [alice, bob], QUICK ? 3 : 7);
+    results.planCheck = { wall, code };
+    console.log(`\n## plan check\n\n  1,000 resources (700 same, 150 update, 100 create, 50 delete), approved (exit ${code}): ${fmt(wall, "ms")}`);
+    if (code !== 0) {
+        notes.push(`plan check exited ${code} on the benchmark plan (expected 0: approved)`);
+    }
+    rows.push({ what: "plan check @ 1,000 resources (wall, node start included)", agentguard: `${wall.median.toFixed(0)} ms`, baseline: "-", bound: "< 2000 ms", pass: code === 0 && wall.median < 2000 });
+}
+
 async function main(): Promise<void> {
     const started = performance.now();
     if (SECTIONS.has("preview")) {
@@ -630,6 +644,9 @@ async function main(): Promise<void> {
         }
         if (SECTIONS.has("preview")) {
             await realPreview();
+        }
+        if (SECTIONS.has("plan")) {
+            await planCheck();
         }
     } catch (e) {
         notes.push(`the bench stopped early: ${e instanceof Error ? e.message : String(e)}`);

@@ -26,7 +26,9 @@ export type ApprovalErrorCode =
     | "ERR_APPROVAL_DUPLICATE"
     | "ERR_APPROVAL_REVOKED"
     | "ERR_APPROVAL_APPROVER_REVOKED"
-    | "ERR_APPROVAL_OWNER";
+    | "ERR_APPROVAL_OWNER"
+    | "ERR_APPROVAL_WRONG_PLAN"
+    | "ERR_APPROVAL_WRONG_DESTROY";
 
 /** Short human reasons, used in denials: `token "a1b2" from "bob" rejected: expired`. */
 export const APPROVAL_ERROR_TEXT: Record<ApprovalErrorCode, string> = {
@@ -52,6 +54,8 @@ export const APPROVAL_ERROR_TEXT: Record<ApprovalErrorCode, string> = {
     ERR_APPROVAL_REVOKED: "revoked (its jti is in revoked.jtis)",
     ERR_APPROVAL_APPROVER_REVOKED: "revoked (issued before its approver's time in revoked.approvers)",
     ERR_APPROVAL_OWNER: "an owner of the agent (agents[id].owners) never counts as its approver",
+    ERR_APPROVAL_WRONG_PLAN: "bound to a saved plan this run does not check or apply",
+    ERR_APPROVAL_WRONG_DESTROY: "bound to a destroy of a state export; it counts only in `agentguard plan check --destroy` of that export",
 };
 
 /** A rejection: the code plus optional detail (never token material). */

@@ -14,6 +14,8 @@ export interface ApprovalScope {
     readonly maxResources?: number;
     /** When present, resource-level items are covered only for these URNs. */
     readonly resources?: readonly string[];
+    /** Covers deletes and replaces, in a token bound to the plan (or destroyed state) that holds them. */
+    readonly destructive?: boolean;
 }
 
 const ENVIRONMENTS = new Set(["production", "staging"]);
@@ -48,7 +50,7 @@ function bool(v: unknown, key: string): boolean | undefined {
     return v;
 }
 
-const KNOWN = new Set(["environments", "providers", "maxMonthlyUsd", "access", "purchases", "maxResources", "resources"]);
+const KNOWN = new Set(["environments", "providers", "maxMonthlyUsd", "access", "purchases", "maxResources", "resources", "destructive"]);
 
 /** Parses a `scope` claim, throwing ERR_APPROVAL_BAD_SCOPE on anything malformed or unknown. */
 export function parseScope(v: unknown): ApprovalScope {
@@ -73,5 +75,6 @@ export function parseScope(v: unknown): ApprovalScope {
         purchases: bool(raw.purchases, "purchases"),
         maxResources: nonNegative(raw.maxResources, "maxResources", true),
         resources: stringList(raw.resources, "resources"),
+        ...(raw.destructive !== undefined ? { destructive: bool(raw.destructive, "destructive") } : {}),
     };
 }

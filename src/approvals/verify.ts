@@ -35,6 +35,25 @@ export interface ValidApproval {
     readonly scope: ApprovalScope;
     /** The gates its approver may approve (`approvers[].gates`); absent means every gate. */
     readonly gates?: readonly GateId[];
+    /** `sha256:<hex>` of the saved plan this approval is bound to (docs/plans.md). */
+    readonly plan?: string;
+    /** `sha256:<hex>` of the state export of the destroy this approval is bound to. */
+    readonly destroy?: string;
+}
+
+/** The form of the `plan` and `destroy` claims: a SHA-256 digest of a file's exact bytes. */
+export const DIGEST = /^sha256:[0-9a-f]{64}$/;
+
+/** Reads an optional digest claim; anything else but a digest makes the token invalid. */
+function digestClaim(payload: Record<string, unknown>, name: "plan" | "destroy"): { plan?: string } & { destroy?: string } {
+    const v = payload[name];
+    if (v === undefined) {
+        return {};
+    }
+    if (typeof v !== "string" || !DIGEST.test(v)) {
+        throw new ApprovalError("ERR_APPROVAL_MISSING_CLAIM", `"${name}" must be "sha256:<64 hex digits>"`);
+    }
+    return { [name]: v };
 }
 
 /** What the decision log and denials say of each presented token. No token material. */
@@ -179,7 +198,12 @@ export async function verifyApproval(token: string, ctx: VerifyContext): Promise
         throw new ApprovalError("ERR_APPROVAL_LIFETIME_TOO_LONG", `${exp - iat}s > ${ctx.config.maxApprovalTtlSeconds}s`);
     }
     const scope = parseScope(payload.scope);
-    return { jti, iss, exp, scope, ...(approver.gates ? { gates: approverGates(approver) } : {}) };
+    const plan = digestClaim(payload, "plan");
+    const destroy = digestClaim(payload, "destroy");
+    if (plan.plan !== undefined && destroy.destroy !== undefined) {
+        throw new ApprovalError("ERR_APPROVAL_MISSING_CLAIM", 'a token is bound to a plan or to a destroy, not both');
+    }
+    return { jti, iss, exp, scope, ...plan, ...destroy, ...(approver.gates ? { gates: approverGates(approver) } : {}) };
 }
 
 /** Rejections decided before (or at) the signature check: the token's claims are not authentic. */

@@ -3,7 +3,7 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { issueApproval } from "../approvals/issue";
+import { fileDigest, issueApproval } from "../approvals/issue";
 import { generateApproverKey, readKeyFile, writeKeyFile } from "../approvals/keys";
 import { ApprovalScope } from "../approvals/scope";
 import { readPresentedTokens } from "../approvals/tokens";
@@ -86,6 +86,9 @@ export async function approve(argv: string[], io: Io): Promise<number> {
             resource: { type: "string", multiple: true },
             ttl: { type: "string" },
             "allow-long-ttl": { type: "boolean" },
+            plan: { type: "string" },
+            "destroy-state": { type: "string" },
+            destructive: { type: "boolean" },
         },
     });
     const stack = parseStack(values.stack);
@@ -109,18 +112,37 @@ export async function approve(argv: string[], io: Io): Promise<number> {
         ...(values.purchases ? { purchases: true } : {}),
         ...(values["max-resources"] !== undefined ? { maxResources: nonNegativeNumber(values["max-resources"], "--max-resources", true) } : {}),
         ...(values.resource ? { resources: values.resource } : {}),
+        ...(values.destructive ? { destructive: true } : {}),
     };
     if (Object.keys(scope).length === 0 || (Object.keys(scope).length === 1 && scope.resources)) {
-        throw new UsageError("an approval must grant something: give --environment, --provider, --max-monthly-usd, --access, --purchases or --max-resources");
+        throw new UsageError("an approval must grant something: give --environment, --provider, --max-monthly-usd, --access, --purchases, --max-resources or --destructive");
     }
+    if (values.plan !== undefined && values["destroy-state"] !== undefined) {
+        throw new UsageError("give --plan (an update's saved plan) or --destroy-state (the state export of a destroy), not both");
+    }
+    if (values.destructive && values.plan === undefined && values["destroy-state"] === undefined) {
+        throw new UsageError("--destructive approves the deletes of one exact change: give --plan <plan.json> or --destroy-state <state.json>");
+    }
+    const plan = values.plan !== undefined ? fileDigest(readBound(values.plan, "--plan")) : undefined;
+    const destroy = values["destroy-state"] !== undefined ? fileDigest(readBound(values["destroy-state"], "--destroy-state")) : undefined;
     const { keyFile, key } = await readKeyFile(required(values.key ?? process.env.AGENTGUARD_KEY, "--key (or env AGENTGUARD_KEY)"));
     if (keyFile.id === agent) {
         throw new UsageError(`"${agent}" cannot approve its own run`);
     }
-    const token = await issueApproval({ keyFile, key, stack, agent, scope, ttlSeconds: ttl });
-    io.stderr(`approval by "${keyFile.id}" for agent "${agent}" on "${values.stack}", valid ${values.ttl ?? "4h"}: ${JSON.stringify(scope)}\n`);
+    const token = await issueApproval({ keyFile, key, stack, agent, scope, ttlSeconds: ttl, plan, destroy });
+    const bound = plan ? `, bound to plan ${plan}` : destroy ? `, bound to the destroy of state ${destroy}` : "";
+    io.stderr(`approval by "${keyFile.id}" for agent "${agent}" on "${values.stack}", valid ${values.ttl ?? "4h"}${bound}: ${JSON.stringify(scope)}\n`);
     io.stdout(token + "\n");
     return 0;
+}
+
+/** The exact bytes of a file an approval is bound to. */
+function readBound(path: string, flag: string): Buffer {
+    try {
+        return readFileSync(path);
+    } catch {
+        throw new UsageError(`${flag} "${path}" is not a readable file`);
+    }
 }
 
 /** Reads a policy pack config file: `{ "agent-change-gate": {...} }` as given to --policy-pack-config. */
@@ -157,7 +179,8 @@ export async function verify(argv: string[], io: Io): Promise<number> {
         const from = r.iss ? ` from "${r.iss}"` : "";
         if (r.valid) {
             const v = valid.find((a) => a.jti === r.jti && a.iss === r.iss)!;
-            io.stdout(`valid    token "${r.jti}"${from}, expires ${new Date(v.exp * 1000).toISOString()}, grants ${JSON.stringify(v.scope)}${v.gates ? `, counts only for ${v.gates.length > 0 ? v.gates.join(", ") : "no gate"} (approvers[].gates)` : ""}\n`);
+            const bound = v.plan ? `, bound to plan ${v.plan}` : v.destroy ? `, bound to the destroy of state ${v.destroy}` : "";
+            io.stdout(`valid    token "${r.jti}"${from}, expires ${new Date(v.exp * 1000).toISOString()}${bound}, grants ${JSON.stringify(v.scope)}${v.gates ? `, counts only for ${v.gates.length > 0 ? v.gates.join(", ") : "no gate"} (approvers[].gates)` : ""}\n`);
         } else {
             io.stdout(`invalid  token "${r.jti}"${from}: ${r.reason} [${r.code}]\n`);
         }

@@ -8,6 +8,7 @@ import { configCommand } from "./config";
 import { COST_USAGE, costCommand } from "./cost";
 import { Io, UsageError, processIo } from "./io";
 import { revoke } from "./revoke";
+import { PLAN_USAGE, planCommand } from "./plan";
 
 const USAGE = `agentguard — approvals for AI-agent changes to Pulumi stacks
 
@@ -16,19 +17,21 @@ const USAGE = `agentguard — approvals for AI-agent changes to Pulumi stacks
   agentguard approve --key <file, default $AGENTGUARD_KEY> --stack <org/project/stack> --agent <id>
                      [--environment production|staging]… [--provider <pkg>]… [--max-monthly-usd N]
                      [--access] [--purchases] [--max-resources N] [--resource <urn>]… [--ttl 4h]
-      prints one signed approval token
+                     [--destructive] [--plan <plan.json> | --destroy-state <state.json>]
+      prints one signed approval token (bound to the exact bytes of a saved plan with --plan)
   agentguard verify  --policy-config <file> --stack <org/project/stack> --agent <id> <token>…
       says for each token whether it is valid and why not; exit 0 only if all are
   agentguard revoke  --policy-config <file> (--jti <id>… | --approver <id> --before <time|now>)
       revokes tokens in the policy pack config (never stack config): by jti, or an approver's issued before a time
   agentguard config  --registry <agents.yaml> [--approvers <file>] [--base <policy-config.json>] [--out <file>]
       generates the pack config's agent budgets and providers from the agent registry
+  ${PLAN_USAGE.trim().split("\n").join("\n  ")}
   ${COST_USAGE.trim().split("\n").join("\n  ")}
 `;
 
 type Command = (argv: string[], io: Io) => Promise<number>;
 
-const COMMANDS: Record<string, Command> = { keygen, approve, verify, config: configCommand, cost: costCommand, revoke };
+const COMMANDS: Record<string, Command> = { keygen, approve, verify, config: configCommand, cost: costCommand, plan: planCommand, revoke };
 
 /** Runs the command line; returns the exit code. */
 export async function main(argv: string[], io: Io = processIo): Promise<number> {

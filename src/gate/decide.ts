@@ -1,9 +1,9 @@
 /**
- * The decision core: plain facts in, a decision out. The policy glue, the command line and the
- * tests all call these functions.
+ * The pieces of a decision: detection context, items per resource and per stack, and judging
+ * items against approvals. The run core (run.ts) puts them together for every caller.
  */
 import { gateRefusal } from "../approvals/roles";
-import { ApprovalReport, ApprovalSet, ValidApproval } from "../approvals/verify";
+import { ApprovalReport, ValidApproval } from "../approvals/verify";
 import { CostEstimator, ResourceCost } from "../cost/types";
 import { GateConfig, agentProfile } from "./config";
 import { stackEnvironment } from "./environment";
@@ -74,6 +74,9 @@ export function covers(a: ValidApproval, item: GateItem): boolean {
     if (item.need.gate === "spend" && item.need.kind === "unknown-price" && !a.scope.resources?.includes(item.resource ?? "")) {
         return false;
     }
+    if (item.need.gate === "destructive" && (item.need.binding === "plan" ? a.plan : a.destroy) !== item.need.digest) {
+        return false;
+    }
     return GATES[item.gate].covers(a.scope, item.need);
 }
 
@@ -100,37 +103,4 @@ export interface RunDecision {
 export function finalize(parts: Omit<RunDecision, "decision">): RunDecision {
     const deny = parts.errors.length > 0 || parts.gates.some((g) => !g.satisfied);
     return { ...parts, decision: deny ? "deny" : "allow" };
-}
-
-/**
- * Decides a whole run from its facts in one call — what the command line and tests use to
- * ask "what would the gate say about this stack?". The policy glue uses the same pieces, split
- * into per-resource and per-stack calls.
- */
-export function decideRun(input: {
-    readonly config: GateConfig;
-    readonly run: RunFacts;
-    readonly initiator: Initiator;
-    readonly resources: readonly ResourceFacts[];
-    readonly estimator: CostEstimator;
-    readonly approvals: ApprovalSet;
-}): RunDecision {
-    const { initiator } = input;
-    if (initiator.kind === "human") {
-        return finalize({ initiator, gates: [], approvals: [], errors: [] });
-    }
-    if (initiator.kind === "unidentified") {
-        return finalize({ initiator, gates: [], approvals: [], errors: [initiator.reason] });
-    }
-    const ctx = detectContext(input.config, input.run, initiator, input.estimator);
-    const items = input.resources.flatMap((r) => resourceItems(r, ctx));
-    const summary = summarize(input.resources, ctx);
-    items.push(...stackItems(summary, ctx));
-    return finalize({
-        initiator,
-        gates: judge(items, input.approvals.valid),
-        approvals: input.approvals.reports,
-        estimatedMonthlyUsd: Math.round(summary.totalMonthlyUsd * 100) / 100,
-        errors: [],
-    });
 }

@@ -2,11 +2,11 @@
  * What a gate raises: one item per thing an approver must look at.
  */
 
-/** The five gates of contract §4. */
-export type GateId = "environment" | "provider" | "access" | "spend" | "operations";
+/** The five gates of contract §4 and the plan gate's `destructive` (docs/plans.md). */
+export type GateId = "environment" | "provider" | "access" | "spend" | "operations" | "destructive";
 
 /** Every gate, in the order denials are reported. */
-export const GATE_IDS: readonly GateId[] = ["environment", "provider", "access", "spend", "operations"];
+export const GATE_IDS: readonly GateId[] = ["environment", "provider", "access", "spend", "operations", "destructive"];
 
 /** An environment that needs approval. */
 export type GatedEnvironment = "production" | "staging";
@@ -19,7 +19,9 @@ export type Need =
     | { readonly gate: "spend"; readonly kind: "total" | "budget"; readonly amountUsd: number }
     | { readonly gate: "spend"; readonly kind: "purchase"; readonly amountUsd?: number; readonly what: string }
     | { readonly gate: "spend"; readonly kind: "unknown-price" }
-    | { readonly gate: "operations"; readonly count: number };
+    | { readonly gate: "operations"; readonly count: number }
+    /** A delete or replace, covered only by a token bound to this plan (or destroyed state) digest. */
+    | { readonly gate: "destructive"; readonly binding: "plan" | "destroy"; readonly digest: string };
 
 /**
  * One finding that needs approval. Resource-level items name the resource; stack-level items

@@ -28,6 +28,8 @@ function grantText(item: JudgedItem): string {
             return "access: true";
         case "operations":
             return `maxResources ≥ ${n.count}`;
+        case "destructive":
+            return `destructive: true, bound to this ${n.binding === "plan" ? "plan" : "destroy's state export"} (${n.digest.slice(0, 19)}…)`;
         case "spend":
             switch (n.kind) {
                 case "total":
@@ -41,18 +43,21 @@ function grantText(item: JudgedItem): string {
     }
 }
 
-/** The `agentguard approve` command with `flags`, every agent-chosen part quoted for the shell. */
-function approveWith(flags: Iterable<string>, stack: StackRef, agent: string): string {
-    return `agentguard approve --key "$AGENTGUARD_KEY" --stack ${shellArg(stackSubject(stack))} --agent ${shellArg(agent)} ${[...flags].join(" ")} --ttl 4h`;
+/**
+ * The `agentguard approve` command with `flags`, every agent-chosen part quoted for the shell;
+ * `binding` is the `--plan <file>` (or `--destroy-state <file>`) of a run checked against a plan.
+ */
+function approveWith(flags: Iterable<string>, stack: StackRef, agent: string, binding?: string): string {
+    return `agentguard approve --key "$AGENTGUARD_KEY" --stack ${shellArg(stackSubject(stack))} --agent ${shellArg(agent)} ${[...flags].join(" ")}${binding ? ` ${binding}` : ""} --ttl 4h`;
 }
 
 /** The command an approver runs to cover `item`. */
-export function approveCommand(item: JudgedItem, stack: StackRef, agent: string): string {
+export function approveCommand(item: JudgedItem, stack: StackRef, agent: string, binding?: string): string {
     const flags = [...GATES[item.gate].flags(item.need)];
     if (item.need.gate === "spend" && item.need.kind === "unknown-price" && item.resource) {
         flags.push(`--resource ${shellArg(item.resource)}`);
     }
-    return approveWith(flags, stack, agent);
+    return approveWith(flags, stack, agent, binding);
 }
 
 /** Why each presented token does not count toward `item`. */
@@ -79,7 +84,14 @@ function tokenNotes(item: JudgedItem, reports: readonly ApprovalReport[], valid:
 /** The full denial text for one unsatisfied item. */
 export function denialMessage(
     item: JudgedItem,
-    ctx: { readonly stack: StackRef; readonly agent: string; readonly reports: readonly ApprovalReport[]; readonly valid: readonly ValidApproval[] },
+    ctx: {
+        readonly stack: StackRef;
+        readonly agent: string;
+        readonly reports: readonly ApprovalReport[];
+        readonly valid: readonly ValidApproval[];
+        /** `--plan <file>` when the run is checked against a saved plan. */
+        readonly extraFlags?: string;
+    },
 ): string {
     const has = item.approvedBy.length;
     const from = has > 0 ? ` (from ${item.approvedBy.map((a) => `"${a}"`).join(", ")})` : "";
@@ -87,7 +99,7 @@ export function denialMessage(
     const tokens = ctx.reports.length === 0 ? "; no approvals presented" : notes.length > 0 ? `; ${notes.join("; ")}` : "";
     const missing = item.required - has;
     const who = missing === 1 ? (has > 0 ? "one more approver" : "one approver") : `${missing}${has > 0 ? " more" : ""} approvers`;
-    return `${item.observed}; needs ${plural(item.required, "approval")} with ${grantText(item)}, has ${has}${from}${tokens}. Sign (${who}, not "${ctx.agent}"): ${approveCommand(item, ctx.stack, ctx.agent)}`;
+    return `${item.observed}; needs ${plural(item.required, "approval")} with ${grantText(item)}, has ${has}${from}${tokens}. Sign (${who}, not "${ctx.agent}"): ${approveCommand(item, ctx.stack, ctx.agent, ctx.extraFlags)}`;
 }
 
 /**
@@ -108,7 +120,7 @@ export function whoCanApprove(denied: readonly JudgedItem[], agent: string, conf
  * One paragraph for the end of a denied run: the findings by gate, and the single token each
  * approver signs to cover them all (unknown prices need a token per resource).
  */
-export function summaryDenial(denied: readonly JudgedItem[], stack: StackRef, agent: string, config?: GateConfig): string {
+export function summaryDenial(denied: readonly JudgedItem[], stack: StackRef, agent: string, config?: GateConfig, binding?: string): string {
     const counts = GATE_IDS.map((g) => [g, denied.filter((d) => d.gate === g).length] as const).filter(([, n]) => n > 0);
     const required = Math.max(...denied.map((d) => d.required));
     const flags = new Set<string>();
@@ -140,10 +152,13 @@ export function summaryDenial(denied: readonly JudgedItem[], stack: StackRef, ag
         `(${counts.map(([g, n]) => `${g} ×${n}`).join(", ")}). ` +
         (config ? whoCanApprove(denied, agent, config) : "");
     if (flags.size > 0) {
-        text += `One token per approver covers ${perResource.length > 0 ? "all but the unknown prices" : "them all"}: ${required} approvers (not "${agent}") each run: ${approveWith(flags, stack, agent)}. `;
+        text += `One token per approver covers ${perResource.length > 0 ? "all but the unknown prices" : "them all"}: ${required} approvers (not "${agent}") each run: ${approveWith(flags, stack, agent, binding)}. `;
     }
     for (const d of perResource) {
-        text += `For the unknown price of "${d.resource}": ${approveCommand(d, stack, agent)}. `;
+        text += `For the unknown price of "${d.resource}": ${approveCommand(d, stack, agent, binding)}. `;
+    }
+    if (binding) {
+        return text + `Then pass the tokens to agentguard plan check --approvals "<token1> <token2>", and set them in stack config agentguard:approvals for the apply.`;
     }
     return text + `Then set the tokens: pulumi config set --secret agentguard:approvals "<token1> <token2>" and run the preview again.`;
 }

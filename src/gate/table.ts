@@ -55,7 +55,7 @@ export interface GateSpec {
 
 const includes = (list: readonly string[] | undefined, v: string) => list !== undefined && list.includes(v);
 
-/** The five gates of contract §4. */
+/** Every gate: the five of contract §4 and the plan gate's `destructive`. */
 export const GATES: Readonly<Record<GateId, GateSpec>> = {
     environment: {
         id: "environment",
@@ -134,5 +134,16 @@ export const GATES: Readonly<Record<GateId, GateSpec>> = {
         covers: (scope, need) => need.gate === "operations" && scope.maxResources !== undefined && scope.maxResources >= need.count,
         flagsDoc: "`--max-resources N`",
         flags: (need) => (need.gate === "operations" ? [`--max-resources ${need.count}`] : []),
+    },
+    destructive: {
+        id: "destructive",
+        summary:
+            "A delete or replace seen in a saved plan (or a stack destroy): in production (2 approvals) or staging (1), or of a data-bearing type anywhere (2). Raised by `agentguard plan check`.",
+        approvals: "2 for production or data-bearing types, 1 for staging",
+        coveredBy: "scope.destructive is true and the token's plan (or destroy) claim is this plan's (or state export's) digest",
+        // Raised by the run core from a plan step (destructive.ts); the pack never sees deletes.
+        covers: (scope, need) => need.gate === "destructive" && scope.destructive === true,
+        flagsDoc: "`--destructive` with `--plan <file>` (or `--destroy-state <file>`)",
+        flags: () => ["--destructive"],
     },
 };

@@ -1,42 +1,28 @@
 /**
- * The state of one engine run inside the pack process, and the two entry points the policy
- * calls: once per resource (Analyze) and once per stack (AnalyzeStack).
- *
- * - Config, initiator and approval tokens are read and verified once per run.
+ * The pack's side of one engine run: engine arguments become plain facts, the gate config and
+ * the presented tokens are read and verified once per run, and the run core (src/gate/run.ts)
+ * decides. The two entry points the policy calls: once per resource (Analyze) and once per stack
+ * (AnalyzeStack).
  * - Resource-level items are judged as each resource arrives, so `pulumi up` stops a resource
- *   before it is created.
- * - Stack-level items (estimated total, resource count) are judged at the end of a preview. During
- *   an update the end comes after resources exist, so there they are also judged as a running
- *   total while resources arrive: the resource that pushes the stack over is refused.
+ *   before it is created; during an update the core also judges running stack totals.
  * - Every failure inside ends in a denial: a thrown error never lets an agent's run through.
  * @internal
  */
 import { readPresentedTokens, APPROVALS_CONFIG_KEY } from "../approvals/tokens";
-import { ApprovalSet, verifyApprovals } from "../approvals/verify";
+import { verifyApprovals } from "../approvals/verify";
 import { CostEstimator } from "../cost/types";
-import { GateConfig, GateConfigError, normalizeGateConfig, DEFAULT_GATE_CONFIG } from "../gate/config";
-import { JudgedItem, RunDecision, detectContext, finalize, judge, resourceItems, stackItems, summarize } from "../gate/decide";
-import { ResourceFacts, RunFacts, stackSubject } from "../gate/facts";
-import { Initiator, INITIATOR_ENV, AGENT_CONFIG_KEY, resolveInitiator } from "../gate/initiator";
-import { denialMessage, summaryDenial } from "../gate/message";
-import { DetectContext } from "../gate/table";
+import { GateConfig, GateConfigError, normalizeGateConfig } from "../gate/config";
+import { JudgedItem, RunDecision } from "../gate/decide";
+import { ResourceFacts, RunFacts } from "../gate/facts";
+import { OpenRun, denial, judgeResource, judgeRun, openRun, outrightDecision, partialDecision, runSummary } from "../gate/run";
 import { DECISION_LOG_ENV, appendDecision, logEntry } from "../log/decision-log";
 import { EngineResource, resourceFacts, runFactsFromEnv } from "./facts";
+import { AppliedPlan, PLAN_ENV, planStepOf, plannedDeletes, readAppliedPlan, stackMatches } from "./plan";
 
 /** What the glue hands in from the engine's validation args. */
 export interface EngineCall {
     readonly getConfig: () => unknown;
     readonly stackTags?: ReadonlyMap<string, string>;
-}
-
-interface Setup {
-    readonly run: RunFacts;
-    readonly initiator: Initiator;
-    /** Why the run is denied outright, if it is. */
-    readonly errors: readonly string[];
-    readonly config?: GateConfig;
-    readonly approvals: ApprovalSet;
-    readonly ctx?: DetectContext;
 }
 
 /** An error whose message is safe to show (no config values, no token material). */
@@ -50,17 +36,16 @@ function safeMessage(e: unknown): string {
     return `an internal error (${e instanceof Error ? e.name : typeof e}) occurred`;
 }
 
-const NO_APPROVALS: ApprovalSet = { valid: [], reports: [] };
-
-/** One run of the engine against this pack process. */
+/** One run of the engine against this pack process: engine I/O around the run core in src/gate/run.ts. */
 export class GateRun {
-    private setupPromise?: Promise<Setup>;
+    private setupPromise?: Promise<OpenRun>;
+    /** The saved plan this run applies (env AGENTGUARD_PLAN), read once at setup. */
+    private plan?: AppliedPlan;
     private readonly seen = new Map<string, ResourceFacts>();
     private readonly judged = new Map<string, JudgedItem[]>();
-    private runningCostUsd = 0;
-    private runningCount = 0;
     private logged = false;
     private reportedOutright = false;
+    private deletesJudged = false;
 
     constructor(
         private readonly env: NodeJS.ProcessEnv,
@@ -68,12 +53,12 @@ export class GateRun {
         private readonly clock: () => number = () => Math.floor(Date.now() / 1000),
     ) {}
 
-    private setup(call: EngineCall): Promise<Setup> {
+    private setup(call: EngineCall): Promise<OpenRun> {
         this.setupPromise ??= this.doSetup(call);
         return this.setupPromise;
     }
 
-    private async doSetup(call: EngineCall): Promise<Setup> {
+    private async doSetup(call: EngineCall): Promise<OpenRun> {
         let run: RunFacts;
         try {
             run = runFactsFromEnv(this.env, call.stackTags, this.clock());
@@ -81,35 +66,36 @@ export class GateRun {
             throw new GateError(`agent-change-gate cannot read the run's stack and config from the engine: ${e instanceof Error && !(e instanceof SyntaxError) ? e.message : "PULUMI_CONFIG is not valid JSON"}`);
         }
         let config: GateConfig | undefined;
-        const errors: string[] = [];
+        let configError: string | undefined;
         try {
             config = normalizeGateConfig(call.getConfig());
         } catch (e) {
-            errors.push(`the policy pack config of "agent-change-gate" is invalid: ${safeMessage(e)}; fix it in the file given to --policy-pack-config`);
+            configError = safeMessage(e);
         }
-        // With a broken config the initiator is still resolved (a human's run passes), strictly.
-        const initiator = resolveInitiator(run, config ?? DEFAULT_GATE_CONFIG);
-        if (initiator.kind === "unidentified") {
-            errors.push(
-                `agent-change-gate cannot tell who is running "${stackSubject(run.stack)}": ${initiator.reason}. ` +
-                    `CI must set ${INITIATOR_ENV}=agent:<id> or human:<id> from trusted context, or the stack must set "${AGENT_CONFIG_KEY}"`,
-            );
+        // The plan is trusted context from CI, like the initiator: ignored where the agent owns the environment.
+        const planFile = this.env[PLAN_ENV];
+        let planError: string | undefined;
+        if (planFile !== undefined && planFile !== "" && config?.trustInitiatorEnv !== false) {
+            try {
+                this.plan = readAppliedPlan(planFile, run.stack);
+            } catch (e) {
+                planError = `agent-change-gate cannot use the plan in ${PLAN_ENV}: ${e instanceof Error ? e.message : "unreadable"}`;
+            }
         }
-        if (initiator.kind !== "agent" || !config) {
-            return { run, initiator, errors, config, approvals: NO_APPROVALS };
-        }
-        const approvals = await verifyApprovals(readPresentedTokens(run.stackConfig[APPROVALS_CONFIG_KEY]), {
+        const open = await openRun({
+            run,
             config,
-            stack: run.stack,
-            agent: initiator.id,
-            now: run.now,
+            configError,
+            estimator: this.estimator,
+            verify: (ctx) => verifyApprovals(readPresentedTokens(run.stackConfig[APPROVALS_CONFIG_KEY]), ctx),
+            binding: this.plan?.binding,
         });
-        return { run, initiator, errors, config, approvals, ctx: detectContext(config, run, initiator, this.estimator) };
+        return planError && open.initiator.kind !== "human" ? { ...open, errors: [...open.errors, planError], ctx: undefined } : open;
     }
 
     /** Judges one resource (Analyze). Returns the violation messages to report. */
     async onResource(r: EngineResource, call: EngineCall): Promise<string[]> {
-        let s: Setup | undefined;
+        let s: OpenRun | undefined;
         try {
             s = await this.setup(call);
             if (s.initiator.kind === "human") {
@@ -124,23 +110,20 @@ export class GateRun {
                 this.logDenialDuringUpdate(s);
                 return [...s.errors];
             }
+            const deletes = this.judgeDeletes(s);
             const facts = resourceFacts(r);
-            const items = resourceItems(facts, s.ctx);
-            if (!s.run.dryRun) {
-                if (!this.seen.has(facts.urn) && facts.kind === "custom") {
-                    this.runningCostUsd += s.ctx.cost(facts).monthlyUsd;
-                    this.runningCount += 1;
-                }
-                items.push(...stackItems({ resourceCount: this.runningCount, totalMonthlyUsd: this.runningCostUsd, partial: true }, s.ctx));
-            }
             this.seen.set(facts.urn, facts);
-            const judged = judge(items, s.approvals.valid);
+            const planned = this.plan ? planStepOf(this.plan, facts) : undefined;
+            const judged = judgeResource(s, facts, planned?.step, {
+                resource: planned?.consistent ?? true,
+                stack: this.plan ? stackMatches(this.plan, this.customSeen(), false) : true,
+            });
             this.judged.set(facts.urn, judged);
-            const denied = judged.filter((j) => !j.satisfied);
+            const denied = [...deletes, ...judged].filter((j) => !j.satisfied);
             if (denied.length > 0) {
                 this.logDenialDuringUpdate(s);
             }
-            return denied.map((j) => this.message(j, s!));
+            return denied.map((j) => denial(s!, j));
         } catch (e) {
             return [this.failClosed(e, s)];
         }
@@ -148,35 +131,32 @@ export class GateRun {
 
     /** Judges the whole stack (AnalyzeStack), writes the decision log, returns violation messages. */
     async onStack(resources: readonly EngineResource[], call: EngineCall): Promise<string[]> {
-        let s: Setup | undefined;
+        let s: OpenRun | undefined;
         try {
             s = await this.setup(call);
-            if (s.initiator.kind === "human") {
-                this.log(s, finalize({ initiator: s.initiator, gates: [], approvals: [], errors: [] }));
-                return [];
-            }
-            if (!s.ctx || s.errors.length > 0) {
-                this.log(s, finalize({ initiator: s.initiator, gates: [], approvals: s.approvals.reports, errors: s.errors }));
-                return [...s.errors];
-            }
             // Prefer what Analyze saw (inputs, before the update) over the stack's outputs.
-            const all = resources.map((r) => this.seen.get(r.urn) ?? resourceFacts(r));
-            const summary = summarize(all, s.ctx);
-            const stackJudged = judge(stackItems(summary, s.ctx), s.approvals.valid);
-            const resourceJudged = all.flatMap((r) => this.judged.get(r.urn) ?? judge(resourceItems(r, s!.ctx!), s!.approvals.valid));
-            // Running-total items of an update are superseded by the final stack items.
-            const gates = [...resourceJudged.filter((j) => j.level === "resource"), ...stackJudged];
-            const decision = finalize({
-                initiator: s.initiator,
-                gates,
-                approvals: s.approvals.reports,
-                estimatedMonthlyUsd: Math.round(summary.totalMonthlyUsd * 100) / 100,
-                errors: [],
-            });
+            const all = s.initiator.kind === "human" ? [] : resources.map((r) => this.seen.get(r.urn) ?? resourceFacts(r));
+            const plan = this.plan;
+            const stackMatch = plan ? stackMatches(plan, all.filter((r) => r.kind === "custom").map((r) => r.urn), true) : true;
+            if (plan && s.ctx && s.errors.length === 0) {
+                this.judgeDeletes(s);
+                all.push(...plannedDeletes(plan).filter((d) => !this.seen.has(d.urn)));
+            }
+            const stepOf = new Map(plan ? all.map((r) => [r.urn, plan.steps.get(r.urn)?.step === "delete" && !this.seen.has(r.urn) ? { step: "delete" as const, consistent: true } : planStepOf(plan, r)] as const) : []);
+            const { decision, stackItems } = judgeRun(
+                s,
+                all,
+                (urn) => this.judged.get(urn),
+                (urn) => stepOf.get(urn)?.step ?? "create",
+                (urn) => ({ resource: urn === undefined || (stepOf.get(urn)?.consistent ?? !plan), stack: stackMatch }),
+            );
             this.log(s, decision);
-            const messages = stackJudged.filter((j) => !j.satisfied).map((j) => this.message(j, s!));
+            if (decision.errors.length > 0) {
+                return [...decision.errors];
+            }
+            const messages = stackItems.filter((j) => !j.satisfied).map((j) => denial(s!, j));
             if (decision.decision === "deny") {
-                messages.push(summaryDenial(gates.filter((g) => !g.satisfied), s.run.stack, s.initiator.id, s.config));
+                messages.push(runSummary(s, decision));
             }
             return messages;
         } catch (e) {
@@ -184,37 +164,47 @@ export class GateRun {
         }
     }
 
-    private message(item: JudgedItem, s: Setup): string {
-        const text = denialMessage(item, { stack: s.run.stack, agent: s.initiator.id, reports: s.approvals.reports, valid: s.approvals.valid });
-        return s.config && s.config.approvers.length === 0 ? `${text} (No approvers are configured in the policy pack config yet: add them with "agentguard keygen".)` : text;
+    /** Once per run: the plan's outright deletes, which the engine performs without asking the pack. */
+    private judgeDeletes(s: OpenRun): JudgedItem[] {
+        if (!this.plan || this.deletesJudged) {
+            return [];
+        }
+        this.deletesJudged = true;
+        const out: JudgedItem[] = [];
+        for (const d of plannedDeletes(this.plan)) {
+            const judged = judgeResource(s, d, "delete");
+            this.judged.set(d.urn, judged);
+            out.push(...judged);
+        }
+        return out;
+    }
+
+    private *customSeen(): Iterable<string> {
+        for (const f of this.seen.values()) {
+            if (f.kind === "custom") {
+                yield f.urn;
+            }
+        }
     }
 
     /** A failure inside the gate: deny agents (and unidentified runs); never throw to the SDK. */
-    private failClosed(e: unknown, s: Setup | undefined): string {
+    private failClosed(e: unknown, s: OpenRun | undefined): string {
         const msg = `agent-change-gate denied this run because it could not decide: ${safeMessage(e)}`;
         if (s && !this.logged) {
-            this.log(s, finalize({ initiator: s.initiator, gates: [], approvals: s.approvals.reports, errors: [msg] }));
+            this.log(s, outrightDecision(s, [msg]));
         }
         return msg;
     }
 
     /** During an update a denial ends the run before AnalyzeStack: log it now. */
-    private logDenialDuringUpdate(s: Setup): void {
+    private logDenialDuringUpdate(s: OpenRun): void {
         if (s.run.dryRun || this.logged) {
             return;
         }
-        const gates = [...this.judged.values()].flat();
-        const decision: RunDecision = finalize({
-            initiator: s.initiator,
-            gates,
-            approvals: s.approvals.reports,
-            estimatedMonthlyUsd: Math.round(this.runningCostUsd * 100) / 100,
-            errors: s.errors,
-        });
-        this.log(s, decision);
+        this.log(s, partialDecision(s, [...this.judged.values()].flat()));
     }
 
-    private log(s: Setup, d: RunDecision): void {
+    private log(s: OpenRun, d: RunDecision): void {
         const path = this.env[DECISION_LOG_ENV];
         if (!path || this.logged) {
             return;

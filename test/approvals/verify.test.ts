@@ -178,3 +178,20 @@ describe("approval tokens", () => {
         expect(JSON.stringify(reports)).not.toContain("forged line");
     });
 });
+
+describe("plan and destroy claims", () => {
+    const digest = `sha256:${"a".repeat(64)}`;
+    it("reads a plan or destroy digest into the approval", async () => {
+        expect((await check([await raw({ ...good(), plan: digest })])).valid[0].plan).toBe(digest);
+        expect((await check([await raw({ ...good(), destroy: digest })])).valid[0].destroy).toBe(digest);
+    });
+    it.each([["plan", "sha256:abc"], ["plan", 12], ["destroy", "md5:" + "a".repeat(32)]])("rejects a malformed %s claim %s", async (name, v) => {
+        expect(await codeOf(await raw({ ...good(), [name]: v }))).toBe("ERR_APPROVAL_MISSING_CLAIM");
+    });
+    it("rejects a token bound to both a plan and a destroy", async () => {
+        expect(await codeOf(await raw({ ...good(), plan: digest, destroy: digest }))).toBe("ERR_APPROVAL_MISSING_CLAIM");
+    });
+    it("rejects a destructive scope that is not a boolean", async () => {
+        expect(await codeOf(await raw({ ...good(), scope: { destructive: "yes" } }))).toBe("ERR_APPROVAL_BAD_SCOPE");
+    });
+});

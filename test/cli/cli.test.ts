@@ -114,3 +114,53 @@ describe("agentguard command line", () => {
         expect(r.stderr.trim().split("\n")).toHaveLength(1);
     });
 });
+
+describe("agentguard approve --plan / --destroy-state", () => {
+    it("binds a token to the digest of the plan's exact bytes and verify shows it", async () => {
+        const { d, keys, policyConfig } = await setup();
+        const plan = path.join(d, "plan.json");
+        writeFileSync(plan, '{"resourcePlans":{}}');
+        const r = await run("approve", "--key", keys.alice, "--stack", "organization/shop/prod", "--agent", "deploy-bot", "--destructive", "--plan", plan);
+        expect(r.code, r.stderr).toBe(0);
+        const claims = decodeJwt(r.stdout.trim());
+        expect(claims.plan).toMatch(/^sha256:[0-9a-f]{64}$/);
+        expect(claims.scope).toEqual({ destructive: true });
+        const v = await run("verify", "--policy-config", policyConfig, "--stack", "organization/shop/prod", "--agent", "deploy-bot", r.stdout.trim());
+        expect(v.stdout).toContain(`bound to plan ${claims.plan}`);
+        const s = await run("approve", "--key", keys.bob, "--stack", "organization/shop/prod", "--agent", "deploy-bot", "--destructive", "--destroy-state", plan);
+        expect(decodeJwt(s.stdout.trim()).destroy).toBe(claims.plan);
+    });
+
+    it("refuses --destructive without a plan, both bindings, and an unreadable plan", async () => {
+        const { keys } = await setup();
+        const base = ["approve", "--key", keys.alice, "--stack", "organization/shop/prod", "--agent", "deploy-bot", "--destructive"];
+        expect((await run(...base)).code).toBe(2);
+        expect((await run(...base, "--plan", "/nonexistent/plan.json")).code).toBe(2);
+        expect((await run(...base, "--plan", keys.bob, "--destroy-state", keys.bob)).code).toBe(2);
+    });
+});
+
+describe("agentguard plan check exit codes", () => {
+    it("exits 2 on usage errors and unreadable files, 1 on a plan it does not understand, never with a stack trace", async () => {
+        const { d, policyConfig } = await setup();
+        const state = path.join(d, "state.json");
+        writeFileSync(state, JSON.stringify({ version: 3, deployment: { resources: [] } }));
+        const bad = path.join(d, "plan.json");
+        writeFileSync(bad, '{"manifest": {"version": "v3.274.1"}, "resourcePlans": {"urn:pulumi:prod::shop::a:b:C::x": {"steps": ["teleport"]}}}');
+        const base = ["plan", "check", "--state", state, "--policy-config", policyConfig, "--stack", "organization/shop/prod", "--agent", "deploy-bot"];
+        expect((await run(...base)).code).toBe(2);
+        expect((await run(...base, "--plan", path.join(d, "missing.json"))).code).toBe(2);
+        const denied = await run(...base, "--plan", bad);
+        expect(denied.code).toBe(1);
+        expect(denied.stdout).toContain('a step "teleport" that plan check does not understand');
+        expect(denied.stdout + denied.stderr).not.toMatch(/\n\s+at /);
+        const exceptions = path.join(d, "exceptions.json");
+        writeFileSync(exceptions, JSON.stringify({ "agent-change-gate": { enforcementLevel: "advisory", exceptions: [] } }));
+        expect((await run("plan", "check", "--plan", bad, "--state", state, "--policy-config", exceptions, "--stack", "organization/shop/prod", "--agent", "deploy-bot")).code).toBe(2);
+        const empty = path.join(d, "empty-plan.json");
+        writeFileSync(empty, '{"manifest": {"version": "v3.274.1"}}');
+        const allowed = await run(...base, "--plan", empty, "--json");
+        expect(allowed.code, allowed.stdout).toBe(0);
+        expect(JSON.parse(allowed.stdout)).toMatchObject({ decision: "allow", plan: expect.stringMatching(/^sha256:/) });
+    });
+});

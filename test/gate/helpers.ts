@@ -1,25 +1,27 @@
-import { ApprovalSet, verifyApprovals } from "../../src/approvals/verify";
+import { verifyApprovals } from "../../src/approvals/verify";
 import { readPresentedTokens } from "../../src/approvals/tokens";
 import { GateConfig } from "../../src/gate/config";
-import { RunDecision, decideRun } from "../../src/gate/decide";
+import { RunDecision } from "../../src/gate/decide";
 import { ResourceFacts, RunFacts } from "../../src/gate/facts";
-import { resolveInitiator } from "../../src/gate/initiator";
+import { PlanStep, judgeRun, openRun } from "../../src/gate/run";
+import { PlanBinding } from "../../src/gate/destructive";
 import { CostEstimator } from "../../src/cost/types";
-import { AGENT, config as makeConfig, fakeEstimator, run as makeRun } from "../fixtures";
+import { config as makeConfig, fakeEstimator, run as makeRun } from "../fixtures";
 
-/** Runs the whole decision as the pack would, from facts. */
+/** Runs the whole decision through the run core, as the pack and `plan check` do. */
 export async function decide(
     resources: ResourceFacts[],
-    opts: { config?: GateConfig; run?: RunFacts; tokens?: string[]; estimator?: CostEstimator } = {},
+    opts: { config?: GateConfig; run?: RunFacts; tokens?: string[]; estimator?: CostEstimator; binding?: PlanBinding; steps?: Record<string, PlanStep> } = {},
 ): Promise<RunDecision> {
-    const config = opts.config ?? makeConfig();
-    const run = opts.run ?? makeRun();
-    const initiator = resolveInitiator(run, config);
-    const approvals: ApprovalSet =
-        initiator.kind === "agent"
-            ? await verifyApprovals(readPresentedTokens(opts.tokens?.join(" ")), { config, stack: run.stack, agent: AGENT, now: run.now })
-            : { valid: [], reports: [] };
-    return decideRun({ config, run, initiator, resources, estimator: opts.estimator ?? fakeEstimator(), approvals });
+    const open = await openRun({
+        run: opts.run ?? makeRun(),
+        config: opts.config ?? makeConfig(),
+        estimator: opts.estimator ?? fakeEstimator(),
+        verify: (ctx) => verifyApprovals(readPresentedTokens(opts.tokens?.join(" ")), ctx),
+        binding: opts.binding,
+        bindingFile: opts.binding ? "plan.json" : undefined,
+    });
+    return judgeRun(open, resources, undefined, (urn) => opts.steps?.[urn] ?? "create").decision;
 }
 
 export function gatesOf(d: RunDecision): string[] {

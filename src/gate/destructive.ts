@@ -1,0 +1,119 @@
+/**
+ * Gate `destructive` (docs/plans.md): a delete or replace that the pack cannot see, raised by
+ * `agentguard plan check` from a saved plan (or a whole-stack destroy). A delete or replace of a
+ * resource in production needs 2 approvals, in staging 1, and of a data-bearing type anywhere 2.
+ * Only a token with `scope.destructive: true` bound to this very plan (or, for a destroy, this
+ * very state export) covers it: the approvers saw the exact change.
+ */
+import { GateConfig } from "./config";
+import { EnvironmentFinding, resourceEnvironment } from "./environment";
+import { ResourceFacts } from "./facts";
+import { GateItem } from "./items";
+
+/**
+ * Types whose delete or replace loses data or something that cannot be had back: databases,
+ * buckets, volumes, file systems, snapshots, caches with data, DNS zones, domains, keys, secrets.
+ * A reviewed list: a type is added here after reading what its delete destroys.
+ */
+export const DATA_BEARING_TYPES: ReadonlySet<string> = new Set([
+    // AWS databases and their snapshots
+    "aws:rds/instance:Instance",
+    "aws:rds/cluster:Cluster",
+    "aws:rds/clusterInstance:ClusterInstance",
+    "aws:rds/globalCluster:GlobalCluster",
+    "aws:rds/snapshot:Snapshot",
+    "aws:rds/clusterSnapshot:ClusterSnapshot",
+    "aws:dynamodb/table:Table",
+    "aws:dynamodb/globalTable:GlobalTable",
+    "aws:docdb/cluster:Cluster",
+    "aws:neptune/cluster:Cluster",
+    "aws:redshift/cluster:Cluster",
+    "aws:redshiftserverless/namespace:Namespace",
+    "aws:keyspaces/table:Table",
+    "aws:timestreamwrite/table:Table",
+    "aws:opensearch/domain:Domain",
+    "aws:elasticsearch/domain:Domain",
+    // caches with data
+    "aws:elasticache/cluster:Cluster",
+    "aws:elasticache/replicationGroup:ReplicationGroup",
+    "aws:elasticache/serverlessCache:ServerlessCache",
+    "aws:memorydb/cluster:Cluster",
+    // buckets, objects, queues and streams holding data
+    "aws:s3/bucket:Bucket",
+    "aws:s3/bucketV2:BucketV2",
+    "aws:s3/bucketObject:BucketObject",
+    "aws:s3/bucketObjectv2:BucketObjectv2",
+    "aws:s3/directoryBucket:DirectoryBucket",
+    "aws:glacier/vault:Vault",
+    "aws:backup/vault:Vault",
+    "aws:sqs/queue:Queue",
+    "aws:kinesis/stream:Stream",
+    "aws:ecr/repository:Repository",
+    "aws:cloudwatch/logGroup:LogGroup",
+    // volumes, file systems, snapshots
+    "aws:ebs/volume:Volume",
+    "aws:ebs/snapshot:Snapshot",
+    "aws:efs/fileSystem:FileSystem",
+    "aws:fsx/lustreFileSystem:LustreFileSystem",
+    "aws:fsx/windowsFileSystem:WindowsFileSystem",
+    "aws:fsx/ontapFileSystem:OntapFileSystem",
+    "aws:fsx/openZfsFileSystem:OpenZfsFileSystem",
+    // DNS zones and domains
+    "aws:route53/zone:Zone",
+    "aws:route53domains/registeredDomain:RegisteredDomain",
+    "aws:route53domains/domain:Domain",
+    // keys and secrets
+    "aws:kms/key:Key",
+    "aws:kms/replicaKey:ReplicaKey",
+    "aws:secretsmanager/secret:Secret",
+    "aws:secretsmanager/secretVersion:SecretVersion",
+    "aws:ssm/parameter:Parameter",
+    "aws:acmpca/certificateAuthority:CertificateAuthority",
+    // Cloudflare
+    "cloudflare:index/zone:Zone",
+    "cloudflare:index/registrarDomain:RegistrarDomain",
+    "cloudflare:index/r2Bucket:R2Bucket",
+    "cloudflare:index/d1Database:D1Database",
+    "cloudflare:index/workersKvNamespace:WorkersKvNamespace",
+    "cloudflare:index/queue:Queue",
+    "cloudflare:index/workersSecret:WorkersSecret",
+    "cloudflare:index/apiToken:ApiToken",
+    // generated secrets and keys: a replace rotates them, a delete loses them
+    "random:index/randomPassword:RandomPassword",
+    "tls:index/privateKey:PrivateKey",
+]);
+
+/** What is being destroyed: a resource the plan deletes or replaces. */
+export type DestructiveStep = "delete" | "replace";
+
+/** Which approval binds: a saved plan's digest, or a state export's digest for a whole destroy. */
+export interface PlanBinding {
+    readonly kind: "plan" | "destroy";
+    /** `sha256:<hex>` of the file's exact bytes. */
+    readonly digest: string;
+}
+
+/** Approvals a delete or replace needs: the highest of environment and data. */
+export function destructiveItems(r: ResourceFacts, step: DestructiveStep, agent: string, stackEnv: EnvironmentFinding, config: GateConfig, binding: PlanBinding): GateItem[] {
+    if (r.kind === "component") {
+        return [];
+    }
+    const env = resourceEnvironment(r, stackEnv, config).level;
+    const data = DATA_BEARING_TYPES.has(r.type);
+    const required = env === "production" || data ? 2 : env === "staging" ? 1 : 0;
+    if (required === 0) {
+        return [];
+    }
+    const why = [env !== "development" ? `in ${env}` : "", data ? "holding data" : ""].filter((s) => s !== "").join(", ");
+    const verb = step === "delete" ? "delete" : "replace (delete and create anew)";
+    return [
+        {
+            gate: "destructive",
+            level: "resource",
+            resource: r.urn,
+            required,
+            need: { gate: "destructive", binding: binding.kind, digest: binding.digest },
+            observed: `agent "${agent}" would ${verb} "${r.urn}" (${why})${binding.kind === "destroy" ? " by destroying the stack" : ""}`,
+        },
+    ];
+}

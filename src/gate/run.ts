@@ -1,0 +1,279 @@
+/**
+ * THE run core: one run of the gate from plain facts to a decision. The policy pack (per resource
+ * as the engine sends them, then per stack), `agentguard plan check`, and the tests all drive
+ * these functions; none of them assembles a run on its own.
+ *
+ * - {@link openRun}: who runs, the gate config, the approvals (verified by the caller's function,
+ *   once per run), outright denials.
+ * - {@link judgeResource}: the resource-level items of one resource; during an update also the
+ *   running stack totals, so the resource that pushes the stack over is refused.
+ * - {@link judgeRun}: the stack-level items and the run's decision.
+ */
+import { ApprovalError } from "../approvals/errors";
+import { ApprovalReport, ApprovalSet, ValidApproval, VerifyContext } from "../approvals/verify";
+import { CostEstimator } from "../cost/types";
+import { GateConfig, DEFAULT_GATE_CONFIG } from "./config";
+import { JudgedItem, RunDecision, detectContext, finalize, judge, resourceItems, stackItems, summarize } from "./decide";
+import { ResourceFacts, RunFacts, stackSubject } from "./facts";
+import { AGENT_CONFIG_KEY, INITIATOR_ENV, Initiator, resolveInitiator } from "./initiator";
+import { GateItem } from "./items";
+import { denialMessage, summaryDenial } from "./message";
+import { shellArg } from "./shell";
+import { DetectContext } from "./table";
+import { PlanBinding, destructiveItems } from "./destructive";
+
+/**
+ * What a saved plan does to a resource (docs/plans.md): `same` raises no resource-level item, an
+ * `update` no purchase (it was bought when created), a `delete` only the destructive gate, a
+ * `replace` every gate of a create plus the destructive gate. Without a plan every resource is
+ * judged as a create — all the pack can know.
+ */
+export type PlanStep = "create" | "update" | "same" | "delete" | "replace";
+
+/** What a run is opened with. */
+export interface RunInput {
+    readonly run: RunFacts;
+    /** The gate config; absent when it was invalid (then `configError` says why). */
+    readonly config?: GateConfig;
+    /** Why the config is invalid, as a message safe to show. */
+    readonly configError?: string;
+    readonly estimator: CostEstimator;
+    /** Verifies the presented approvals for an agent's run (called once, only for agents). */
+    readonly verify: (ctx: VerifyContext) => Promise<ApprovalSet>;
+    /**
+     * The saved plan (or destroyed state export) this run is checked against or applies. Tokens
+     * bound to another one, or bound when the run has none, count for nothing.
+     */
+    readonly binding?: PlanBinding;
+    /** The file the binding was read from, as approvers should name it: `--plan <file>`. */
+    readonly bindingFile?: string;
+}
+
+/** An open run: everything decided once, plus the running totals of an update. */
+export interface OpenRun {
+    readonly run: RunFacts;
+    readonly initiator: Initiator;
+    /** Why the run is denied outright, if it is. */
+    readonly errors: readonly string[];
+    readonly config?: GateConfig;
+    readonly approvals: ApprovalSet;
+    /** Present for an agent's run that is not denied outright. */
+    readonly ctx?: DetectContext;
+    /** Custom resources seen so far during an update, and their estimated monthly cost. */
+    readonly running: { costUsd: number; readonly seen: Set<string> };
+    readonly binding?: PlanBinding;
+    /** The `agentguard approve` flag that binds a token to this run's plan, for denial texts. */
+    readonly bindingFlag?: string;
+}
+
+const NO_APPROVALS: ApprovalSet = { valid: [], reports: [] };
+
+/** Opens a run: resolves the initiator, collects outright denials, verifies approvals of an agent. */
+export async function openRun(input: RunInput): Promise<OpenRun> {
+    const { run, config } = input;
+    const errors: string[] = [];
+    if (!config) {
+        errors.push(
+            `the policy pack config of "agent-change-gate" is invalid: ${input.configError ?? "it could not be read"}; fix it in the file given to --policy-pack-config`,
+        );
+    }
+    // With a broken config the initiator is still resolved (a human's run passes), strictly.
+    const initiator = resolveInitiator(run, config ?? DEFAULT_GATE_CONFIG);
+    if (initiator.kind === "unidentified") {
+        errors.push(
+            `agent-change-gate cannot tell who is running "${stackSubject(run.stack)}": ${initiator.reason}. ` +
+                `CI must set ${INITIATOR_ENV}=agent:<id> or human:<id> from trusted context, or the stack must set "${AGENT_CONFIG_KEY}"`,
+        );
+    }
+    const running = { costUsd: 0, seen: new Set<string>() };
+    if (initiator.kind !== "agent" || !config) {
+        return { run, initiator, errors, config, approvals: NO_APPROVALS, running };
+    }
+    const approvals = bindApprovals(await input.verify({ config, stack: run.stack, agent: initiator.id, now: run.now }), input.binding);
+    const ctx = errors.length === 0 ? detectContext(config, run, initiator, input.estimator) : undefined;
+    const bindingFlag =
+        input.binding && input.bindingFile !== undefined ? `${input.binding.kind === "plan" ? "--plan" : "--destroy-state"} ${shellArg(input.bindingFile)}` : undefined;
+    return { run, initiator, errors, config, approvals, ctx, running, binding: input.binding, bindingFlag };
+}
+
+/**
+ * Keeps the approvals that may count in a run with `binding`: a token bound to a plan counts only
+ * in a run of that plan, a token bound to a destroy only in the check of that destroy. The others
+ * are reported as rejected, with the reason.
+ */
+export function bindApprovals(set: ApprovalSet, binding: PlanBinding | undefined): ApprovalSet {
+    const valid: ValidApproval[] = [];
+    const rejected = new Map<ValidApproval, ApprovalError>();
+    for (const a of set.valid) {
+        if (a.plan !== undefined && !(binding?.kind === "plan" && binding.digest === a.plan)) {
+            rejected.set(a, new ApprovalError("ERR_APPROVAL_WRONG_PLAN", `it is bound to ${a.plan.slice(0, 19)}…${binding?.kind === "plan" ? `, this run's plan is ${binding.digest.slice(0, 19)}…` : ", this run applies no saved plan"}`));
+        } else if (a.destroy !== undefined && !(binding?.kind === "destroy" && binding.digest === a.destroy)) {
+            rejected.set(a, new ApprovalError("ERR_APPROVAL_WRONG_DESTROY"));
+        } else {
+            valid.push(a);
+        }
+    }
+    if (rejected.size === 0) {
+        return set;
+    }
+    const reports: ApprovalReport[] = set.reports.map((r) => {
+        const a = [...rejected.keys()].find((v) => r.valid && v.jti === r.jti && v.iss === r.iss);
+        const e = a && rejected.get(a);
+        return e ? { ...r, valid: false, code: e.code, reason: e.message } : r;
+    });
+    return { valid, reports };
+}
+
+/** True when the gate has nothing to say about this run: a human's. */
+export function isHumanRun(open: OpenRun): boolean {
+    return open.initiator.kind === "human";
+}
+
+/**
+ * Which approvals count for an item: all that count in the run, or — for a resource (or a stack)
+ * that departs from the plan the run applies — only those bound to no plan.
+ */
+export interface PlanMatch {
+    /** The resource judged is in the plan with a non-delete step and consistent inputs. */
+    readonly resource: boolean;
+    /** The run's resources are the plan's non-delete resources (so far, during an update). */
+    readonly stack: boolean;
+}
+
+const MATCHES: PlanMatch = { resource: true, stack: true };
+
+function counting(open: OpenRun, matches: boolean): readonly ValidApproval[] {
+    return matches ? open.approvals.valid : open.approvals.valid.filter((a) => a.plan === undefined);
+}
+
+/** Judges items; where the run departs from its plan, says so, since plan-bound tokens then do not count. */
+function judgeMatched(open: OpenRun, items: readonly GateItem[], matches: boolean, what: string): JudgedItem[] {
+    const departs = !matches && open.binding?.kind === "plan";
+    const said = departs ? items.map((i) => ({ ...i, observed: `${i.observed} (${what}: approvals bound to the plan do not count)` })) : items;
+    return judge(said, counting(open, matches));
+}
+
+/**
+ * Judges one resource: its resource-level items, and during an update (not a dry run) the
+ * stack-level items of the running totals. Call only for an agent's run that is not denied
+ * outright (`open.ctx` set).
+ */
+export function judgeResource(open: OpenRun, r: ResourceFacts, step: PlanStep = "create", match: PlanMatch = MATCHES): JudgedItem[] {
+    const ctx = contextOf(open);
+    const judged = judgeMatched(open, stepItems(open, ctx, r, step), match.resource, "not in the plan this run applies, or with other inputs");
+    if (!open.run.dryRun && step !== "delete") {
+        if (r.kind === "custom" && !open.running.seen.has(r.urn)) {
+            open.running.costUsd += ctx.cost(r).monthlyUsd;
+            open.running.seen.add(r.urn);
+        }
+        const running = stackItems({ resourceCount: open.running.seen.size, totalMonthlyUsd: open.running.costUsd, partial: true }, ctx);
+        judged.push(...judgeMatched(open, running, match.stack, "the run holds resources the plan does not"));
+    }
+    return judged;
+}
+
+/** The resource-level items of `r` under its plan step. */
+function stepItems(open: OpenRun, ctx: DetectContext, r: ResourceFacts, step: PlanStep): GateItem[] {
+    switch (step) {
+        case "same":
+            return [];
+        case "update":
+            return resourceItems(r, ctx).filter((i) => !(i.need.gate === "spend" && i.need.kind === "purchase"));
+        case "create":
+            return resourceItems(r, ctx);
+        case "delete":
+        case "replace": {
+            if (!open.binding) {
+                throw new Error("a delete or replace can only be judged against a saved plan");
+            }
+            const destructive = destructiveItems(r, step, ctx.agent, ctx.stackEnv, ctx.config, open.binding);
+            return step === "delete" ? destructive : [...resourceItems(r, ctx), ...destructive];
+        }
+    }
+}
+
+/** The outcome of a whole run. */
+export interface RunOutcome {
+    readonly decision: RunDecision;
+    /** The stack-level items (already inside `decision.gates`). */
+    readonly stackItems: readonly JudgedItem[];
+}
+
+/**
+ * Decides a whole run: the resource-level items of every resource (`known` supplies items
+ * already judged as resources arrived) and the stack-level items of the final stack.
+ */
+export function judgeRun(
+    open: OpenRun,
+    resources: readonly ResourceFacts[],
+    known?: (urn: string) => readonly JudgedItem[] | undefined,
+    stepOf: (urn: string) => PlanStep = () => "create",
+    match: (urn: string | undefined) => PlanMatch = () => MATCHES,
+): RunOutcome {
+    if (open.initiator.kind === "human") {
+        return { decision: finalize({ initiator: open.initiator, gates: [], approvals: [], errors: [] }), stackItems: [] };
+    }
+    if (!open.ctx || open.errors.length > 0) {
+        return { decision: outrightDecision(open), stackItems: [] };
+    }
+    const ctx = open.ctx;
+    // The stack as it will be: everything the run does not delete.
+    const summary = summarize(
+        resources.filter((r) => stepOf(r.urn) !== "delete"),
+        ctx,
+    );
+    const stackJudged = judgeMatched(open, stackItems(summary, ctx), match(undefined).stack, "the run's resources are not the plan's");
+    const resourceJudged = resources.flatMap(
+        (r) => known?.(r.urn) ?? judgeMatched(open, stepItems(open, ctx, r, stepOf(r.urn)), match(r.urn).resource, "not in the plan this run applies, or with other inputs"),
+    );
+    // Running-total items of an update are superseded by the final stack items.
+    const gates = [...resourceJudged.filter((j) => j.level === "resource"), ...stackJudged];
+    const decision = finalize({
+        initiator: open.initiator,
+        gates,
+        approvals: open.approvals.reports,
+        estimatedMonthlyUsd: Math.round(summary.totalMonthlyUsd * 100) / 100,
+        errors: [],
+    });
+    return { decision, stackItems: stackJudged };
+}
+
+/** The decision of a run denied outright (no items judged). */
+export function outrightDecision(open: OpenRun, extraErrors: readonly string[] = []): RunDecision {
+    return finalize({ initiator: open.initiator, gates: [], approvals: open.approvals.reports, errors: [...open.errors, ...extraErrors] });
+}
+
+/** The decision of an update that a denial ends before the stack is judged: the items judged so far and the running total. */
+export function partialDecision(open: OpenRun, gates: readonly JudgedItem[]): RunDecision {
+    return finalize({
+        initiator: open.initiator,
+        gates,
+        approvals: open.approvals.reports,
+        estimatedMonthlyUsd: Math.round(open.running.costUsd * 100) / 100,
+        errors: open.errors,
+    });
+}
+
+/** The denial text of one unsatisfied item. */
+export function denial(open: OpenRun, item: JudgedItem): string {
+    const text = denialMessage(item, {
+        stack: open.run.stack,
+        agent: open.initiator.id,
+        reports: open.approvals.reports,
+        valid: open.approvals.valid,
+        extraFlags: open.bindingFlag,
+    });
+    return open.config && open.config.approvers.length === 0 ? `${text} (No approvers are configured in the policy pack config yet: add them with "agentguard keygen".)` : text;
+}
+
+/** The closing paragraph of a denied run: findings by gate and the one token each approver signs. */
+export function runSummary(open: OpenRun, decision: RunDecision): string {
+    return summaryDenial(decision.gates.filter((g) => !g.satisfied), open.run.stack, open.initiator.id, open.config, open.bindingFlag);
+}
+
+function contextOf(open: OpenRun): DetectContext {
+    if (!open.ctx) {
+        throw new Error("judgeResource called for a run that is not an agent's or is denied outright");
+    }
+    return open.ctx;
+}
