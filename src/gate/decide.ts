@@ -25,6 +25,7 @@ export function detectContext(config: GateConfig, run: RunFacts, agent: Initiato
     return {
         config,
         agent: agent.id,
+        stack: run.stack,
         stackEnv: stackEnvironment(run, config),
         profile: agentProfile(config, agent.id, agent.source === "env"),
         cost: (r) => {
@@ -59,8 +60,14 @@ export function summarize(resources: readonly ResourceFacts[], ctx: DetectContex
     return { resourceCount: countResources(resources), totalMonthlyUsd: total, partial };
 }
 
-/** True when `a` covers `item`: the gate's rule, and for resource items the `resources` restriction. */
+/**
+ * True when `a` covers `item`: the gate's rule, and the `resources` restriction — a token that
+ * lists resources covers resource-level items of those resources only, and no stack-level item.
+ */
 export function covers(a: ValidApproval, item: GateItem): boolean {
+    if (item.level === "stack" && a.scope.resources !== undefined) {
+        return false;
+    }
     if (item.level === "resource" && a.scope.resources !== undefined && !a.scope.resources.includes(item.resource ?? "")) {
         return false;
     }
