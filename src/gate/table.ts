@@ -71,7 +71,7 @@ export const GATES: Readonly<Record<GateId, GateSpec>> = {
     },
     provider: {
         id: "provider",
-        summary: "A resource or provider of a package that is not on the agent's provider allowlist.",
+        summary: "A resource or provider of a package that is not on the agent's provider allowlist; a provider with its own download URL or parameterization is `<package>@<url>` / `<package>[<parameterization>]`.",
         approvals: "1",
         coveredBy: "scope.providers contains the package",
         detectResource: (r, ctx) => detectProvider(r, ctx.agent, ctx.profile),
