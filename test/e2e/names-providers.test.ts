@@ -56,6 +56,11 @@ describe("production that names cannot hide, under the real pulumi CLI", () => {
         const up = await ws.up({ policyConfig });
         expect(up.code).not.toBe(0);
         expect((await ws.pulumi(["stack", "export"])).stdout).toContain("aws:s3/bucket:Bucket::data");
+        // Without the preview the engine still analyzes the root stack first, before any delete.
+        const skipped = await ws.up({ policyConfig, skipPreview: true });
+        expect(skipped.code).not.toBe(0);
+        expect(skipped.output).toContain('would change stack "organization/shop/prod_eu" in production');
+        expect((await ws.pulumi(["stack", "export"])).stdout).toContain("aws:s3/bucket:Bucket::data");
 
         // Two production approvals let the agent's delete through.
         const ref = { organization: "organization", project: "shop", stack: "prod_eu" };
