@@ -26,7 +26,7 @@ export function policyReference(): string {
         const spec = GATES[g];
         s += `| \`${g}\` | ${spec.summary} | ${spec.approvals} | ${spec.coveredBy} | ${spec.flagsDoc} |\n`;
     }
-    s += "\nResource-level items (environment, provider, access, a declared budget, a purchase, an unknown price) are judged per resource; a token whose `scope.resources` is set covers them only for those URNs. Stack-level items (the estimated total, the resource count) are covered by `maxMonthlyUsd` / `maxResources` alone.\n\n";
+    s += "\nResource-level items (environment, provider, access, a declared budget, a purchase, an unknown price) are judged per resource; a token whose `scope.resources` is set covers them only for those URNs. Stack-level items (the estimated total, the resource count, and the environment of a production or staging stack itself — raised for every agent run there, even one that declares no resources) are covered by `maxMonthlyUsd` / `maxResources` / `environments` alone, and never by a token whose `scope.resources` is set.\n\n";
     s += "## Access catalogue\n\nResource types that change who can do what (`pkg:module/*` matches a whole module, `pkg:*` a whole package). Types listed with inputs count only when one of those inputs is set or unknown.\n\n";
     s += "| types | only when input | why |\n|---|---|---|\n";
     for (const row of ACCESS_CATALOGUE) {

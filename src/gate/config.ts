@@ -191,8 +191,8 @@ export const gateConfigSchema = {
             default: DEFAULT_GATE_CONFIG.defaultMonthlyBudgetUsd,
             description: "Monthly budget in USD of an agent with no budget of its own.",
         },
-        allowedProviders: stringList(DEFAULT_GATE_CONFIG.allowedProviders, "Provider packages agents may use without approval."),
-        productionStacks: stringList(DEFAULT_GATE_CONFIG.productionStacks, "Stack name globs (case-insensitive) that are production."),
+        allowedProviders: stringList(DEFAULT_GATE_CONFIG.allowedProviders, "Provider packages agents may use without approval. A provider with its own download URL or parameterization is `<package>@<url>` / `<package>[<parameterization>]` and is allowed only by that exact string."),
+        productionStacks: stringList(DEFAULT_GATE_CONFIG.productionStacks, "Stack name globs (case-insensitive) that are production. Whatever the globs, a name token (split on `-`, `_`, `.`, digits) `prod`, `production`, `prd` or `live` is production, and `staging`, `stage` or `stg` staging."),
         stagingStacks: stringList(DEFAULT_GATE_CONFIG.stagingStacks, "Stack name globs (case-insensitive) that are staging."),
         developmentStacks: stringList(DEFAULT_GATE_CONFIG.developmentStacks, "Stack name globs (case-insensitive) that are development."),
         unlistedStacks: {

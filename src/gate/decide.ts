@@ -26,6 +26,7 @@ export function detectContext(config: GateConfig, run: RunFacts, agent: Initiato
     return {
         config,
         agent: agent.id,
+        stack: run.stack,
         stackEnv: stackEnvironment(run, config),
         profile: agentProfile(config, agent.id, agent.source === "env"),
         cost: (r) => {
@@ -62,10 +63,14 @@ export function summarize(resources: readonly ResourceFacts[], ctx: DetectContex
 
 /**
  * True when `a` covers `item`: its approver may approve the item's gate (`approvers[].gates`),
- * the gate's rule, and for resource items the `resources` restriction.
+ * the gate's rule, and the `resources` restriction — a token that lists resources covers
+ * resource-level items of those resources only, and no stack-level item.
  */
 export function covers(a: ValidApproval, item: GateItem): boolean {
     if (gateRefusal(a.iss, a.gates, item.gate) !== undefined) {
+        return false;
+    }
+    if (item.level === "stack" && a.scope.resources !== undefined) {
         return false;
     }
     if (item.level === "resource" && a.scope.resources !== undefined && !a.scope.resources.includes(item.resource ?? "")) {

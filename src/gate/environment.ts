@@ -1,19 +1,22 @@
 /**
  * Gate `environment`: changes to production need 2 approvals, to staging 1.
  *
- * The environment of a resource is the highest of: the stack name globs; stack config
- * `agentguard:environment` and stack tag `environment` (both can only raise); the AWS account of
- * its provider (`allowedAccountIds` or an assumed role's ARN) in `productionAwsAccountIds`; its
- * Cloudflare `accountId`/`zoneId` in the production lists; its `Environment`/`environment`/`env` tag.
+ * The environment of a resource is the highest of: the stack name (globs, unlistedStacks, name
+ * tokens); stack config `agentguard:environment` and stack tag `environment` (both can only
+ * raise); the AWS account of its provider (`allowedAccountIds` or an assumed role's ARN) in
+ * `productionAwsAccountIds`; its Cloudflare account/zone ids (`accountId`, `account.id`, `zoneId`,
+ * `zone.id`, … at any depth) in the production lists; its Route 53 hosted zone in
+ * `productionAwsHostedZoneIds`; its `Environment`/`environment`/`env` tag. An agent's run on a
+ * production or staging stack also raises one stack-level item, even with no resources.
  * A value that is unknown at preview counts as production whenever it could decide that — and so
  * does an AWS provider that names no account at all once `productionAwsAccountIds` is configured,
  * since its account then comes from credentials the gate cannot see.
  */
 import { GateConfig } from "./config";
-import { ProviderFacts, ResourceFacts, RunFacts, Value, isUnknown, packageOfType } from "./facts";
+import { ProviderFacts, ResourceFacts, RunFacts, StackRef, Value, isUnknown, packageOfType, stackSubject } from "./facts";
 import { anyGlob } from "./glob";
 import { GateItem, GatedEnvironment } from "./items";
-import { asList, asObject, asString, asStringList, field } from "./values";
+import { asList, asObject, asString, asStringList, decodeJsonish, field } from "./values";
 
 /** Environments in rising order of care. */
 export type EnvironmentLevel = "development" | GatedEnvironment;
@@ -54,14 +57,43 @@ class Finder {
     }
 }
 
-/** The environment the stack itself is in (name globs, config, tags); same for every resource. */
+/** The words of a stack name: split on `-`, `_`, `.` and digits (`prod_eu2` → `prod`, `eu`). */
+export function nameTokens(name: string): string[] {
+    return name
+        .toLowerCase()
+        .split(/[-_.0-9]+/)
+        .filter((t) => t !== "");
+}
+
+/**
+ * The environment the stack itself is in; same for every resource. The highest of: the three
+ * name glob lists (a name matching none of them is `unlistedStacks`), the name's tokens (a token
+ * `prod`, `live`, … is production however the name is spelled around it), and stack config
+ * `agentguard:environment` and stack tag `environment`, which can only raise.
+ */
 export function stackEnvironment(run: RunFacts, config: GateConfig): EnvironmentFinding {
     const f = new Finder();
     const name = run.stack.stack;
-    if (anyGlob(config.productionStacks, name)) {
-        f.raise("production", `stack "${name}" matches productionStacks`);
-    } else if (anyGlob(config.stagingStacks, name)) {
-        f.raise("staging", `stack "${name}" matches stagingStacks`);
+    const lists: [EnvironmentLevel, string, readonly string[]][] = [
+        ["production", "productionStacks", config.productionStacks],
+        ["staging", "stagingStacks", config.stagingStacks],
+        ["development", "developmentStacks", config.developmentStacks],
+    ];
+    let listed = false;
+    for (const [level, key, globs] of lists) {
+        if (anyGlob(globs, name)) {
+            listed = true;
+            f.raise(level, `stack "${name}" matches ${key}`);
+        }
+    }
+    if (!listed) {
+        f.raise(config.unlistedStacks, `stack "${name}" matches none of productionStacks, stagingStacks, developmentStacks (unlistedStacks is "${config.unlistedStacks}")`);
+    }
+    for (const token of new Set(nameTokens(name))) {
+        const l = levelOfLabel(token);
+        if (l) {
+            f.raise(l, `stack "${name}" has the name token "${token}"`);
+        }
     }
     const fromConfig = run.stackConfig[ENVIRONMENT_CONFIG_KEY];
     if (fromConfig !== undefined) {
@@ -145,20 +177,74 @@ function awsProviderAccounts(f: Finder, provider: ProviderFacts, config: GateCon
     }
 }
 
+/** Keys whose value is a Cloudflare account or zone id, at any depth of a resource's inputs. */
+const CLOUDFLARE_ID_KEYS: Readonly<Record<string, "account" | "zone">> = { accountId: "account", accountTag: "account", zoneId: "zone", zoneTag: "zone" };
+/** Keys whose value is an object naming an account or zone by `id` (v6: `account.id`, `zone.id`). */
+const CLOUDFLARE_REF_KEYS: Readonly<Record<string, "account" | "zone">> = { account: "account", zone: "zone" };
+const MAX_DEPTH = 32;
+
+/**
+ * Cloudflare account and zone ids wherever the provider version puts them: `accountId`/`zoneId`
+ * (v5 and most v6 types), `account.id`/`zone.id` (v6 `Zone`), `accountTag`/`zoneTag`, also nested
+ * inside blocks and JSON-encoded values. An unknown id (or an unknown `account`/`zone` object)
+ * counts as production.
+ */
 function cloudflareIds(f: Finder, r: ResourceFacts, config: GateConfig): void {
-    const checks: [string, readonly string[]][] = [
-        ["accountId", config.productionCloudflareAccountIds],
-        ["zoneId", config.productionCloudflareZoneIds],
-    ];
-    for (const [key, list] of checks) {
-        if (list.length === 0) {
-            continue;
+    const lists = { account: config.productionCloudflareAccountIds, zone: config.productionCloudflareZoneIds };
+    if (lists.account.length === 0 && lists.zone.length === 0) {
+        return;
+    }
+    const check = (v: Value | undefined, kind: "account" | "zone", where: string) => {
+        if (lists[kind].length === 0) {
+            return;
         }
+        const s = asString(v);
+        if (isUnknown(s)) {
+            f.raise("production", `its Cloudflare ${where} is unknown at preview`);
+        } else if (s !== undefined && lists[kind].includes(s)) {
+            f.raise("production", `its Cloudflare ${where} "${s}" is production`);
+        }
+    };
+    const walk = (v: Value | undefined, at: string, depth: number): void => {
+        const d = decodeJsonish(v);
+        if (depth > MAX_DEPTH || d === undefined || d === null || typeof d !== "object" || isUnknown(d)) {
+            return;
+        }
+        const entries: [string, Value][] = Array.isArray(d) ? d.map((x, i) => [`[${i}]`, x]) : Object.entries(d);
+        for (const [k, x] of entries) {
+            const where = Array.isArray(d) ? `${at}${k}` : at === "" ? k : `${at}.${k}`;
+            if (!Array.isArray(d) && Object.prototype.hasOwnProperty.call(CLOUDFLARE_ID_KEYS, k)) {
+                check(x, CLOUDFLARE_ID_KEYS[k], where);
+            } else if (!Array.isArray(d) && Object.prototype.hasOwnProperty.call(CLOUDFLARE_REF_KEYS, k)) {
+                const ref = asObject(x);
+                check(isUnknown(ref) ? ref : field(ref, "id"), CLOUDFLARE_REF_KEYS[k], `${where}.id`);
+            }
+            walk(x, where, depth + 1);
+        }
+    };
+    walk(r.props, "", 0);
+}
+
+/** `/hostedzone/Z123` and `Z123` name the same hosted zone. */
+function hostedZoneId(id: string): string {
+    return id.trim().replace(/^\/?hostedzone\//i, "");
+}
+
+/**
+ * Route 53: a record (or any AWS type naming a hosted zone by `zoneId`/`hostedZoneId`) on a
+ * zone in `productionAwsHostedZoneIds` is production, whatever stack writes it.
+ */
+function awsHostedZones(f: Finder, r: ResourceFacts, config: GateConfig): void {
+    if (config.productionAwsHostedZoneIds.length === 0) {
+        return;
+    }
+    const prod = new Set(config.productionAwsHostedZoneIds.map(hostedZoneId));
+    for (const key of ["zoneId", "hostedZoneId"]) {
         const v = asString(field(r.props, key));
         if (isUnknown(v)) {
-            f.raise("production", `its Cloudflare ${key} is unknown at preview`);
-        } else if (v !== undefined && list.includes(v)) {
-            f.raise("production", `its Cloudflare ${key} "${v}" is production`);
+            f.raise("production", `its Route 53 hosted zone (${key}) is unknown at preview`);
+        } else if (v !== undefined && prod.has(hostedZoneId(v))) {
+            f.raise("production", `its Route 53 hosted zone "${hostedZoneId(v)}" is production`);
         }
     }
 }
@@ -214,6 +300,9 @@ export function resourceEnvironment(r: ResourceFacts, stackEnv: EnvironmentFindi
         if (packageOfType(r.type) === "cloudflare") {
             cloudflareIds(f, r, config);
         }
+        if (packageOfType(r.type) === "aws") {
+            awsHostedZones(f, r, config);
+        }
         resourceTags(f, r);
     }
     return { level: f.level, reasons: f.reasons };
@@ -236,6 +325,26 @@ export function detectEnvironment(r: ResourceFacts, agent: string, stackEnv: Env
             required: ENVIRONMENT_APPROVALS[env.level],
             need: { gate: "environment", environment: env.level },
             observed: `agent "${agent}" would change "${r.urn}" in ${env.level} (${env.reasons.join("; ")})`,
+        },
+    ];
+}
+
+/**
+ * Raises the stack-level environment item of an agent's run on a production or staging stack:
+ * present even when the program declares no resource, since a run that declares fewer resources
+ * deletes the rest.
+ */
+export function detectEnvironmentStack(stack: StackRef, agent: string, stackEnv: EnvironmentFinding): GateItem[] {
+    if (stackEnv.level === "development") {
+        return [];
+    }
+    return [
+        {
+            gate: "environment",
+            level: "stack",
+            required: ENVIRONMENT_APPROVALS[stackEnv.level],
+            need: { gate: "environment", environment: stackEnv.level },
+            observed: `agent "${agent}" would change stack "${stackSubject(stack)}" in ${stackEnv.level} (${stackEnv.reasons.join("; ")})`,
         },
     ];
 }

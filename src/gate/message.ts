@@ -75,7 +75,13 @@ function tokenNotes(item: JudgedItem, reports: readonly ApprovalReport[], valid:
             notes.push(`token "${r.jti}"${from} does not count for it (${refused})`);
         } else if (v && !covers(v, item)) {
             const restricted = item.level === "resource" && v.scope.resources !== undefined && !v.scope.resources.includes(item.resource ?? "");
-            notes.push(`token "${r.jti}"${from} does not cover it (${restricted ? "its resources list leaves this resource out" : `its scope lacks ${grantText(item)}`})`);
+            const stackLevel = item.level === "stack" && v.scope.resources !== undefined;
+            const why = stackLevel
+                ? "its resources list restricts it to resources; a stack-level item needs a token without --resource"
+                : restricted
+                  ? "its resources list leaves this resource out"
+                  : `its scope lacks ${grantText(item)}`;
+            notes.push(`token "${r.jti}"${from} does not cover it (${why})`);
         }
     }
     return notes;

@@ -7,8 +7,8 @@ import { ApprovalScope } from "../approvals/scope";
 import { ResourceCost } from "../cost/types";
 import { detectAccess } from "./access";
 import { AgentProfile, GateConfig } from "./config";
-import { EnvironmentFinding, detectEnvironment } from "./environment";
-import { ResourceFacts } from "./facts";
+import { EnvironmentFinding, detectEnvironment, detectEnvironmentStack } from "./environment";
+import { ResourceFacts, StackRef } from "./facts";
 import { GateId, GateItem, Need } from "./items";
 import { shellArg } from "./shell";
 import { detectOperations } from "./operations";
@@ -19,6 +19,7 @@ import { detectSpendResource, detectSpendStack } from "./spend";
 export interface DetectContext {
     readonly config: GateConfig;
     readonly agent: string;
+    readonly stack: StackRef;
     readonly stackEnv: EnvironmentFinding;
     /** The agent's budget and provider allowlist. */
     readonly profile: AgentProfile;
@@ -59,17 +60,18 @@ const includes = (list: readonly string[] | undefined, v: string) => list !== un
 export const GATES: Readonly<Record<GateId, GateSpec>> = {
     environment: {
         id: "environment",
-        summary: "A change to a production (2 approvals) or staging (1 approval) resource.",
+        summary: "A change to a production (2 approvals) or staging (1 approval) resource; and any agent run on a production or staging stack, even one that declares no resources (it may only delete).",
         approvals: "2 for production, 1 for staging",
-        coveredBy: "scope.environments contains the environment",
+        coveredBy: "scope.environments contains the environment (the stack-level item only by a token without scope.resources)",
         detectResource: (r, ctx) => detectEnvironment(r, ctx.agent, ctx.stackEnv, ctx.config),
+        detectStack: (_s, ctx) => detectEnvironmentStack(ctx.stack, ctx.agent, ctx.stackEnv),
         covers: (scope, need) => need.gate === "environment" && includes(scope.environments, need.environment),
         flagsDoc: "`--environment production` or `--environment staging`",
         flags: (need) => (need.gate === "environment" ? [`--environment ${need.environment}`] : []),
     },
     provider: {
         id: "provider",
-        summary: "A resource or provider of a package that is not on the agent's provider allowlist.",
+        summary: "A resource or provider of a package that is not on the agent's provider allowlist; a provider with its own download URL or parameterization is `<package>@<url>` / `<package>[<parameterization>]`.",
         approvals: "1",
         coveredBy: "scope.providers contains the package",
         detectResource: (r, ctx) => detectProvider(r, ctx.agent, ctx.profile),

@@ -14,34 +14,40 @@ describe("environment gate", () => {
 
     it.each(["prod", "PROD", "production", "prd", "live", "shop-prod", "prod-eu", "eu-production", "production-1"])("treats stack %s as production needing 2", async (stack) => {
         const d = await decide([bucket()], { run: run({ stack: { ...STACK, stack } }) });
-        expect(gatesOf(d)).toEqual(["environment:2:denied"]);
+        // The resource's item and the stack's own.
+        expect(gatesOf(d)).toEqual(["environment:2:denied", "environment:2:denied"]);
+        expect(d.gates.map((g) => g.level)).toEqual(["resource", "stack"]);
         expect(d.gates[0].need).toEqual({ gate: "environment", environment: "production" });
     });
 
     it.each(["staging", "stage", "stg", "shop-staging", "staging-2", "eu-stage", "stage-x"])("treats stack %s as staging needing 1", async (stack) => {
         const d = await decide([bucket()], { run: run({ stack: { ...STACK, stack } }) });
-        expect(gatesOf(d)).toEqual(["environment:1:denied"]);
+        expect(gatesOf(d)).toEqual(["environment:1:denied", "environment:1:denied"]);
     });
 
-    it("does not match production as a substring", async () => {
+    it("does not match production as a substring: such a stack is unlisted", async () => {
         const d = await decide([bucket()], { run: run({ stack: { ...STACK, stack: "reproduce" } }) });
-        expect(d.decision).toBe("allow");
+        expect(gatesOf(d)).toEqual(["environment:1:denied", "environment:1:denied"]);
+        const dev = await decide([bucket()], { config: config({ unlistedStacks: "development" }), run: run({ stack: { ...STACK, stack: "reproduce" } }) });
+        expect(dev.decision).toBe("allow");
     });
 
-    it("uses configured globs instead of the defaults", async () => {
-        const d = await decide([bucket()], { config: config({ productionStacks: ["main"] }), run: run({ stack: { ...STACK, stack: "prod" } }) });
-        expect(d.decision).toBe("allow");
+    it("uses configured globs instead of the defaults; name tokens still count", async () => {
+        const cfg = config({ productionStacks: ["main"], unlistedStacks: "development" });
+        expect((await decide([bucket()], { config: cfg, run: run({ stack: { ...STACK, stack: "shop-prod" } }) })).gates[0].observed).toContain('name token "prod"');
+        expect(gatesOf(await decide([bucket()], { config: cfg, run: run({ stack: { ...STACK, stack: "main" } }) }))).toEqual(["environment:2:denied", "environment:2:denied"]);
+        expect((await decide([bucket()], { config: cfg, run: run({ stack: { ...STACK, stack: "feature" } }) })).decision).toBe("allow");
     });
 
     it("lets stack config and stack tags raise, never lower", async () => {
         const raised = await decide([bucket()], { run: run({ stackConfig: { "agentguard:agent": "deploy-bot", "agentguard:environment": "production" } }) });
-        expect(gatesOf(raised)).toEqual(["environment:2:denied"]);
+        expect(gatesOf(raised)).toEqual(["environment:2:denied", "environment:2:denied"]);
         const tagged = await decide([bucket()], { run: run({ stackTags: { environment: "staging" } }) });
-        expect(gatesOf(tagged)).toEqual(["environment:1:denied"]);
+        expect(gatesOf(tagged)).toEqual(["environment:1:denied", "environment:1:denied"]);
         const lowered = await decide([bucket()], {
             run: run({ stack: { ...STACK, stack: "prod" }, stackConfig: { "agentguard:agent": "deploy-bot", "agentguard:environment": "dev" }, stackTags: { environment: "dev" } }),
         });
-        expect(gatesOf(lowered)).toEqual(["environment:2:denied"]);
+        expect(gatesOf(lowered)).toEqual(["environment:2:denied", "environment:2:denied"]);
     });
 
     describe("AWS account of the provider", () => {
@@ -119,7 +125,8 @@ describe("environment gate", () => {
 
     it("raises nothing for components", async () => {
         const c = { ...bucket(), kind: "component" as const, type: "shop:index:Site", provider: undefined };
-        expect((await decide([c], { run: run({ stack: { ...STACK, stack: "prod" } }) })).gates).toEqual([]);
+        // Only the stack's own item: the component raises none.
+        expect((await decide([c], { run: run({ stack: { ...STACK, stack: "prod" } }) })).gates.map((g) => g.level)).toEqual(["stack"]);
     });
 
     it("is satisfied by two production approvals, and not by staging or by one", async () => {

@@ -61,13 +61,17 @@ describe("the pack over the Analyzer protocol", () => {
         expect(d.message).toContain("needs 2 approvals");
         expect(d.message).toContain("has 0; no approvals presented");
         expect(d.message).toContain('agentguard approve --key "$AGENTGUARD_KEY" --stack organization/shop/prod --agent deploy-bot --environment production');
-        expect(stack.map((s) => s.message).join("\n")).toContain("needs approval for 1 finding");
+        // The bucket's item and the stack's own (a run on production needs approval even with no resources).
+        expect(stack.map((s) => s.message).join("\n")).toContain("needs approval for 2 findings");
         const entry = JSON.parse(readFileSync(log, "utf8").trim());
         expect(entry).toMatchObject({
             stack: "organization/shop/prod",
             dryRun: true,
             initiator: { kind: "agent", id: "deploy-bot", source: "stack-config" },
-            gates: [{ gate: "environment", resource: urnOf(bucket, "prod"), required: 2, approvedBy: [], satisfied: false }],
+            gates: [
+                { gate: "environment", resource: urnOf(bucket, "prod"), required: 2, approvedBy: [], satisfied: false },
+                { gate: "environment", required: 2, approvedBy: [], satisfied: false },
+            ],
             decision: "deny",
         });
     });

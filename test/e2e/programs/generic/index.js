@@ -38,6 +38,11 @@ for (const spec of specs) {
     if (spec.provider) {
         opts.provider = providers[spec.provider];
     }
+    // "pluginDownloadURL": the resource option; the engine then starts a default provider whose
+    // name carries the URL.
+    if (spec.pluginDownloadURL) {
+        opts.pluginDownloadURL = spec.pluginDownloadURL;
+    }
     made[spec.name] = new pulumi.CustomResource(spec.type, spec.name, props, opts);
 }
 
