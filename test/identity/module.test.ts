@@ -86,7 +86,7 @@ function agent(raw: Record<string, unknown>) {
 }
 
 const json = (s: unknown) => JSON.parse(s as string);
-const PARTS = ["role", "boundary", "scopes", "deny-all", "budget", "cap", "hard-cap"];
+const PARTS = ["role", "plan-role", "plan-scopes", "boundary", "scopes", "deny-all", "budget", "cap", "hard-cap"];
 const names = (prefix: string) => PARTS.map((p) => `${prefix}-aws-${p}`);
 
 describe("AgentServiceAccount", () => {
@@ -184,7 +184,7 @@ describe("AgentServiceAccount", () => {
             approvalModel: "AUTOMATIC",
             notificationType: "ACTUAL",
             actionThreshold: { actionThresholdType: "PERCENTAGE", actionThresholdValue: 100 },
-            definition: { iamActionDefinition: { policyArn: r["a4-aws-deny-all"].state.arn, roles: ["agentguard-deploy-bot"] } },
+            definition: { iamActionDefinition: { policyArn: r["a4-aws-deny-all"].state.arn, roles: ["agentguard-deploy-bot", "agentguard-deploy-bot-plan"] } },
             executionRoleArn: r["a4-aws-cap"].state.arn,
             subscribers: [{ address: "alice@example.com", subscriptionType: "EMAIL" }],
         });
@@ -194,7 +194,7 @@ describe("AgentServiceAccount", () => {
         const capPolicy = registered.find((x) => x.type === "aws:iam/rolePolicy:RolePolicy" && x.name === "a4-aws-cap")!;
         expect(json(capPolicy.inputs.policy).Statement[0]).toMatchObject({
             Action: ["iam:AttachRolePolicy", "iam:DetachRolePolicy"],
-            Resource: r["a4-aws-role"].state.arn,
+            Resource: [r["a4-aws-role"].state.arn, r["a4-aws-plan-role"].state.arn],
             Condition: { ArnEquals: { "iam:PolicyARN": r["a4-aws-deny-all"].state.arn } },
         });
         expect(await value(acct.budgetName)).toBe("agentguard-deploy-bot");
