@@ -385,6 +385,12 @@ function checkAwsScope(c: Checker, raw: unknown, field: string, grantSensitive: 
             if (sensitive !== undefined) {
                 return c.problem("ERR_SENSITIVE_PERMISSION", f, `is "${v}", which grants "${sensitive}" (access control, public access or credentials); list it in a "permissions" scope granted under "aws.grantSensitive"`);
             }
+            const svc = service !== undefined ? AWS_SERVICES[service] : undefined;
+            const levelActions = svc && access !== "read" ? [...svc.read, ...svc.write, ...(access === "permissions" ? svc.permissions : [])] : undefined;
+            if (levelActions && !levelActions.includes(v)) {
+                // A write the catalogue does not know could create something the boundary's tag rules do not cover.
+                return c.problem("ERR_UNKNOWN_SCOPE", f, `is "${v}", which is not a "${access}" action of "${service}" in the catalogue; a "${access}" scope may list only those (see docs/stack-module.md)`);
+            }
             return v;
         });
         if (actions === undefined) {

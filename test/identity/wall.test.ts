@@ -295,6 +295,9 @@ describe("scopes say what they grant", () => {
             expect(() => agent(raw), action).toThrow(/ERR_SENSITIVE_PERMISSION|permissions" scope/);
         }
         expect(() => agent(withField(rawAgent(), "aws.scopes.0.actions", ["s3:PutObject", "s3:GetObject"]))).not.toThrow();
+        // A write outside the catalogue could create what the boundary's tag rules do not cover.
+        expect(() => agent(withField(rawAgent(), "aws.scopes.0.actions", ["s3:CreateAccessPoint"]))).toThrow(/not a "write" action of "s3" in the catalogue/);
+        expect(() => agent(withField(rawAgent(), "aws.scopes.0.actions", ["s3:Create*"]))).toThrow(/not a "write" action/);
     });
 
     it("Cloudflare groups that change access, firewall or account settings, or mint tokens, need grantSensitive", () => {
