@@ -36,6 +36,8 @@ export class AgentServiceAccount extends pulumi.ComponentResource {
     readonly cloudflare?: CloudflareAgentToken;
     /** ARN of the agent's AWS role (undefined without AWS scopes). */
     readonly roleArn: pulumi.Output<string | undefined>;
+    /** ARN of the agent's read-only role for its plan job (undefined without AWS scopes). */
+    readonly planRoleArn: pulumi.Output<string | undefined>;
     /** Name of the agent's monthly AWS Budget (undefined without AWS scopes). */
     readonly budgetName: pulumi.Output<string | undefined>;
     /** The Cloudflare token value, always a secret (undefined without Cloudflare scopes). */
@@ -61,6 +63,7 @@ export class AgentServiceAccount extends pulumi.ComponentResource {
         }
         const none = pulumi.output<string | undefined>(undefined);
         this.roleArn = this.aws ? this.aws.roleArn : none;
+        this.planRoleArn = this.aws ? this.aws.planRoleArn : none;
         this.budgetName = this.aws ? this.aws.budgetName : none;
         this.tokenValue = this.cloudflare ? pulumi.secret(this.cloudflare.tokenValue) : none;
         this.tokenId = this.cloudflare ? this.cloudflare.tokenId : none;
@@ -68,6 +71,7 @@ export class AgentServiceAccount extends pulumi.ComponentResource {
         this.registerOutputs({
             agentId: this.agentId,
             roleArn: this.roleArn,
+            planRoleArn: this.planRoleArn,
             budgetName: this.budgetName,
             tokenValue: this.tokenValue,
             tokenId: this.tokenId,

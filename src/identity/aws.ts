@@ -1,14 +1,23 @@
 /**
- * `AwsAgentIdentity`: an agent's AWS identity — a role with a one-hour session that only the
- * configured principal can assume, and only with `sts:SourceIdentity` = the agent id; a
- * least-privilege policy from its scopes; a permissions boundary; a monthly budget on its
- * cost-allocation tag with a budget action that attaches a deny-all policy at 100% (the hard cap).
+ * `AwsAgentIdentity`: an agent's AWS identity — two roles with one-hour sessions, each assumable
+ * only by a principal of this agent's own: the write role (apply job) with the least-privilege
+ * policy from its scopes, and the read-only role (plan job) with their read actions; one
+ * permissions boundary on both (which also keeps the agent's cost tag on what it creates); a
+ * monthly budget on that tag with a budget action that attaches a deny-all policy to both roles
+ * at 100% (the hard cap); and, when the registry asks, a faster backstop (a billing alarm whose
+ * state change starts a runbook attaching the same policy).
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import {
     MAX_SESSION_SECONDS,
     agentTags,
+    backstopAlarmArgs,
+    backstopEventPattern,
+    backstopRunbook,
+    backstopStartPolicy,
+    planScopePolicy,
+    serviceTrustPolicy,
     boundaryPolicy,
     budgetActionExecutionPolicy,
     budgetActionTrustPolicy,
@@ -55,6 +64,12 @@ export class AwsAgentIdentity extends pulumi.ComponentResource {
     readonly roleArn: pulumi.Output<string>;
     /** Name of that role. */
     readonly roleName: pulumi.Output<string>;
+    /** ARN of the read-only role the plan job assumes. */
+    readonly planRoleArn: pulumi.Output<string>;
+    /** Name of that role. */
+    readonly planRoleName: pulumi.Output<string>;
+    /** Name of the backstop alarm (undefined without `aws.backstop`). */
+    readonly backstopAlarmName: pulumi.Output<string | undefined>;
     /** ARN of the agent's least-privilege policy. */
     readonly policyArn: pulumi.Output<string>;
     /** ARN of the role's permissions boundary. */
@@ -113,6 +128,31 @@ export class AwsAgentIdentity extends pulumi.ComponentResource {
         );
         new aws.iam.RolePolicyAttachment(`${name}-scopes`, { role: role.name, policyArn: policy.arn }, { parent: this });
 
+        const planRole = new aws.iam.Role(
+            `${name}-plan-role`,
+            {
+                name: `agentguard-${id}-plan`,
+                description: `Agent ${id}, read-only, for its plan job`,
+                assumeRolePolicy: JSON.stringify(trustPolicy(id, agent.aws.planTrust)),
+                maxSessionDuration: MAX_SESSION_SECONDS,
+                permissionsBoundary: boundary.arn,
+                forceDetachPolicies: true,
+                tags,
+            },
+            named,
+        );
+        const planPolicy = new aws.iam.Policy(
+            `${name}-plan-scopes`,
+            {
+                name: `agentguard-${id}-plan-scopes`,
+                description: `Read-only scopes of agent ${id} for its plan job`,
+                policy: JSON.stringify(planScopePolicy(agent)),
+                tags,
+            },
+            named,
+        );
+        new aws.iam.RolePolicyAttachment(`${name}-plan-scopes`, { role: planRole.name, policyArn: planPolicy.arn }, { parent: this });
+
         const denyAll = new aws.iam.Policy(
             `${name}-deny-all`,
             {
@@ -155,7 +195,7 @@ export class AwsAgentIdentity extends pulumi.ComponentResource {
             `${name}-cap`,
             {
                 role: actionRole.name,
-                policy: pulumi.all([role.arn, denyAll.arn]).apply(([roleArn, denyArn]) => JSON.stringify(budgetActionExecutionPolicy(roleArn, denyArn))),
+                policy: pulumi.all([role.arn, planRole.arn, denyAll.arn]).apply(([roleArn, planArn, denyArn]) => JSON.stringify(budgetActionExecutionPolicy([roleArn, planArn], denyArn))),
             },
             { parent: this },
         );
@@ -167,7 +207,7 @@ export class AwsAgentIdentity extends pulumi.ComponentResource {
                 approvalModel: "AUTOMATIC",
                 notificationType: "ACTUAL",
                 actionThreshold: { actionThresholdType: "PERCENTAGE", actionThresholdValue: 100 },
-                definition: { iamActionDefinition: { policyArn: denyAll.arn, roles: [role.name] } },
+                definition: { iamActionDefinition: { policyArn: denyAll.arn, roles: [role.name, planRole.name] } },
                 executionRoleArn: actionRole.arn,
                 subscribers: [{ address: agent.owner, subscriptionType: "EMAIL" }],
                 tags,
@@ -175,7 +215,69 @@ export class AwsAgentIdentity extends pulumi.ComponentResource {
             { parent: this, dependsOn: [actionPolicy] },
         );
 
+        let alarmName: pulumi.Output<string | undefined> = pulumi.output<string | undefined>(undefined);
+        if (agent.aws.backstop) {
+            const automationRole = new aws.iam.Role(
+                `${name}-backstop-runbook`,
+                {
+                    name: `agentguard-${id}-backstop-runbook`,
+                    description: `Lets the backstop runbook attach the deny-all policy to agent ${id}`,
+                    assumeRolePolicy: caller.accountId.apply((account) => JSON.stringify(serviceTrustPolicy("ssm.amazonaws.com", account))),
+                    maxSessionDuration: MAX_SESSION_SECONDS,
+                    tags,
+                },
+                named,
+            );
+            const automationPolicy = new aws.iam.RolePolicy(
+                `${name}-backstop-runbook`,
+                {
+                    role: automationRole.name,
+                    policy: pulumi.all([role.arn, planRole.arn, denyAll.arn]).apply(([roleArn, planArn, denyArn]) => JSON.stringify(budgetActionExecutionPolicy([roleArn, planArn], denyArn))),
+                },
+                { parent: this },
+            );
+            const runbook = new aws.ssm.Document(
+                `${name}-backstop`,
+                {
+                    name: `agentguard-${id}-backstop`,
+                    documentType: "Automation",
+                    documentFormat: "JSON",
+                    content: pulumi.all([role.name, planRole.name, denyAll.arn, automationRole.arn]).apply(([r, p, d, a]) => JSON.stringify(backstopRunbook([r, p], d, a))),
+                    tags,
+                },
+                named,
+            );
+            const alarm = new aws.cloudwatch.MetricAlarm(`${name}-backstop`, { ...backstopAlarmArgs(id, agent.aws.backstop.estimatedChargesUsd), tags } as aws.cloudwatch.MetricAlarmArgs, named);
+            const rule = new aws.cloudwatch.EventRule(
+                `${name}-backstop`,
+                { name: `agentguard-${id}-backstop`, description: `Agent ${id}: estimated charges alarm → deny-all`, eventPattern: alarm.arn.apply((arn) => JSON.stringify(backstopEventPattern(arn))), tags },
+                named,
+            );
+            const definitionArn = pulumi.interpolate`arn:${partition.partition}:ssm:${aws.getRegionOutput({}, { parent: this }).region}:${caller.accountId}:automation-definition/${runbook.name}:$DEFAULT`;
+            const eventsRole = new aws.iam.Role(
+                `${name}-backstop-events`,
+                {
+                    name: `agentguard-${id}-backstop-events`,
+                    description: `Lets EventBridge start agent ${id}'s backstop runbook`,
+                    assumeRolePolicy: caller.accountId.apply((account) => JSON.stringify(serviceTrustPolicy("events.amazonaws.com", account))),
+                    maxSessionDuration: MAX_SESSION_SECONDS,
+                    inlinePolicies: [{ name: "start-backstop", policy: pulumi.all([definitionArn, automationRole.arn]).apply(([d, a]) => JSON.stringify(backstopStartPolicy(d, a))) }],
+                    tags,
+                },
+                named,
+            );
+            new aws.cloudwatch.EventTarget(
+                `${name}-backstop`,
+                { rule: rule.name, arn: definitionArn, roleArn: eventsRole.arn },
+                { parent: this, dependsOn: [automationPolicy] },
+            );
+            alarmName = alarm.name;
+        }
+
         this.roleArn = role.arn;
+        this.planRoleArn = planRole.arn;
+        this.planRoleName = planRole.name;
+        this.backstopAlarmName = alarmName;
         this.roleName = role.name;
         this.policyArn = policy.arn;
         this.boundaryArn = boundary.arn;
@@ -186,6 +288,9 @@ export class AwsAgentIdentity extends pulumi.ComponentResource {
         this.registerOutputs({
             roleArn: this.roleArn,
             roleName: this.roleName,
+            planRoleArn: this.planRoleArn,
+            planRoleName: this.planRoleName,
+            backstopAlarmName: this.backstopAlarmName,
             policyArn: this.policyArn,
             boundaryArn: this.boundaryArn,
             denyAllPolicyArn: this.denyAllPolicyArn,

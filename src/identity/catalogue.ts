@@ -5,8 +5,12 @@
  * Nothing here imports Pulumi.
  */
 
-/** An access level of an AWS scope. */
-export type ScopeAccess = "read" | "write";
+/**
+ * An access level of an AWS scope: `read`; `write` (creates, updates, deletes of the service's
+ * resources); `permissions` (who else may reach them: resource policies, public access, ACLs,
+ * credentials), granted only when the registry names the service under `aws.grantSensitive`.
+ */
+export type ScopeAccess = "read" | "write" | "permissions";
 
 /** The actions one AWS service grants at each level. */
 export interface AwsServiceActions {
@@ -14,6 +18,19 @@ export interface AwsServiceActions {
     readonly read: readonly string[];
     /** Actions a `write` scope grants on its listed resources, in addition to `read`. */
     readonly write: readonly string[];
+    /**
+     * Actions that change who else may reach a resource (resource policies, public access, ACLs,
+     * permissions for other accounts or the public) or that mint credentials. Only a `permissions`
+     * scope grants them (in addition to `read` and `write`), and only with `aws.grantSensitive`.
+     */
+    readonly permissions: readonly string[];
+    /**
+     * How the permissions boundary keeps the agent's cost tag on what it owns: `create` actions
+     * must carry `aws:RequestTag/agentguard:agent` = the agent; `tag` actions may not set that key
+     * to anything else; `untag` actions may not remove it. Every action here supports those
+     * condition keys (checked against AWS's service reference in the tests).
+     */
+    readonly tagging: { readonly create: readonly string[]; readonly tag: readonly string[]; readonly untag: readonly string[] };
     /**
      * Read-only actions that AWS does not scope to a resource (listing, change status). They are
      * granted on `"*"` to any agent with a scope in the service: each is a named action, never a
@@ -36,76 +53,98 @@ export const AWS_SERVICES: Readonly<Record<string, AwsServiceActions>> = Object.
             "s3:DeleteObject",
             "s3:DeleteObjectVersion",
             "s3:PutObjectTagging",
-            "s3:PutBucketTagging",
             "s3:PutBucketWebsite",
             "s3:DeleteBucketWebsite",
-            "s3:PutBucketPolicy",
-            "s3:DeleteBucketPolicy",
-            "s3:PutBucketPublicAccessBlock",
-            "s3:PutBucketOwnershipControls",
             "s3:PutBucketVersioning",
             "s3:PutBucketCORS",
             "s3:PutEncryptionConfiguration",
             "s3:PutLifecycleConfiguration",
         ],
+        permissions: ["s3:PutBucketPolicy", "s3:DeleteBucketPolicy", "s3:PutBucketPublicAccessBlock", "s3:PutBucketOwnershipControls", "s3:PutBucketAcl", "s3:PutObjectAcl", "s3:PutObjectVersionAcl"],
         accountLevel: ["s3:ListAllMyBuckets"],
+        tagging: { create: ["s3:CreateBucket"], tag: [], untag: [] },
     },
     cloudfront: {
         read: ["cloudfront:GetDistribution", "cloudfront:GetDistributionConfig", "cloudfront:GetInvalidation", "cloudfront:ListTagsForResource"],
         write: ["cloudfront:CreateDistribution", "cloudfront:UpdateDistribution", "cloudfront:DeleteDistribution", "cloudfront:CreateInvalidation", "cloudfront:TagResource", "cloudfront:UntagResource"],
+        permissions: [],
         accountLevel: ["cloudfront:ListDistributions", "cloudfront:ListCachePolicies", "cloudfront:ListOriginAccessControls"],
+        tagging: { create: ["cloudfront:CreateDistribution"], tag: ["cloudfront:TagResource"], untag: ["cloudfront:UntagResource"] },
     },
     route53: {
         read: ["route53:GetHostedZone", "route53:ListResourceRecordSets", "route53:ListTagsForResource"],
-        write: ["route53:ChangeResourceRecordSets", "route53:ChangeTagsForResource"],
+        write: ["route53:ChangeResourceRecordSets"],
+        permissions: [],
         accountLevel: ["route53:ListHostedZones", "route53:ListHostedZonesByName", "route53:GetChange"],
+        tagging: { create: [], tag: [], untag: [] },
     },
     acm: {
         read: ["acm:DescribeCertificate", "acm:GetCertificate", "acm:ListTagsForCertificate"],
         write: ["acm:RequestCertificate", "acm:DeleteCertificate", "acm:AddTagsToCertificate", "acm:RemoveTagsFromCertificate"],
+        permissions: ["acm:ExportCertificate"],
         accountLevel: ["acm:ListCertificates"],
+        tagging: { create: ["acm:RequestCertificate"], tag: ["acm:AddTagsToCertificate"], untag: ["acm:RemoveTagsFromCertificate"] },
     },
     lambda: {
         read: ["lambda:GetFunction", "lambda:GetFunctionConfiguration", "lambda:ListVersionsByFunction", "lambda:ListTags"],
         write: ["lambda:CreateFunction", "lambda:UpdateFunctionCode", "lambda:UpdateFunctionConfiguration", "lambda:DeleteFunction", "lambda:PublishVersion", "lambda:TagResource", "lambda:UntagResource"],
+        permissions: ["lambda:AddPermission", "lambda:RemovePermission", "lambda:CreateFunctionUrlConfig", "lambda:UpdateFunctionUrlConfig", "lambda:DeleteFunctionUrlConfig"],
         accountLevel: ["lambda:ListFunctions"],
+        tagging: { create: ["lambda:CreateFunction"], tag: ["lambda:TagResource"], untag: ["lambda:UntagResource"] },
     },
     dynamodb: {
         read: ["dynamodb:DescribeTable", "dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query", "dynamodb:Scan", "dynamodb:ListTagsOfResource"],
         write: ["dynamodb:CreateTable", "dynamodb:UpdateTable", "dynamodb:DeleteTable", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem", "dynamodb:TagResource", "dynamodb:UntagResource"],
+        permissions: ["dynamodb:PutResourcePolicy", "dynamodb:DeleteResourcePolicy"],
         accountLevel: ["dynamodb:ListTables"],
+        tagging: { create: ["dynamodb:CreateTable"], tag: ["dynamodb:TagResource"], untag: ["dynamodb:UntagResource"] },
     },
     sqs: {
         read: ["sqs:GetQueueAttributes", "sqs:GetQueueUrl", "sqs:ListQueueTags", "sqs:ReceiveMessage"],
-        write: ["sqs:CreateQueue", "sqs:DeleteQueue", "sqs:SetQueueAttributes", "sqs:SendMessage", "sqs:DeleteMessage", "sqs:TagQueue", "sqs:UntagQueue"],
+        write: ["sqs:CreateQueue", "sqs:DeleteQueue", "sqs:SendMessage", "sqs:DeleteMessage", "sqs:TagQueue", "sqs:UntagQueue"],
+        permissions: ["sqs:AddPermission", "sqs:RemovePermission", "sqs:SetQueueAttributes"],
         accountLevel: ["sqs:ListQueues"],
+        tagging: { create: ["sqs:CreateQueue"], tag: ["sqs:TagQueue"], untag: ["sqs:UntagQueue"] },
     },
     sns: {
         read: ["sns:GetTopicAttributes", "sns:ListSubscriptionsByTopic", "sns:ListTagsForResource"],
-        write: ["sns:CreateTopic", "sns:DeleteTopic", "sns:SetTopicAttributes", "sns:Publish", "sns:Subscribe", "sns:Unsubscribe", "sns:TagResource", "sns:UntagResource"],
+        write: ["sns:CreateTopic", "sns:DeleteTopic", "sns:Publish", "sns:Subscribe", "sns:Unsubscribe", "sns:TagResource", "sns:UntagResource"],
+        permissions: ["sns:AddPermission", "sns:RemovePermission", "sns:SetTopicAttributes"],
         accountLevel: ["sns:ListTopics"],
+        tagging: { create: ["sns:CreateTopic"], tag: ["sns:TagResource"], untag: ["sns:UntagResource"] },
     },
     logs: {
         read: ["logs:DescribeLogStreams", "logs:GetLogEvents", "logs:FilterLogEvents", "logs:ListTagsForResource"],
         write: ["logs:CreateLogGroup", "logs:DeleteLogGroup", "logs:PutRetentionPolicy", "logs:CreateLogStream", "logs:PutLogEvents", "logs:TagResource", "logs:UntagResource"],
+        permissions: ["logs:PutResourcePolicy", "logs:DeleteResourcePolicy"],
         accountLevel: ["logs:DescribeLogGroups"],
+        tagging: { create: ["logs:CreateLogGroup"], tag: ["logs:TagResource"], untag: ["logs:UntagResource"] },
     },
     cloudwatch: {
         read: ["cloudwatch:DescribeAlarms", "cloudwatch:ListTagsForResource"],
         write: ["cloudwatch:PutMetricAlarm", "cloudwatch:DeleteAlarms", "cloudwatch:TagResource", "cloudwatch:UntagResource"],
+        permissions: [],
         accountLevel: ["cloudwatch:GetMetricData", "cloudwatch:ListMetrics"],
+        tagging: { create: ["cloudwatch:PutMetricAlarm"], tag: ["cloudwatch:TagResource"], untag: ["cloudwatch:UntagResource"] },
     },
     ecr: {
         read: ["ecr:DescribeRepositories", "ecr:DescribeImages", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:ListTagsForResource"],
         write: ["ecr:CreateRepository", "ecr:DeleteRepository", "ecr:PutImage", "ecr:InitiateLayerUpload", "ecr:UploadLayerPart", "ecr:CompleteLayerUpload", "ecr:BatchCheckLayerAvailability", "ecr:TagResource", "ecr:UntagResource"],
-        accountLevel: ["ecr:GetAuthorizationToken"],
+        permissions: ["ecr:SetRepositoryPolicy", "ecr:DeleteRepositoryPolicy", "ecr:GetAuthorizationToken"],
+        accountLevel: [],
+        tagging: { create: ["ecr:CreateRepository"], tag: ["ecr:TagResource"], untag: ["ecr:UntagResource"] },
     },
     ssm: {
         read: ["ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath", "ssm:ListTagsForResource"],
         write: ["ssm:PutParameter", "ssm:DeleteParameter", "ssm:AddTagsToResource", "ssm:RemoveTagsFromResource"],
+        permissions: ["ssm:PutResourcePolicy", "ssm:DeleteResourcePolicy"],
         accountLevel: ["ssm:DescribeParameters"],
+        tagging: { create: ["ssm:PutParameter"], tag: ["ssm:AddTagsToResource"], untag: ["ssm:RemoveTagsFromResource"] },
     },
 });
+
+/** Permission actions that AWS does not scope to a resource; a `permissions` scope grants them on `"*"`. */
+export const ACCOUNT_LEVEL_PERMISSIONS: readonly string[] = ["ecr:GetAuthorizationToken"];
 
 /** The services a scope may name, sorted. */
 export const AWS_SERVICE_NAMES: readonly string[] = Object.keys(AWS_SERVICES).sort();
@@ -117,7 +156,9 @@ export const READ_ONLY_ACTION_PREFIXES: readonly string[] = ["Get", "List", "Des
  * Actions that no agent may perform whatever its scopes; the permissions boundary denies them.
  * Grouped by the reason, which is also the boundary statement's `Sid`.
  */
-export const BOUNDARY_DENIES: Readonly<Record<"DenyIdentityOrganizationsAndBilling" | "DenyDomainRegistrationAndTransfer" | "DenyCommitmentPurchases" | "DenyAuditTrailTampering", readonly string[]>> =
+export const BOUNDARY_DENIES: Readonly<
+    Record<"DenyIdentityOrganizationsAndBilling" | "DenyDomainRegistrationAndTransfer" | "DenyCommitmentPurchases" | "DenyAuditTrailTampering" | "DenyTagChangesAwsCannotCondition", readonly string[]>
+> =
     Object.freeze({
         /** IAM, Identity Center, Organizations, account settings, billing and the agent's own budget. */
         DenyIdentityOrganizationsAndBilling: [
@@ -169,6 +210,12 @@ export const BOUNDARY_DENIES: Readonly<Record<"DenyIdentityOrganizationsAndBilli
             "cloudtrail:DeleteEventDataStore",
             "cloudtrail:StopEventDataStoreIngestion",
         ],
+        /**
+         * Tag writes whose request AWS does not expose to conditions (`aws:TagKeys`): each could
+         * strip the agent's cost tag, so the budget would stop seeing the resource. S3 buckets
+         * take their tags at `CreateBucket`; hosted zones are not the agent's to re-tag.
+         */
+        DenyTagChangesAwsCannotCondition: ["s3:PutBucketTagging", "route53:ChangeTagsForResource"],
     });
 
 /**
@@ -204,7 +251,8 @@ export type CloudflareGroupKind = "zone" | "account" | "user";
 export interface CloudflareGroup {
     readonly kind: CloudflareGroupKind;
     /**
-     * Billing, registrar, member and token permissions: granted only when the registry lists the
+     * Billing, registrar, member, token, access-policy, firewall and account-settings permissions
+     * (what changes who may reach the account or its zones, or mints credentials): granted only when the registry lists the
      * group under the agent's `cloudflare.grantSensitive` as well.
      */
     readonly sensitive: boolean;
@@ -227,12 +275,12 @@ export const CLOUDFLARE_GROUPS: Readonly<Record<string, CloudflareGroup>> = Obje
     "Page Rules Read": zone(),
     "Page Rules Write": zone(),
     "Firewall Services Read": zone(),
-    "Firewall Services Write": zone(),
+    "Firewall Services Write": zone(true),
     "Workers Routes Read": zone(),
     "Workers Routes Write": zone(),
     "Analytics Read": zone(),
     "Account Settings Read": account(),
-    "Account Settings Write": account(),
+    "Account Settings Write": account(true),
     "Account Analytics Read": account(),
     "Workers Scripts Read": account(),
     "Workers Scripts Write": account(),
@@ -243,7 +291,7 @@ export const CLOUDFLARE_GROUPS: Readonly<Record<string, CloudflareGroup>> = Obje
     "R2 Storage Read": account(),
     "R2 Storage Write": account(),
     "Access: Apps and Policies Read": account(),
-    "Access: Apps and Policies Write": account(),
+    "Access: Apps and Policies Write": account(true),
     "Logs Read": account(),
     "Billing Read": account(true),
     "Billing Write": account(true),

@@ -5,10 +5,12 @@
  * into JSON strings; the tests assert them as data. Nothing here imports Pulumi.
  */
 import {
+    ACCOUNT_LEVEL_PERMISSIONS,
     AWS_SERVICES,
     BOUNDARY_DENIES,
     CLOUDFLARE_GROUPS,
     GLOBAL_ACTIONS,
+    READ_ONLY_ACTION_PREFIXES,
     cloudflareAccountResource,
     cloudflareZoneResource,
 } from "./catalogue";
@@ -63,10 +65,11 @@ export function agentTags(agent: AgentDefinition): Record<string, string> {
 }
 
 /**
- * The role's trust policy: only the configured principal may assume it, and only with
- * `sts:SourceIdentity` equal to the agent id, so CloudTrail attributes every action of the session
- * (and of roles chained from it) to the agent. `sts:SetSourceIdentity` must be allowed for the
- * caller to set it.
+ * A role's trust policy: only the agent's own principal may assume it (the registry guarantees no
+ * other agent trusts the same one). It also requires `sts:SourceIdentity` equal to the agent id
+ * (for OIDC, when the IdP sets that claim), so CloudTrail attributes every action of the session
+ * and of roles chained from it to the agent; that is attribution, not authentication: the caller
+ * chooses it. `sts:SetSourceIdentity` must be allowed for the caller to set it.
  */
 export function trustPolicy(agentId: string, trust: AgentTrust): PolicyDocument {
     if (trust.kind === "aws") {
@@ -82,24 +85,35 @@ export function trustPolicy(agentId: string, trust: AgentTrust): PolicyDocument 
         Sid: "AssumeAsAgentWithWebIdentity",
         Effect: "Allow",
         Principal: { Federated: trust.providerArn },
-        Action: ["sts:AssumeRoleWithWebIdentity", "sts:SetSourceIdentity"],
+        Action: trust.sourceIdentity ? ["sts:AssumeRoleWithWebIdentity", "sts:SetSourceIdentity"] : ["sts:AssumeRoleWithWebIdentity"],
         Condition: {
             StringEquals: {
                 [`${trust.issuerHost}:aud`]: trust.audience,
                 [`${trust.issuerHost}:sub`]: trust.subjects.length === 1 ? trust.subjects[0] : [...trust.subjects],
-                "sts:SourceIdentity": agentId,
+                ...(trust.sourceIdentity ? { "sts:SourceIdentity": agentId } : {}),
             },
         },
     });
 }
 
-/** The actions one scope grants: its explicit list, or the catalogue's for its access level. */
+/**
+ * The actions one scope grants on its resources: its explicit list, or the catalogue's for its
+ * access level (`write` adds to `read`, `permissions` adds to both). Permission actions AWS does
+ * not scope to a resource are granted separately (see {@link scopePolicy}).
+ */
 export function scopeActions(scope: AwsScope): string[] {
     if (scope.actions) {
         return [...scope.actions].sort();
     }
     const svc = AWS_SERVICES[scope.service];
-    return [...new Set(scope.access === "write" ? [...svc.read, ...svc.write] : svc.read)].sort();
+    const levels = { read: [svc.read], write: [svc.read, svc.write], permissions: [svc.read, svc.write, svc.permissions.filter((a) => !ACCOUNT_LEVEL_PERMISSIONS.includes(a))] }[scope.access];
+    return [...new Set(levels.flat())].sort();
+}
+
+/** True for an action the plan job may hold: a read-only action by its name (describe, list, get, …). */
+export function isReadOnlyAction(action: string): boolean {
+    const name = action.split(":")[1] ?? "";
+    return READ_ONLY_ACTION_PREFIXES.some((p) => name.startsWith(p)) && !/^Get(AuthorizationToken|SessionToken|FederationToken)/.test(name);
 }
 
 function sid(...parts: string[]): string {
@@ -116,10 +130,10 @@ export function isGlobalWildcardAction(action: string): boolean {
  * account-level read actions (listing, change status) on `*`; and `sts:GetCallerIdentity`. Never
  * `*` on `*`: a scope with a global wildcard action throws (the registry rejects it first).
  */
-export function scopePolicy(agent: AgentDefinition): PolicyDocument {
+export function scopePolicy(agent: AgentDefinition, opts: { readOnly?: boolean } = {}): PolicyDocument {
     const scopes = agent.aws?.scopes ?? [];
     const statements: PolicyStatement[] = scopes.map((scope, i) => {
-        const actions = scopeActions(scope);
+        const actions = opts.readOnly ? scopeActions(scope).filter(isReadOnlyAction) : scopeActions(scope);
         const bad = actions.find((a) => isGlobalWildcardAction(a) || a === `${scope.service}:*`);
         if (bad !== undefined || scope.resources.some((r) => r.trim() === "*")) {
             throw new Error(`agent "${agent.id}": field "aws.scopes[${i}]" would grant a wildcard; validate the agent with validateAgent first`);
@@ -131,8 +145,61 @@ export function scopePolicy(agent: AgentDefinition): PolicyDocument {
     if (accountLevel.length > 0) {
         statements.push({ Sid: "AccountLevelReads", Effect: "Allow", Action: accountLevel, Resource: "*" });
     }
+    const permissionServices = new Set(scopes.filter((s) => s.access === "permissions" && !s.actions).map((s) => s.service));
+    const accountPermissions = opts.readOnly ? [] : ACCOUNT_LEVEL_PERMISSIONS.filter((a) => permissionServices.has(a.split(":")[0]));
+    if (accountPermissions.length > 0) {
+        statements.push({ Sid: "AccountLevelPermissions", Effect: "Allow", Action: accountPermissions, Resource: "*" });
+    }
     statements.push({ Sid: "WhoAmI", Effect: "Allow", Action: ["sts:GetCallerIdentity"], Resource: "*" });
     return doc(...statements);
+}
+
+/** The read-only policy of the plan job's role: the read actions of the agent's scopes, never a write. */
+export function planScopePolicy(agent: AgentDefinition): PolicyDocument {
+    return scopePolicy(agent, { readOnly: true });
+}
+
+/**
+ * The boundary statements that keep the agent's cost tag on everything it creates: creates must
+ * carry `agentguard:agent` = the agent's id (the tag its role carries, written literally so no
+ * session tag can stand in for it), tag writes may not set that key to anything else, and tag
+ * removals may not name it. Only for actions AWS lets conditions see (catalogue `tagging`).
+ */
+export function tagEnforcementStatements(agent: AgentDefinition): PolicyStatement[] {
+    const services = [...new Set((agent.aws?.scopes ?? []).map((s) => s.service))].sort();
+    const tagging = services.map((s) => AWS_SERVICES[s].tagging);
+    const creates = tagging.flatMap((t) => t.create);
+    const plainCreates = creates.filter((a) => a !== "ssm:PutParameter");
+    const tags = tagging.flatMap((t) => t.tag);
+    const untags = tagging.flatMap((t) => t.untag);
+    const key = `aws:RequestTag/${AGENT_TAG}`;
+    const out: PolicyStatement[] = [];
+    if (plainCreates.length > 0) {
+        out.push({ Sid: "DenyCreateWithoutTheAgentTag", Effect: "Deny", Action: plainCreates, Resource: "*", Condition: { StringNotEquals: { [key]: agent.id } } });
+    }
+    if (creates.includes("ssm:PutParameter")) {
+        // PutParameter also overwrites an existing parameter, which cannot carry tags: only a new one must.
+        out.push({
+            Sid: "DenyNewParameterWithoutTheAgentTag",
+            Effect: "Deny",
+            Action: ["ssm:PutParameter"],
+            Resource: "*",
+            Condition: { StringNotEquals: { [key]: agent.id }, BoolIfExists: { "ssm:Overwrite": "false" } },
+        });
+    }
+    if (tags.length > 0) {
+        out.push({
+            Sid: "DenyChangingTheAgentTag",
+            Effect: "Deny",
+            Action: tags,
+            Resource: "*",
+            Condition: { "ForAnyValue:StringEqualsIgnoreCase": { "aws:TagKeys": [AGENT_TAG] }, StringNotEquals: { [key]: agent.id } },
+        });
+    }
+    if (untags.length > 0) {
+        out.push({ Sid: "DenyRemovingTheAgentTag", Effect: "Deny", Action: untags, Resource: "*", Condition: { "ForAnyValue:StringEqualsIgnoreCase": { "aws:TagKeys": [AGENT_TAG] } } });
+    }
+    return out;
 }
 
 /**
@@ -148,6 +215,7 @@ export function boundaryPolicy(agent: AgentDefinition): PolicyDocument {
     const statements: PolicyStatement[] = [
         { Sid: "AllowDeclaredServices", Effect: "Allow", Action: [...services.map((s) => `${s}:*`), "sts:GetCallerIdentity"], Resource: "*" },
         ...Object.entries(BOUNDARY_DENIES).map(([name, actions]): PolicyStatement => ({ Sid: name, Effect: "Deny", Action: [...actions], Resource: "*" })),
+        ...tagEnforcementStatements(agent),
         {
             Sid: "DenyOutsideAllowedRegions",
             Effect: "Deny",
@@ -181,13 +249,14 @@ export function budgetActionTrustPolicy(accountId: string, partition: string, bu
     });
 }
 
-/** What the budget action's execution role may do: attach and detach the deny-all policy, on the agent's role only. */
-export function budgetActionExecutionPolicy(agentRoleArn: string, denyAllPolicyArn: string): PolicyDocument {
+/** What the budget action's execution role may do: attach and detach the deny-all policy, on the agent's roles only. */
+export function budgetActionExecutionPolicy(agentRoleArns: string | readonly string[], denyAllPolicyArn: string): PolicyDocument {
+    const roles = typeof agentRoleArns === "string" ? [agentRoleArns] : [...agentRoleArns];
     return doc({
         Sid: "AttachDenyAllToTheAgentRole",
         Effect: "Allow",
         Action: ["iam:AttachRolePolicy", "iam:DetachRolePolicy"],
-        Resource: agentRoleArn,
+        Resource: roles.length === 1 ? roles[0] : roles,
         Condition: { ArnEquals: { "iam:PolicyARN": denyAllPolicyArn } },
     });
 }
@@ -195,6 +264,65 @@ export function budgetActionExecutionPolicy(agentRoleArn: string, denyAllPolicyA
 /** The budget's name: one budget per agent and account. */
 export function budgetName(agentId: string): string {
     return `agentguard-${agentId}`;
+}
+
+/** The backstop's alarm name; also the alarm ARN's last part. */
+export function backstopAlarmName(agentId: string): string {
+    return `agentguard-${agentId}-estimated-charges`;
+}
+
+/**
+ * The backstop's CloudWatch alarm on the account's estimated charges (`AWS/Billing`, published in
+ * us-east-1 every few hours, sooner than a budget evaluates), as plain alarm arguments.
+ */
+export function backstopAlarmArgs(agentId: string, usd: number): Record<string, unknown> {
+    return {
+        name: backstopAlarmName(agentId),
+        namespace: "AWS/Billing",
+        metricName: "EstimatedCharges",
+        dimensions: { Currency: "USD" },
+        statistic: "Maximum",
+        period: 21600,
+        evaluationPeriods: 1,
+        comparisonOperator: "GreaterThanOrEqualToThreshold",
+        threshold: usd,
+        treatMissingData: "notBreaching",
+    };
+}
+
+/** The EventBridge pattern that fires when the backstop alarm goes into ALARM. */
+export function backstopEventPattern(alarmArn: string): Record<string, unknown> {
+    return { source: ["aws.cloudwatch"], "detail-type": ["CloudWatch Alarm State Change"], resources: [alarmArn], detail: { state: { value: ["ALARM"] } } };
+}
+
+/**
+ * The SSM Automation runbook the backstop starts: it attaches the deny-all policy to the agent's
+ * roles, the same thing the budget action does. Plain data; the component serialises it.
+ */
+export function backstopRunbook(roleNames: readonly string[], denyAllPolicyArn: string, automationRoleArn: string): Record<string, unknown> {
+    return {
+        schemaVersion: "0.3",
+        description: "agentguard backstop: attach the deny-all policy to the agent's roles",
+        assumeRole: automationRoleArn,
+        mainSteps: roleNames.map((role, i) => ({
+            name: `AttachDenyAll${i}`,
+            action: "aws:executeAwsApi",
+            inputs: { Service: "iam", Api: "AttachRolePolicy", RoleName: role, PolicyArn: denyAllPolicyArn },
+        })),
+    };
+}
+
+/** Trust of a role that an AWS service (events, ssm) assumes on the backstop's behalf, limited to this account. */
+export function serviceTrustPolicy(service: string, accountId: string): PolicyDocument {
+    return doc({ Sid: "ServiceRunsTheBackstop", Effect: "Allow", Principal: { Service: service }, Action: "sts:AssumeRole", Condition: { StringEquals: { "aws:SourceAccount": accountId } } });
+}
+
+/** What EventBridge may do for the backstop: start that one runbook, passing it that one role. */
+export function backstopStartPolicy(automationDefinitionArn: string, automationRoleArn: string): PolicyDocument {
+    return doc(
+        { Sid: "StartTheBackstopRunbook", Effect: "Allow", Action: "ssm:StartAutomationExecution", Resource: automationDefinitionArn },
+        { Sid: "PassTheRunbookItsRole", Effect: "Allow", Action: "iam:PassRole", Resource: automationRoleArn, Condition: { StringEquals: { "iam:PassedToService": "ssm.amazonaws.com" } } },
+    );
 }
 
 /** A budget cost filter. */

@@ -10,7 +10,7 @@
  */
 import { readFileSync } from "node:fs";
 import { parse } from "yaml";
-import { AWS_SERVICES, AWS_SERVICE_NAMES, CLOUDFLARE_GROUPS, READ_ONLY_ACTION_PREFIXES, ScopeAccess } from "./catalogue";
+import { AWS_SERVICES, AWS_SERVICE_NAMES, BOUNDARY_DENIES, CLOUDFLARE_GROUPS, READ_ONLY_ACTION_PREFIXES, ScopeAccess } from "./catalogue";
 
 /** Stable codes of registry problems; tests and tools match on these, not on the wording. */
 export type RegistryErrorCode =
@@ -22,7 +22,8 @@ export type RegistryErrorCode =
     | "ERR_BUDGET_NOT_POSITIVE"
     | "ERR_DUPLICATE_ID"
     | "ERR_WILDCARD"
-    | "ERR_SENSITIVE_PERMISSION";
+    | "ERR_SENSITIVE_PERMISSION"
+    | "ERR_SHARED_PRINCIPAL";
 
 /** One thing wrong with the registry. */
 export interface RegistryProblem {
@@ -58,11 +59,14 @@ export interface AwsScope {
     readonly actions?: readonly string[];
 }
 
-/** Who may assume the agent's role. */
+/**
+ * Who may assume one of the agent's roles: principals that belong to this agent alone (the
+ * registry rejects a principal shared by two agents, or by an agent's plan and apply roles).
+ */
 export type AgentTrust =
     | {
           readonly kind: "aws";
-          /** IAM principal ARNs (`arn:aws:iam::<account>:role/<name>`, `…:user/<name>` or `…:root`). */
+          /** IAM role or user ARNs (`arn:aws:iam::<account>:role/<name>`); never a whole account (`…:root`). */
           readonly principals: readonly string[];
       }
     | {
@@ -75,14 +79,37 @@ export type AgentTrust =
           readonly subjects: readonly string[];
           /** The `aud` value required (default `sts.amazonaws.com`). */
           readonly audience: string;
+          /**
+           * Whether the role also requires `sts:SourceIdentity` = the agent id, which the IdP must
+           * put in the token's `https://aws.amazon.com/source_identity` claim (GitHub's tokens
+           * do not; for `trust.github` the subject alone names the agent). Attribution, not authentication.
+           */
+          readonly sourceIdentity: boolean;
       };
+
+/** The faster backstop beside the budget (AWS Budgets evaluates only a few times a day). */
+export interface AwsBackstop {
+    /**
+     * A CloudWatch alarm on the account's `AWS/Billing` `EstimatedCharges` at this many USD
+     * attaches the same deny-all policy as the budget action. Account-wide: meant for an agent
+     * with its own account.
+     */
+    readonly estimatedChargesUsd: number;
+}
 
 /** The agent's AWS identity. */
 export interface AwsAgentSpec {
+    /** Who may assume the write role, the one the apply job uses. */
     readonly trust: AgentTrust;
+    /** Who may assume the read-only role, the one the plan job uses; never the same principal as {@link trust}. */
+    readonly planTrust: AgentTrust;
     /** Regions the agent may act in; the boundary denies all others (global services excepted). */
     readonly regions: readonly string[];
     readonly scopes: readonly AwsScope[];
+    /** Services whose `permissions` scopes (resource policies, public access, credentials) the registry grants explicitly. */
+    readonly grantSensitive: readonly string[];
+    /** The faster spend backstop, when the registry asks for one. */
+    readonly backstop?: AwsBackstop;
 }
 
 /** A Cloudflare scope: permission groups by name, on listed zones (zone groups) or the agent's account (account groups). */
@@ -103,7 +130,7 @@ export interface CloudflareAgentSpec {
     readonly tokenTtlDays: number;
     /** A fixed expiry (`YYYY-MM-DDTHH:MM:SSZ`), instead of the rolling {@link tokenTtlDays}. */
     readonly expiresOn?: string;
-    /** Sensitive permission groups (billing, registrar, members, tokens) the registry grants explicitly. */
+    /** Sensitive permission groups (billing, registrar, members, tokens, access, firewall, account settings) the registry grants explicitly. */
     readonly grantSensitive: readonly string[];
 }
 
@@ -294,7 +321,30 @@ function checkArn(c: Checker, service: string, arn: string, field: string): stri
     return arn;
 }
 
-function checkAwsScope(c: Checker, raw: unknown, field: string): AwsScope | undefined {
+function globToRegExp(glob: string): RegExp {
+    return new RegExp(`^${glob.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`, "i");
+}
+
+/** Words in an action name that signal access control or credentials, for actions outside the catalogue. */
+const SENSITIVE_WORDS = /(Policy|Permission|PublicAccess|Acl|Grant|Token|Credential|Share|Ownership)/;
+
+/**
+ * Why an explicitly listed action needs a `permissions` scope (undefined when it does not): it
+ * matches one of the service's permission actions, a tag write AWS cannot condition, or — outside
+ * the catalogue — has a name about policies, permissions, public access or credentials.
+ */
+export function sensitiveAction(service: string, action: string): string | undefined {
+    const svc = AWS_SERVICES[service];
+    const re = globToRegExp(action);
+    const hit = [...(svc?.permissions ?? []), ...BOUNDARY_DENIES.DenyTagChangesAwsCannotCondition].find((p) => re.test(p));
+    if (hit !== undefined) {
+        return hit;
+    }
+    const inCatalogue = svc !== undefined && [...svc.read, ...svc.write, ...svc.accountLevel].some((a) => globToRegExp(a).test(action) || a === action);
+    return !inCatalogue && SENSITIVE_WORDS.test(action.split(":")[1] ?? "") ? action : undefined;
+}
+
+function checkAwsScope(c: Checker, raw: unknown, field: string, grantSensitive: readonly string[]): AwsScope | undefined {
     if (!isObject(raw)) {
         return c.problem("ERR_FIELD_INVALID", field, "must be a mapping with service, access and resources");
     }
@@ -305,7 +355,15 @@ function checkAwsScope(c: Checker, raw: unknown, field: string): AwsScope | unde
         c.problem("ERR_UNKNOWN_SCOPE", join(field, "service"), `names the unknown AWS service "${service}" (known: ${AWS_SERVICE_NAMES.join(", ")})`);
         known = false;
     }
-    const access = c.string(raw, field, "access", { required: true, pattern: /^(read|write)$/, what: `"read" or "write"` }) as ScopeAccess | undefined;
+    const access = c.string(raw, field, "access", { required: true, pattern: /^(read|write|permissions)$/, what: `"read", "write" or "permissions"` }) as ScopeAccess | undefined;
+    if (access === "permissions" && service !== undefined && known && !grantSensitive.includes(service)) {
+        c.problem(
+            "ERR_SENSITIVE_PERMISSION",
+            join(field, "access"),
+            `is "permissions" on "${service}", which changes who else may reach its resources (resource policies, public access, credentials); grant it explicitly under "aws.grantSensitive"`,
+        );
+        known = false;
+    }
     const resources = c.list(raw, field, "resources", { required: true, nonEmpty: true }, (v, f) => (service && known ? checkArn(c, service, v, f) : v));
     let actions: string[] | undefined;
     if (raw.actions !== undefined) {
@@ -323,6 +381,16 @@ function checkAwsScope(c: Checker, raw: unknown, field: string): AwsScope | unde
             if (access === "read" && !READ_ONLY_ACTION_PREFIXES.some((p) => m[2].startsWith(p))) {
                 return c.problem("ERR_FIELD_INVALID", f, `is "${v}", which is not a read-only action, in a "read" scope`);
             }
+            const sensitive = access !== "permissions" ? sensitiveAction(m[1], v) : undefined;
+            if (sensitive !== undefined) {
+                return c.problem("ERR_SENSITIVE_PERMISSION", f, `is "${v}", which grants "${sensitive}" (access control, public access or credentials); list it in a "permissions" scope granted under "aws.grantSensitive"`);
+            }
+            const svc = service !== undefined ? AWS_SERVICES[service] : undefined;
+            const levelActions = svc && access !== "read" ? [...svc.read, ...svc.write, ...(access === "permissions" ? svc.permissions : [])] : undefined;
+            if (levelActions && !levelActions.includes(v)) {
+                // A write the catalogue does not know could create something the boundary's tag rules do not cover.
+                return c.problem("ERR_UNKNOWN_SCOPE", f, `is "${v}", which is not a "${access}" action of "${service}" in the catalogue; a "${access}" scope may list only those (see docs/stack-module.md)`);
+            }
             return v;
         });
         if (actions === undefined) {
@@ -335,13 +403,42 @@ function checkAwsScope(c: Checker, raw: unknown, field: string): AwsScope | unde
     return { service, access, resources, ...(actions ? { actions } : {}) };
 }
 
-function checkTrust(c: Checker, raw: Raw, field: string, environments: readonly string[] | undefined): AgentTrust | undefined {
+/** The plan and apply trust GitHub Actions gives: one subject per job, pinned to a workflow and environment. */
+function checkGithubTrust(c: Checker, raw: Raw, field: string, agentId: string | undefined): { trust: AgentTrust; planTrust: AgentTrust } | undefined {
+    c.known(raw, field, ["provider", "repository", "workflow", "ref", "environment", "planEnvironment", "audience"]);
+    const providerArn = c.string(raw, field, "provider", { required: true, pattern: OIDC_PROVIDER, what: "an IAM OIDC provider ARN" });
+    const repo = c.string(raw, field, "repository", { required: true, pattern: /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, what: "a GitHub owner/repository" });
+    const workflow = c.string(raw, field, "workflow", { required: true, pattern: /^\.github\/workflows\/[A-Za-z0-9_.\/-]+\.ya?ml$/, what: "a workflow file (.github/workflows/agentguard.yml)" });
+    const ref = c.string(raw, field, "ref", { required: false, pattern: /^refs\/(heads|tags)\/[A-Za-z0-9_.\/-]+$/, what: "a pinned ref (refs/heads/main)" }) ?? "refs/heads/main";
+    const env = /^[A-Za-z0-9_.-]{1,255}$/;
+    const environment = c.string(raw, field, "environment", { required: false, pattern: env, what: "a GitHub environment name" }) ?? (agentId ? `agentguard-${agentId}` : undefined);
+    const planEnvironment = c.string(raw, field, "planEnvironment", { required: false, pattern: env, what: "a GitHub environment name" }) ?? (agentId ? `agentguard-${agentId}-plan` : undefined);
+    const audience = c.string(raw, field, "audience", { required: false, pattern: /^[^*?\s]+$/, what: "an audience without wildcards" }) ?? "sts.amazonaws.com";
+    if (environment !== undefined && environment === planEnvironment) {
+        return c.problem("ERR_SHARED_PRINCIPAL", join(field, "planEnvironment"), `is "${planEnvironment}", the apply job's environment; the plan job needs its own`);
+    }
+    if (!providerArn || !repo || !workflow || !environment || !planEnvironment) {
+        return undefined;
+    }
+    const issuerHost = OIDC_PROVIDER.exec(providerArn)![2];
+    // The repository's OIDC subject template must include job_workflow_ref (docs/stack-module.md):
+    // AWS evaluates only `sub` and `aud` of GitHub's token, so the pin lives in the subject.
+    const subject = (e: string) => `repo:${repo}:environment:${e}:job_workflow_ref:${repo}/${workflow}@${ref}`;
+    const oidc = (e: string): AgentTrust => ({ kind: "oidc", providerArn, issuerHost, subjects: [subject(e)], audience, sourceIdentity: false });
+    return { trust: oidc(environment), planTrust: oidc(planEnvironment) };
+}
+
+function checkTrust(c: Checker, raw: Raw, field: string): AgentTrust | undefined {
     c.known(raw, field, ["principal", "oidc"]);
     if ((raw.principal === undefined) === (raw.oidc === undefined)) {
         return c.problem("ERR_FIELD_INVALID", field, `must name exactly one of "principal" (IAM principal ARNs) or "oidc" (an OIDC provider and subject)`);
     }
     if (raw.principal !== undefined) {
-        const principals = c.list(raw, field, "principal", { required: true, nonEmpty: true }, c.matching(PRINCIPAL, "an IAM role, user or account-root ARN"));
+        const principals = c.list(raw, field, "principal", { required: true, nonEmpty: true }, (v, f) =>
+            /:root$/.test(v)
+                ? c.problem("ERR_SHARED_PRINCIPAL", f, `is "${v}", a whole account, which every role and user in it could use; name a role of this agent's own`)
+                : c.matching(PRINCIPAL, "an IAM role or user ARN")(v, f),
+        );
         return principals ? { kind: "aws", principals } : undefined;
     }
     const oidc = c.object(raw, field, "oidc");
@@ -349,25 +446,42 @@ function checkTrust(c: Checker, raw: Raw, field: string, environments: readonly 
         return undefined;
     }
     const f = join(field, "oidc");
-    c.known(oidc, f, ["provider", "subjects", "repository", "audience"]);
+    c.known(oidc, f, ["provider", "subjects", "audience", "sourceIdentity"]);
     const providerArn = c.string(oidc, f, "provider", { required: true, pattern: OIDC_PROVIDER, what: "an IAM OIDC provider ARN" });
     const audience = c.string(oidc, f, "audience", { required: false, pattern: /^[^*?\s]+$/, what: "an audience without wildcards" }) ?? "sts.amazonaws.com";
     const noWildcard = (v: string, ff: string) => (/[*?]/.test(v) ? c.problem("ERR_WILDCARD", ff, `is "${v}"; subjects are matched exactly, so name each one`) : v);
-    let subjects: string[] | undefined;
-    if ((oidc.subjects === undefined) === (oidc.repository === undefined)) {
-        return c.problem("ERR_FIELD_INVALID", f, `must name exactly one of "subjects" (exact sub claims) or "repository" (a GitHub owner/repo, one subject per allowed environment)`);
-    }
-    if (oidc.subjects !== undefined) {
-        subjects = c.list(oidc, f, "subjects", { required: true, nonEmpty: true }, noWildcard);
-    } else {
-        const repo = c.string(oidc, f, "repository", { required: true, pattern: /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, what: "a GitHub owner/repository" });
-        subjects = repo && environments ? environments.map((e) => `repo:${repo}:environment:${e}`) : undefined;
+    const subjects = c.list(oidc, f, "subjects", { required: true, nonEmpty: true }, noWildcard);
+    let sourceIdentity = true;
+    if (oidc.sourceIdentity !== undefined) {
+        if (typeof oidc.sourceIdentity !== "boolean") {
+            c.problem("ERR_FIELD_INVALID", join(f, "sourceIdentity"), "must be true or false");
+        } else {
+            sourceIdentity = oidc.sourceIdentity;
+        }
     }
     if (!providerArn || !subjects) {
         return undefined;
     }
     const issuerHost = OIDC_PROVIDER.exec(providerArn)![2];
-    return { kind: "oidc", providerArn, issuerHost, subjects, audience };
+    return { kind: "oidc", providerArn, issuerHost, subjects, audience, sourceIdentity };
+}
+
+/** Replaces `{agent}` in every string of a (defaults) trust mapping with the agent's id. */
+function forAgent(raw: unknown, id: string | undefined): unknown {
+    if (typeof raw === "string") {
+        return id === undefined ? raw : raw.split("{agent}").join(id);
+    }
+    if (Array.isArray(raw)) {
+        return raw.map((x) => forAgent(x, id));
+    }
+    return isObject(raw) ? Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, forAgent(v, id)])) : raw;
+}
+
+/** The principals a trust admits, as comparable keys with a label for messages. */
+export function trustPrincipals(trust: AgentTrust): { key: string; label: string }[] {
+    return trust.kind === "aws"
+        ? trust.principals.map((p) => ({ key: `aws|${p.toLowerCase()}`, label: p }))
+        : trust.subjects.map((s) => ({ key: `oidc|${trust.providerArn.toLowerCase()}|${s}`, label: `${trust.issuerHost} subject ${s}` }));
 }
 
 function checkCidr(c: Checker, v: string, field: string): string | undefined {
@@ -399,7 +513,7 @@ function checkCloudflareScope(c: Checker, raw: unknown, field: string, sensitive
             return c.problem("ERR_UNKNOWN_SCOPE", f, `names "${v}", a user-level permission group, which an account token cannot hold`);
         }
         if (group.sensitive && !sensitiveGrants.includes(v)) {
-            return c.problem("ERR_SENSITIVE_PERMISSION", f, `names "${v}", a billing, registrar, member or token permission; grant it explicitly under "cloudflare.grantSensitive"`);
+            return c.problem("ERR_SENSITIVE_PERMISSION", f, `names "${v}", a billing, registrar, member, token, access, firewall or account-settings permission; grant it explicitly under "cloudflare.grantSensitive"`);
         }
         if (group.kind === "zone") {
             needsZones = true;
@@ -448,17 +562,56 @@ interface Defaults {
     readonly cloudflare: Raw;
 }
 
-function checkAws(c: Checker, raw: Raw, defaults: Raw, environments: readonly string[] | undefined): AwsAgentSpec | undefined {
-    c.known(raw, "aws", ["trust", "regions", "scopes"]);
-    const trustRaw = raw.trust !== undefined ? raw.trust : defaults.trust;
-    const trustField = raw.trust !== undefined ? "aws.trust" : "defaults.aws.trust";
+function checkAws(c: Checker, raw: Raw, defaults: Raw, agentId: string | undefined): AwsAgentSpec | undefined {
+    c.known(raw, "aws", ["trust", "planTrust", "regions", "scopes", "grantSensitive", "backstop"]);
+    const pick = (key: "trust" | "planTrust"): [unknown, string] => (raw[key] !== undefined ? [raw[key], `aws.${key}`] : [forAgent(defaults[key], agentId), `defaults.aws.${key}`]);
+    const [trustRaw, trustField] = pick("trust");
+    const [planRaw, planField] = pick("planTrust");
     let trust: AgentTrust | undefined;
+    let planTrust: AgentTrust | undefined;
     if (trustRaw === undefined || trustRaw === null) {
         c.problem("ERR_FIELD_REQUIRED", "aws.trust", "is required (or set defaults.aws.trust): name who may assume the agent's role");
     } else if (!isObject(trustRaw)) {
-        c.problem("ERR_FIELD_INVALID", trustField, "must be a mapping with principal or oidc");
+        c.problem("ERR_FIELD_INVALID", trustField, "must be a mapping with principal, oidc or github");
+    } else if (trustRaw.github !== undefined) {
+        c.known(trustRaw, trustField, ["github"]);
+        const gh = isObject(trustRaw.github) ? checkGithubTrust(c, trustRaw.github, join(trustField, "github"), agentId) : c.problem("ERR_FIELD_INVALID", join(trustField, "github"), "must be a mapping");
+        if (gh && planRaw !== undefined && planRaw !== null) {
+            c.problem("ERR_FIELD_INVALID", planField, `is set, but "${trustField}.github" already gives the plan job its own subject`);
+        }
+        trust = gh?.trust;
+        planTrust = gh?.planTrust;
     } else {
-        trust = checkTrust(c, trustRaw, trustField, environments);
+        trust = checkTrust(c, trustRaw, trustField);
+        if (planRaw === undefined || planRaw === null) {
+            c.problem("ERR_FIELD_REQUIRED", "aws.planTrust", "is required (or use trust.github): the plan job's read-only role needs a principal of its own");
+        } else if (!isObject(planRaw)) {
+            c.problem("ERR_FIELD_INVALID", planField, "must be a mapping with principal or oidc");
+        } else {
+            planTrust = checkTrust(c, planRaw, planField);
+        }
+    }
+    if (trust && planTrust) {
+        const plan = new Set(trustPrincipals(planTrust).map((p) => p.key));
+        const both = trustPrincipals(trust).find((p) => plan.has(p.key));
+        if (both) {
+            c.problem("ERR_SHARED_PRINCIPAL", planField, `names "${both.label}", which may also assume the agent's write role; the plan job needs a principal of its own`);
+        }
+    }
+    const grantList = c.list(raw, "aws", "grantSensitive", { required: false }, (v, f) =>
+        Object.prototype.hasOwnProperty.call(AWS_SERVICES, v) ? v : c.problem("ERR_UNKNOWN_SCOPE", f, `names the unknown AWS service "${v}" (known: ${AWS_SERVICE_NAMES.join(", ")})`),
+    );
+    const grantSensitive = raw.grantSensitive === undefined ? [] : grantList;
+    let backstop: AwsBackstop | undefined;
+    const backstopRaw = c.object(raw, "aws", "backstop");
+    if (backstopRaw) {
+        c.known(backstopRaw, "aws.backstop", ["estimatedChargesUsd"]);
+        const usd = backstopRaw.estimatedChargesUsd;
+        if (typeof usd !== "number" || !Number.isFinite(usd) || usd <= 0) {
+            c.problem("ERR_FIELD_INVALID", "aws.backstop.estimatedChargesUsd", "must be a number of US dollars above 0");
+        } else {
+            backstop = { estimatedChargesUsd: usd };
+        }
     }
     const regionSource = raw.regions !== undefined ? raw : defaults;
     const regions = c.list(regionSource, raw.regions !== undefined ? "aws" : "defaults.aws", "regions", { required: false, nonEmpty: true }, c.matching(REGION, "an AWS region (eu-west-1)"));
@@ -469,11 +622,11 @@ function checkAws(c: Checker, raw: Raw, defaults: Raw, environments: readonly st
         c.problem(raw.scopes === undefined ? "ERR_FIELD_REQUIRED" : "ERR_FIELD_INVALID", "aws.scopes", "must list at least one scope");
         return undefined;
     }
-    const scopes = raw.scopes.map((s, i) => checkAwsScope(c, s, `aws.scopes[${i}]`));
-    if (!trust || !regions || scopes.some((s) => s === undefined)) {
+    const scopes = raw.scopes.map((s, i) => checkAwsScope(c, s, `aws.scopes[${i}]`, grantSensitive ?? []));
+    if (!trust || !planTrust || !regions || !grantSensitive || (backstopRaw && !backstop) || scopes.some((s) => s === undefined)) {
         return undefined;
     }
-    return { trust, regions, scopes: scopes as AwsScope[] };
+    return { trust, planTrust, regions, scopes: scopes as AwsScope[], grantSensitive, ...(backstop ? { backstop } : {}) };
 }
 
 function checkCloudflare(c: Checker, raw: Raw, defaults: Raw, now: Date): CloudflareAgentSpec | undefined {
@@ -538,8 +691,13 @@ function checkAgent(problems: RegistryProblem[], raw: unknown, index: number, de
     const notify = c.list(raw, "", "notify", { required: false }, c.matching(EMAIL, "an email address")) ?? [];
     const awsRaw = c.object(raw, "", "aws");
     const cfRaw = c.object(raw, "", "cloudflare");
-    const aws = awsRaw ? checkAws(c, awsRaw, defaults.aws, environments) : undefined;
+    const aws = awsRaw ? checkAws(c, awsRaw, defaults.aws, id) : undefined;
     const cloudflare = cfRaw ? checkCloudflare(c, cfRaw, defaults.cloudflare, now) : undefined;
+    if ((awsRaw && !aws) || (cfRaw && !cloudflare)) {
+        if (problems.length === before) {
+            c.problem("ERR_FIELD_INVALID", awsRaw && !aws ? "aws" : "cloudflare", "could not be read; the agent gets no identity rather than a partial one");
+        }
+    }
     if (problems.length > before || !id || !owner || !purpose || !environments || budget === undefined) {
         return undefined;
     }
@@ -576,7 +734,7 @@ export function validateRegistry(raw: unknown, opts: RegistryOptions = {}): Regi
     c.known(defaultsRaw, "defaults", ["aws", "cloudflare"]);
     const awsDefaults = c.object(defaultsRaw, "defaults", "aws") ?? {};
     const cfDefaults = c.object(defaultsRaw, "defaults", "cloudflare") ?? {};
-    c.known(awsDefaults, "defaults.aws", ["trust", "regions"]);
+    c.known(awsDefaults, "defaults.aws", ["trust", "planTrust", "regions"]);
     c.known(cfDefaults, "defaults.cloudflare", ["accountId", "ipAllowlist", "tokenTtlDays"]);
     if (!Array.isArray(raw.agents)) {
         c.problem(raw.agents === undefined ? "ERR_FIELD_REQUIRED" : "ERR_FIELD_INVALID", "agents", "must be a list of agents");
@@ -595,10 +753,40 @@ export function validateRegistry(raw: unknown, opts: RegistryOptions = {}): Regi
             }
         }
     });
+    sharedPrincipals(problems, agents);
     if (problems.length > 0) {
         throw new RegistryError(problems);
     }
     return { version: 1, agents: agents as AgentDefinition[] };
+}
+
+/**
+ * One problem per principal that two agents' roles both trust, naming both agents: whoever holds
+ * that principal could act as either (and pick the larger budget).
+ */
+function sharedPrincipals(problems: RegistryProblem[], agents: readonly (AgentDefinition | undefined)[]): void {
+    const owner = new Map<string, string>();
+    const reported = new Set<string>();
+    for (const a of agents) {
+        if (!a?.aws) {
+            continue;
+        }
+        for (const [field, trust] of [["aws.trust", a.aws.trust], ["aws.planTrust", a.aws.planTrust]] as const) {
+            for (const p of trustPrincipals(trust)) {
+                const first = owner.get(p.key);
+                if (first === undefined) {
+                    owner.set(p.key, a.id);
+                } else if (first !== a.id && !reported.has(`${p.key}|${a.id}`)) {
+                    reported.add(`${p.key}|${a.id}`);
+                    new Checker(problems, a.id).problem(
+                        "ERR_SHARED_PRINCIPAL",
+                        field,
+                        `names "${p.label}", which agent "${first}" trusts too; agents "${first}" and "${a.id}" must not share a principal (each role is assumable only by its own)`,
+                    );
+                }
+            }
+        }
+    }
 }
 
 /** Parses and validates registry YAML. Throws a {@link RegistryError}; `source` names the file in syntax errors. */
@@ -643,11 +831,15 @@ export function agentToRegistryEntry(agent: AgentDefinition): Record<string, unk
         notify: agent.notify,
     };
     if (agent.aws) {
-        const t = agent.aws.trust;
+        const entry = (t: AgentTrust) =>
+            t.kind === "aws" ? { principal: t.principals } : { oidc: { provider: t.providerArn, subjects: t.subjects, audience: t.audience, sourceIdentity: t.sourceIdentity } };
         out.aws = {
-            trust: t.kind === "aws" ? { principal: t.principals } : { oidc: { provider: t.providerArn, subjects: t.subjects, audience: t.audience } },
+            trust: entry(agent.aws.trust),
+            planTrust: entry(agent.aws.planTrust),
             regions: agent.aws.regions,
             scopes: agent.aws.scopes,
+            grantSensitive: agent.aws.grantSensitive,
+            ...(agent.aws.backstop ? { backstop: agent.aws.backstop } : {}),
         };
     }
     if (agent.cloudflare) {

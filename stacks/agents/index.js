@@ -51,8 +51,10 @@ const accounts = registry.agents.map((agent) => new identity.AgentServiceAccount
 
 const byAgent = (pick) => Object.fromEntries(accounts.map((a) => [a.agentId, pick(a)]));
 
-/** Role ARN per agent: assume it with --source-identity <agent id>. */
+/** Write-role ARN per agent, for its apply job (assume it with --source-identity <agent id>). */
 exports.roleArns = byAgent((a) => a.roleArn);
+/** Read-only role ARN per agent, for its plan job. */
+exports.planRoleArns = byAgent((a) => a.planRoleArn);
 /** Monthly AWS Budget per agent (with the hard-cap budget action). */
 exports.budgetNames = byAgent((a) => a.budgetName);
 /** Cloudflare token id and expiry per agent (safe to show). */

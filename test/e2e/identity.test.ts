@@ -73,7 +73,7 @@ describe("stacks/agents under the real pulumi CLI", () => {
             const ws = await workspace(AGENTS, "platform");
             const up = await ws.pulumi(["up", "--yes"]);
             expect(up.code, up.output).toBe(0);
-            expect(up.output).toMatch(/\+ 28 created/);
+            expect(up.output).toMatch(/\+ 41 created/);
 
             const outputs = JSON.parse((await ws.pulumi(["stack", "output", "--json"])).stdout);
             expect(outputs.roleArns).toEqual({
@@ -94,10 +94,53 @@ describe("stacks/agents under the real pulumi CLI", () => {
             expect(role.inputs!.maxSessionDuration).toBe(3600);
             expect(byType("aws:budgets/budgetAction:BudgetAction").map((a) => a.inputs!.actionType)).toEqual(["APPLY_IAM_POLICY", "APPLY_IAM_POLICY"]);
 
+            // Every agent role (apply and plan) trusts principals no other role trusts.
+            const agentRoles = byType("aws:iam/role:Role").filter((r) => /::(deploy|research)-bot-aws-(plan-)?role$/.test(r.urn));
+            expect(agentRoles).toHaveLength(4);
+            const principalsOf = (r: (typeof agentRoles)[number]): string[] =>
+                (JSON.parse(r.inputs!.assumeRolePolicy as string).Statement as { Principal: { AWS?: string | string[]; Federated?: string }; Condition: { StringEquals: Record<string, string | string[]> } }[]).flatMap((st) =>
+                    st.Principal.AWS !== undefined
+                        ? [st.Principal.AWS].flat()
+                        : Object.entries(st.Condition.StringEquals)
+                              .filter(([k]) => k.endsWith(":sub"))
+                              .flatMap(([, v]) => [v].flat().map((sub) => `${st.Principal.Federated} ${sub}`)),
+                );
+            const all = agentRoles.flatMap(principalsOf);
+            expect(all.length).toBeGreaterThanOrEqual(4);
+            expect(new Set(all).size).toBe(all.length);
+            // The plan role holds reads only; the backstop's alarm starts the runbook that caps both roles.
+            const planPolicy = byType("aws:iam/policy:Policy").find((r) => r.urn.endsWith("::deploy-bot-aws-plan-scopes"))!;
+            const planActions = (JSON.parse(planPolicy.inputs!.policy as string).Statement as { Action: string[] }[]).flatMap((st) => st.Action);
+            expect(planActions.filter((x) => !/^[a-z0-9]+:(Get|List|Describe)/.test(x))).toEqual([]);
+            expect(byType("aws:cloudwatch/metricAlarm:MetricAlarm").map((a) => a.inputs!.metricName)).toEqual(["EstimatedCharges"]);
+            expect(byType("aws:cloudwatch/eventTarget:EventTarget")).toHaveLength(1);
+
             const again = await ws.pulumi(["preview"]);
             expect(again.code, again.output).toBe(0);
-            expect(again.output).toMatch(/28 unchanged/);
+            expect(again.output).toMatch(/41 unchanged/);
             expect((await ws.destroy()).code).toBe(0);
+        },
+        TIMEOUT,
+    );
+
+    it(
+        "stops before creating anything when two agents share a trust principal, in one line naming both",
+        async () => {
+            const ws = await workspace(AGENTS, "shared");
+            const shared = path.join(ws.dir, "shared-agents.yaml");
+            const agent = (id: string) =>
+                `  - id: ${id}\n    owner: a@example.com\n    purpose: test\n    environments: [dev]\n    monthlyBudgetUsd: 10\n` +
+                `    aws:\n      trust: { principal: "arn:aws:iam::123456789012:role/agent-runner" }\n      planTrust: { principal: "arn:aws:iam::123456789012:role/${id}-plan" }\n` +
+                `      regions: [us-east-1]\n      scopes: [{ service: s3, access: read, resources: ["arn:aws:s3:::acme"] }]\n`;
+            writeFileSync(shared, `agents:\n${agent("big-bot")}${agent("small-bot")}`);
+            await ws.config("agents:registry", shared);
+            const up = await ws.pulumi(["up", "--yes"]);
+            expect(up.code).not.toBe(0);
+            const lines = up.output.split("\n").filter((l) => l.includes("must not share a principal"));
+            expect(lines.length).toBeGreaterThan(0);
+            expect(lines[0]).toContain(`agents "big-bot" and "small-bot" must not share a principal`);
+            expect(lines[0]).toContain("arn:aws:iam::123456789012:role/agent-runner");
+            expect((await ws.pulumi(["stack", "export"])).stdout).not.toContain("aws:iam/role:Role");
         },
         TIMEOUT,
     );

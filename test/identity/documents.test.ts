@@ -16,17 +16,16 @@ import {
     trustPolicy,
 } from "../../src/identity/documents";
 import { AgentDefinition, validateRegistry } from "../../src/identity/registry";
-import { NOW, RUNNER, ZONE, rawAgent, rawRegistry, withField } from "./fixtures";
-import { permits } from "./iam-eval";
+import { NOW, PLAN_RUNNER, RUNNER, ZONE, rawAgent, rawRegistry, withField } from "./fixtures";
+import { ADMIN, allows, mayAssume, mayAssumeWithWebIdentity } from "./simulate";
 
 function agent(raw = rawAgent()): AgentDefinition {
     return validateRegistry(rawRegistry([raw]), { now: NOW }).agents[0];
 }
 
-const inRegion = (region: string) => ({ "aws:RequestedRegion": region });
 
 describe("trust policy", () => {
-    it("trusts only the configured principal, and only with sts:SourceIdentity = the agent id", () => {
+    it("trusts only the configured principal, and only with sts:SourceIdentity = the agent id", async () => {
         const doc = trustPolicy("deploy-bot", { kind: "aws", principals: [RUNNER] });
         expect(doc.Statement).toEqual([
             {
@@ -37,19 +36,23 @@ describe("trust policy", () => {
                 Condition: { StringEquals: { "sts:SourceIdentity": "deploy-bot" } },
             },
         ]);
-        const runner = { "sts:SourceIdentity": "deploy-bot" };
-        expect(permits([doc], undefined, { action: "sts:AssumeRole", resource: "*", context: runner })).toBe(true);
-        expect(permits([doc], undefined, { action: "sts:AssumeRole", resource: "*", context: { "sts:SourceIdentity": "research-bot" } })).toBe(false);
-        expect(permits([doc], undefined, { action: "sts:AssumeRole", resource: "*" })).toBe(false);
+        const role = "arn:aws:iam::123456789012:role/agentguard-deploy-bot";
+        expect(await mayAssume(doc, role, RUNNER, "deploy-bot")).toBe(true);
+        expect(await mayAssume(doc, role, RUNNER, "research-bot")).toBe(false);
+        expect(await mayAssume(doc, role, RUNNER)).toBe(false);
+        // Another principal of the account, even an administrator, cannot.
+        expect(await mayAssume(doc, role, PLAN_RUNNER, "deploy-bot")).toBe(false);
+        expect(await mayAssume(doc, role, "arn:aws:iam::123456789012:user/admin", "deploy-bot")).toBe(false);
     });
 
-    it("trusts an OIDC subject through the provider, with audience, subject and source identity conditions", () => {
+    it("trusts an OIDC subject through the provider, with audience, subject and source identity conditions", async () => {
         const doc = trustPolicy("deploy-bot", {
             kind: "oidc",
             providerArn: "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com",
             issuerHost: "token.actions.githubusercontent.com",
             subjects: ["repo:acme/site:environment:prod"],
             audience: "sts.amazonaws.com",
+            sourceIdentity: true,
         });
         expect(doc.Statement).toHaveLength(1);
         expect(doc.Statement[0]).toMatchObject({
@@ -72,17 +75,17 @@ describe("least-privilege policy and boundary", () => {
     const scopes = scopePolicy(a);
     const boundary = boundaryPolicy(a);
 
-    it("grants each scope's actions on its resources only", () => {
-        const put = (resource: string, region = "us-east-1") => permits([scopes], boundary, { action: "s3:PutObject", resource, context: inRegion(region) });
-        expect(put("arn:aws:s3:::acme-site/index.html")).toBe(true);
-        expect(put("arn:aws:s3:::someone-elses-bucket/index.html")).toBe(false);
+    it("grants each scope's actions on its resources only", async () => {
+        const put = async (resource: string, region = "us-east-1") => allows([scopes], boundary, { action: "s3:PutObject", resource, region });
+        expect(await put("arn:aws:s3:::acme-site/index.html")).toBe(true);
+        expect(await put("arn:aws:s3:::someone-elses-bucket/index.html")).toBe(false);
         // route53 is a read scope.
         const zone = "arn:aws:route53:::hostedzone/Z0123456789ABCDEFGHIJ";
-        expect(permits([scopes], boundary, { action: "route53:ListResourceRecordSets", resource: zone, context: inRegion("us-east-1") })).toBe(true);
-        expect(permits([scopes], boundary, { action: "route53:ChangeResourceRecordSets", resource: zone, context: inRegion("us-east-1") })).toBe(false);
+        expect(await allows([scopes], boundary, { action: "route53:ListResourceRecordSets", resource: zone })).toBe(true);
+        expect(await allows([scopes], boundary, { action: "route53:ChangeResourceRecordSets", resource: zone })).toBe(false);
     });
 
-    it("never grants * on *, nor a whole service", () => {
+    it("never grants * on *, nor a whole service", async () => {
         for (const st of scopes.Statement) {
             for (const action of [st.Action ?? []].flat()) {
                 expect(action).not.toMatch(/^(\*|\*:\*|[a-z0-9-]+:\*)$/);
@@ -91,7 +94,7 @@ describe("least-privilege policy and boundary", () => {
         expect(scopes.Statement.every((s) => s.Effect === "Allow" && s.NotAction === undefined)).toBe(true);
     });
 
-    it("stays least-privilege for any combination of catalogue scopes (property)", () => {
+    it("stays least-privilege for any combination of catalogue scopes (property)", async () => {
         fc.assert(
             fc.property(fc.uniqueArray(fc.constantFrom(...AWS_SERVICE_NAMES), { minLength: 1, maxLength: 5 }), fc.boolean(), (services, write) => {
                 const raw = withField(
@@ -115,8 +118,8 @@ describe("least-privilege policy and boundary", () => {
         );
     });
 
-    it("denies, whatever the agent's own policies say, IAM, Organizations, account, billing, purchases and CloudTrail tampering", () => {
-        const admin: PolicyDocument = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] };
+    it("denies, whatever the agent's own policies say, IAM, Organizations, account, billing, purchases and CloudTrail tampering", async () => {
+        const admin: PolicyDocument = ADMIN;
         const b = boundaryPolicy(a);
         for (const action of [
             "iam:CreateUser",
@@ -135,7 +138,7 @@ describe("least-privilege policy and boundary", () => {
             "cloudtrail:StopLogging",
             "cloudtrail:DeleteTrail",
         ]) {
-            expect(permits([admin], b, { action, resource: "*", context: inRegion("us-east-1") }), action).toBe(false);
+            expect(await allows([admin], b, { action, resource: "*" }), action).toBe(false);
         }
         const byName = Object.fromEntries(b.Statement.map((s) => [s.Sid, s]));
         expect(byName.DenyIdentityOrganizationsAndBilling.Action).toEqual(expect.arrayContaining(["iam:*", "organizations:*", "account:*", "aws-portal:*", "billing:*"]));
@@ -144,44 +147,42 @@ describe("least-privilege policy and boundary", () => {
         expect(byName.DenyAuditTrailTampering.Action).toEqual(expect.arrayContaining(["cloudtrail:StopLogging", "cloudtrail:DeleteTrail"]));
     });
 
-    it("denies regions outside the allowlist, but not global services", () => {
-        const admin: PolicyDocument = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] };
+    it("denies regions outside the allowlist, but not global services", async () => {
+        const admin: PolicyDocument = ADMIN;
         const region = boundary.Statement.find((s) => s.Sid === "DenyOutsideAllowedRegions")!;
         expect(region).toMatchObject({ Effect: "Deny", Resource: "*", Condition: { StringNotEquals: { "aws:RequestedRegion": ["us-east-1", "eu-west-1"] } } });
         expect(region.NotAction).toEqual(expect.arrayContaining(["iam:*", "sts:*", "route53:*", "cloudfront:*"]));
-        const put = (r: string) => permits([admin], boundary, { action: "s3:PutObject", resource: "arn:aws:s3:::acme-site/x", context: inRegion(r) });
-        expect(put("eu-west-1")).toBe(true);
-        expect(put("ap-south-1")).toBe(false);
-        expect(permits([admin], boundary, { action: "route53:ChangeResourceRecordSets", resource: "*", context: inRegion("us-east-1") })).toBe(true);
+        const put = async (r: string) => allows([admin], boundary, { action: "s3:PutObject", resource: "arn:aws:s3:::acme-site/x", region: r });
+        expect(await put("eu-west-1")).toBe(true);
+        expect(await put("ap-south-1")).toBe(false);
+        expect(await allows([admin], boundary, { action: "route53:ChangeResourceRecordSets", resource: "arn:aws:route53:::hostedzone/Z0123456789ABCDEFGHIJ" })).toBe(true);
     });
 
-    it("allows only the declared services even under an admin policy", () => {
-        const admin: PolicyDocument = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] };
-        expect(permits([admin], boundary, { action: "ec2:RunInstances", resource: "*", context: inRegion("us-east-1") })).toBe(false);
-        expect(permits([admin], boundary, { action: "sts:GetCallerIdentity", resource: "*", context: inRegion("us-east-1") })).toBe(true);
+    it("allows only the declared services even under an admin policy", async () => {
+        const admin: PolicyDocument = ADMIN;
+        expect(await allows([admin], boundary, { action: "ec2:RunInstances", resource: "arn:aws:ec2:us-east-1:123456789012:instance/i-0123456789abcdef0" })).toBe(false);
+        expect(await allows([admin], boundary, { action: "sts:GetCallerIdentity", resource: "*" })).toBe(true);
     });
 
-    it("keeps a read-only agent read-only", () => {
+    it("keeps a read-only agent read-only", async () => {
         const research = agent(withField(rawAgent({ id: "research-bot" }), "aws.scopes", [{ service: "s3", access: "read", resources: ["arn:aws:s3:::acme-reports", "arn:aws:s3:::acme-reports/*"] }]));
         const p = [scopePolicy(research)];
         const b = boundaryPolicy(research);
-        const ctx = inRegion("us-east-1");
-        expect(permits(p, b, { action: "s3:GetObject", resource: "arn:aws:s3:::acme-reports/q1.csv", context: ctx })).toBe(true);
-        expect(permits(p, b, { action: "s3:PutObject", resource: "arn:aws:s3:::acme-reports/q1.csv", context: ctx })).toBe(false);
-        expect(permits(p, b, { action: "s3:DeleteBucket", resource: "arn:aws:s3:::acme-reports", context: ctx })).toBe(false);
+        expect(await allows(p, b, { action: "s3:GetObject", resource: "arn:aws:s3:::acme-reports/q1.csv" })).toBe(true);
+        expect(await allows(p, b, { action: "s3:PutObject", resource: "arn:aws:s3:::acme-reports/q1.csv" })).toBe(false);
+        expect(await allows(p, b, { action: "s3:DeleteBucket", resource: "arn:aws:s3:::acme-reports" })).toBe(false);
     });
 });
 
 describe("the hard cap", () => {
-    it("the deny-all policy stops everything the agent could do", () => {
+    it("the deny-all policy stops everything the agent could do", async () => {
         const a = agent();
-        const ctx = inRegion("us-east-1");
         expect(denyAllPolicy().Statement).toEqual([{ Sid: "AgentBudgetExhausted", Effect: "Deny", Action: "*", Resource: "*" }]);
-        expect(permits([scopePolicy(a)], boundaryPolicy(a), { action: "s3:PutObject", resource: "arn:aws:s3:::acme-site/x", context: ctx })).toBe(true);
-        expect(permits([scopePolicy(a), denyAllPolicy()], boundaryPolicy(a), { action: "s3:PutObject", resource: "arn:aws:s3:::acme-site/x", context: ctx })).toBe(false);
+        expect(await allows([scopePolicy(a)], boundaryPolicy(a), { action: "s3:PutObject", resource: "arn:aws:s3:::acme-site/x" })).toBe(true);
+        expect(await allows([scopePolicy(a), denyAllPolicy()], boundaryPolicy(a), { action: "s3:PutObject", resource: "arn:aws:s3:::acme-site/x" })).toBe(false);
     });
 
-    it("AWS Budgets may attach only the deny-all policy, only to the agent's role, only for this account's budget", () => {
+    it("AWS Budgets may attach only the deny-all policy, only to the agent's role, only for this account's budget", async () => {
         const trust = budgetActionTrustPolicy("123456789012", "aws", "agentguard-deploy-bot");
         expect(trust.Statement[0]).toMatchObject({
             Principal: { Service: "budgets.amazonaws.com" },
@@ -200,7 +201,7 @@ describe("the hard cap", () => {
         ]);
     });
 
-    it("the budget is filtered to the agent's cost-allocation tag and notifies the owner at 80% forecast and 100% actual", () => {
+    it("the budget is filtered to the agent's cost-allocation tag and notifies the owner at 80% forecast and 100% actual", async () => {
         expect(budgetCostFilters("deploy-bot")).toEqual([{ name: "TagKeyValue", values: ["user:agentguard:agent$deploy-bot"] }]);
         expect(budgetNotifications(agent(rawAgent({ notify: ["finops@example.com"] })))).toEqual([
             { comparisonOperator: "GREATER_THAN", notificationType: "FORECASTED", threshold: 80, thresholdType: "PERCENTAGE", subscriberEmailAddresses: ["alice@example.com", "finops@example.com"] },
@@ -210,7 +211,7 @@ describe("the hard cap", () => {
 });
 
 describe("tags", () => {
-    it("name the agent, its owner and purpose, in values AWS accepts", () => {
+    it("name the agent, its owner and purpose, in values AWS accepts", async () => {
         expect(agentTags(agent(rawAgent({ purpose: "Deploys the site (and DNS); see #42" })))).toEqual({
             "agentguard:agent": "deploy-bot",
             "agentguard:owner": "alice@example.com",
@@ -221,7 +222,7 @@ describe("tags", () => {
 });
 
 describe("Cloudflare token", () => {
-    it("holds zone groups on the listed zones and account groups on the agent's own account only", () => {
+    it("holds zone groups on the listed zones and account groups on the agent's own account only", async () => {
         const a = agent(
             withField(rawAgent(), "cloudflare.scopes", [
                 { permissions: ["DNS Write", "Zone Read"], zones: [ZONE] },
@@ -234,7 +235,7 @@ describe("Cloudflare token", () => {
         ]);
     });
 
-    it("always expires: a fixed date, or a rolling one that keeps at least half its lifetime and moves at most once a step", () => {
+    it("always expires: a fixed date, or a rolling one that keeps at least half its lifetime and moves at most once a step", async () => {
         expect(tokenExpiry({ expiresOn: "2026-06-30T00:00:00Z", tokenTtlDays: 90 }, NOW)).toBe("2026-06-30T00:00:00Z");
         const day = 86400_000;
         const e = Date.parse(tokenExpiry({ tokenTtlDays: 90 }, NOW));

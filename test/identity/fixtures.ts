@@ -4,6 +4,7 @@
 export const ACCOUNT = "b67e14daa5f8dceeb91fe5449ba496eb";
 export const ZONE = "023e105f4ecef8ad9ca31a8372d0c353";
 export const RUNNER = "arn:aws:iam::123456789012:role/agent-runner";
+export const PLAN_RUNNER = "arn:aws:iam::123456789012:role/agent-runner-plan";
 export const NOW = new Date("2026-03-10T12:00:00Z");
 
 type Raw = Record<string, unknown>;
@@ -18,6 +19,7 @@ export function rawAgent(overrides: Raw = {}): Raw {
         monthlyBudgetUsd: 100,
         aws: {
             trust: { principal: RUNNER },
+            planTrust: { principal: PLAN_RUNNER },
             regions: ["us-east-1", "eu-west-1"],
             scopes: [
                 { service: "s3", access: "write", resources: ["arn:aws:s3:::acme-site", "arn:aws:s3:::acme-site/*"] },

@@ -52,6 +52,8 @@ beforeAll(async () => {
                         return { accountId: "123456789012", arn: "arn:aws:iam::123456789012:user/platform", userId: "AIDA" };
                     case "aws:index/getPartition:getPartition":
                         return { partition: "aws", dnsSuffix: "amazonaws.com" };
+                    case "aws:index/getRegion:getRegion":
+                        return { region: "us-east-1", name: "us-east-1" };
                     case "cloudflare:index/getAccountApiTokenPermissionGroupsList:getAccountApiTokenPermissionGroupsList":
                         return { accountId: args.inputs.accountId, results: GROUPS };
                 }
@@ -86,7 +88,7 @@ function agent(raw: Record<string, unknown>) {
 }
 
 const json = (s: unknown) => JSON.parse(s as string);
-const PARTS = ["role", "boundary", "scopes", "deny-all", "budget", "cap", "hard-cap"];
+const PARTS = ["role", "plan-role", "plan-scopes", "boundary", "scopes", "deny-all", "budget", "cap", "hard-cap"];
 const names = (prefix: string) => PARTS.map((p) => `${prefix}-aws-${p}`);
 
 describe("AgentServiceAccount", () => {
@@ -184,7 +186,7 @@ describe("AgentServiceAccount", () => {
             approvalModel: "AUTOMATIC",
             notificationType: "ACTUAL",
             actionThreshold: { actionThresholdType: "PERCENTAGE", actionThresholdValue: 100 },
-            definition: { iamActionDefinition: { policyArn: r["a4-aws-deny-all"].state.arn, roles: ["agentguard-deploy-bot"] } },
+            definition: { iamActionDefinition: { policyArn: r["a4-aws-deny-all"].state.arn, roles: ["agentguard-deploy-bot", "agentguard-deploy-bot-plan"] } },
             executionRoleArn: r["a4-aws-cap"].state.arn,
             subscribers: [{ address: "alice@example.com", subscriptionType: "EMAIL" }],
         });
@@ -194,10 +196,43 @@ describe("AgentServiceAccount", () => {
         const capPolicy = registered.find((x) => x.type === "aws:iam/rolePolicy:RolePolicy" && x.name === "a4-aws-cap")!;
         expect(json(capPolicy.inputs.policy).Statement[0]).toMatchObject({
             Action: ["iam:AttachRolePolicy", "iam:DetachRolePolicy"],
-            Resource: r["a4-aws-role"].state.arn,
+            Resource: [r["a4-aws-role"].state.arn, r["a4-aws-plan-role"].state.arn],
             Condition: { ArnEquals: { "iam:PolicyARN": r["a4-aws-deny-all"].state.arn } },
         });
         expect(await value(acct.budgetName)).toBe("agentguard-deploy-bot");
+    });
+
+    it("creates the read-only plan role with its own principal, and the backstop only when the registry asks", async () => {
+        const r = await registeredAll(...names("a4"));
+        expect(json(r["a4-aws-plan-role"].inputs.assumeRolePolicy).Statement[0].Principal).toEqual({ AWS: "arn:aws:iam::123456789012:role/agent-runner-plan" });
+        expect(r["a4-aws-plan-role"].inputs.permissionsBoundary).toBe(r["a4-aws-boundary"].state.arn);
+        const actions = json(r["a4-aws-plan-scopes"].inputs.policy).Statement.flatMap((s: { Action: string[] }) => s.Action);
+        expect(actions).toContain("s3:GetObject");
+        expect(actions.filter((x: string) => !/:(Get|List|Describe)/.test(x))).toEqual([]);
+        expect(registered.some((x) => x.name.startsWith("a4-aws-backstop"))).toBe(false);
+
+        new mod.AgentServiceAccount("a10", { agent: agent(withField(rawAgent({ id: "fast-bot" }), "aws.backstop", { estimatedChargesUsd: 150 })), now: NOW });
+        const b = await registeredAll("a10-aws-backstop", "a10-aws-backstop-runbook", "a10-aws-backstop-events");
+        const alarm = registered.find((x) => x.name === "a10-aws-backstop" && x.type === "aws:cloudwatch/metricAlarm:MetricAlarm")!;
+        expect(alarm.inputs).toMatchObject({ namespace: "AWS/Billing", metricName: "EstimatedCharges", threshold: 150, comparisonOperator: "GreaterThanOrEqualToThreshold" });
+        const rule = registered.find((x) => x.name === "a10-aws-backstop" && x.type === "aws:cloudwatch/eventRule:EventRule")!;
+        expect(json(rule.inputs.eventPattern)).toMatchObject({ "detail-type": ["CloudWatch Alarm State Change"], resources: [alarm.state.arn], detail: { state: { value: ["ALARM"] } } });
+        const doc = registered.find((x) => x.name === "a10-aws-backstop" && x.type === "aws:ssm/document:Document")!;
+        const steps = json(doc.inputs.content).mainSteps;
+        expect(steps.map((st: { inputs: { RoleName: string; Api: string } }) => [st.inputs.Api, st.inputs.RoleName])).toEqual([
+            ["AttachRolePolicy", "agentguard-fast-bot"],
+            ["AttachRolePolicy", "agentguard-fast-bot-plan"],
+        ]);
+        const denyAll = registered.find((x) => x.name === "a10-aws-deny-all")!;
+        expect(steps[0].inputs.PolicyArn).toBe(denyAll.state.arn);
+        const runbookPolicy = registered.find((x) => x.type === "aws:iam/rolePolicy:RolePolicy" && x.name === "a10-aws-backstop-runbook")!;
+        expect(json(runbookPolicy.inputs.policy).Statement[0].Condition).toEqual({ ArnEquals: { "iam:PolicyARN": denyAll.state.arn } });
+        for (let i = 0; i < 200 && !registered.some((x) => x.type === "aws:cloudwatch/eventTarget:EventTarget" && x.name === "a10-aws-backstop"); i++) {
+            await new Promise((res) => setTimeout(res, 5));
+        }
+        const t = registered.find((x) => x.type === "aws:cloudwatch/eventTarget:EventTarget" && x.name === "a10-aws-backstop");
+        expect(t?.inputs.arn).toMatch(/:automation-definition\/agentguard-fast-bot-backstop:\$DEFAULT$/);
+        expect(t?.inputs.roleArn).toBe(b["a10-aws-backstop-events"].state.arn);
     });
 
     it("tags every taggable AWS resource with the agent id, owner and purpose", async () => {

@@ -176,18 +176,17 @@ describe("agent registry", () => {
         expect(r.agents[0].aws?.regions).toEqual(["eu-west-1"]);
     });
 
-    it("derives one GitHub OIDC subject per allowed environment from a repository", () => {
-        const r = validateRegistry(
-            rawRegistry([withField(rawAgent(), "aws.trust", { oidc: { provider: "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com", repository: "acme/site" } })]),
-            { now: NOW },
-        );
-        expect(r.agents[0].aws?.trust).toEqual({
-            kind: "oidc",
-            providerArn: "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com",
-            issuerHost: "token.actions.githubusercontent.com",
-            subjects: ["repo:acme/site:environment:dev", "repo:acme/site:environment:prod"],
-            audience: "sts.amazonaws.com",
-        });
+    it("derives the plan and apply subjects of a GitHub repository from one github trust, pinned to a workflow and ref", () => {
+        const github = { provider: "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com", repository: "acme/site", workflow: ".github/workflows/agents.yml", ref: "refs/heads/release", environment: "deploy", planEnvironment: "deploy-plan" };
+        const r = validateRegistry(rawRegistry([withField(withField(rawAgent(), "aws.planTrust", undefined), "aws.trust", { github })]), { now: NOW });
+        const pin = "job_workflow_ref:acme/site/.github/workflows/agents.yml@refs/heads/release";
+        const base = { kind: "oidc", providerArn: github.provider, issuerHost: "token.actions.githubusercontent.com", audience: "sts.amazonaws.com", sourceIdentity: false };
+        expect(r.agents[0].aws?.trust).toEqual({ ...base, subjects: [`repo:acme/site:environment:deploy:${pin}`] });
+        expect(r.agents[0].aws?.planTrust).toEqual({ ...base, subjects: [`repo:acme/site:environment:deploy-plan:${pin}`] });
+        expect(only(rawRegistry([withField(withField(rawAgent(), "aws.planTrust", undefined), "aws.trust", { github: { ...github, planEnvironment: "deploy" } })]))).toMatchObject({ code: "ERR_SHARED_PRINCIPAL" });
+        expect(only(rawRegistry([withField(withField(rawAgent(), "aws.planTrust", undefined), "aws.trust", { github: { ...github, workflow: "deploy.yml" } })]))).toMatchObject({ field: "aws.trust.github.workflow" });
+        // The old per-environment shortcut gave every agent of a repository the same subjects.
+        expect(problems(rawRegistry([withField(rawAgent(), "aws.trust", { oidc: { provider: github.provider, repository: "acme/site" } })]))[0]).toMatchObject({ code: "ERR_FIELD_UNKNOWN", field: "aws.trust.oidc.repository" });
     });
 
     it("checks a fixed token expiry against the clock", () => {
@@ -225,7 +224,11 @@ describe("agent registry", () => {
 
     it("maps agents to the gate's agents config: budget, and providers from scopes plus explicit ones", () => {
         const r = validateRegistry(
-            rawRegistry([rawAgent({ providers: ["random"] }), withField(rawAgent({ id: "aws-only" }), "cloudflare", undefined), withField(withField(rawAgent({ id: "nothing" }), "cloudflare", undefined), "aws", undefined)]),
+            rawRegistry([
+                rawAgent({ providers: ["random"] }),
+                withField(withField(withField(rawAgent({ id: "aws-only" }), "cloudflare", undefined), "aws.trust", { principal: "arn:aws:iam::123456789012:role/aws-only" }), "aws.planTrust", { principal: "arn:aws:iam::123456789012:role/aws-only-plan" }),
+                withField(withField(rawAgent({ id: "nothing" }), "cloudflare", undefined), "aws", undefined),
+            ]),
             { now: NOW },
         );
         expect(gateAgents(r)).toEqual({
