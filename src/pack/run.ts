@@ -152,7 +152,7 @@ export class GateRun {
         try {
             s = await this.setup(call);
             if (s.initiator.kind === "human") {
-                this.log(s, finalize({ initiator: s.initiator, gates: [], approvals: [], errors: [] }));
+                this.log(s, finalize({ initiator: s.initiator, gates: [], approvals: [], errors: [] }), resources.map(resourceFacts));
                 return [];
             }
             if (!s.ctx || s.errors.length > 0) {
@@ -173,7 +173,7 @@ export class GateRun {
                 estimatedMonthlyUsd: Math.round(summary.totalMonthlyUsd * 100) / 100,
                 errors: [],
             });
-            this.log(s, decision);
+            this.log(s, decision, all);
             const messages = stackJudged.filter((j) => !j.satisfied).map((j) => this.message(j, s!));
             if (decision.decision === "deny") {
                 messages.push(summaryDenial(gates.filter((g) => !g.satisfied), s.run.stack, s.initiator.id));
@@ -214,12 +214,12 @@ export class GateRun {
         this.log(s, decision);
     }
 
-    private log(s: Setup, d: RunDecision): void {
+    private log(s: Setup, d: RunDecision, resources: Iterable<ResourceFacts> = this.seen.values()): void {
         const path = this.env[DECISION_LOG_ENV];
         if (!path || this.logged) {
             return;
         }
         this.logged = true;
-        appendDecision(path, logEntry(d, s.run.stack, s.run.dryRun, new Date(s.run.now * 1000)));
+        appendDecision(path, logEntry(d, s.run.stack, s.run.dryRun, new Date(s.run.now * 1000), resources));
     }
 }
