@@ -13,7 +13,7 @@ import { GateId, GateItem, Need } from "./items";
 import { shellArg } from "./shell";
 import { detectOperations } from "./operations";
 import { detectProvider } from "./provider";
-import { detectSpendResource, detectSpendStack } from "./spend";
+import { detectSpendProviders, detectSpendResource, detectSpendStack } from "./spend";
 
 /** What detectors may consult. */
 export interface DetectContext {
@@ -32,6 +32,8 @@ export interface StackSummary {
     readonly totalMonthlyUsd: number;
     /** True when only part of the stack has been seen yet (resource-by-resource during an update). */
     readonly partial: boolean;
+    /** Estimated monthly USD by provider package (of the resource type), for per-provider caps. */
+    readonly byProviderUsd?: Readonly<Record<string, number>>;
 }
 
 /** One row of the table. */
@@ -93,7 +95,10 @@ export const GATES: Readonly<Record<GateId, GateSpec>> = {
         approvals: "2",
         coveredBy: "scope.maxMonthlyUsd ≥ the amount; purchases need scope.purchases; an unknown price needs the URN in scope.resources and scope.maxMonthlyUsd",
         detectResource: (r, ctx) => (r.kind === "custom" ? detectSpendResource(ctx.cost(r), ctx.agent, ctx.profile.budgetUsd) : []),
-        detectStack: (s, ctx) => detectSpendStack(s.totalMonthlyUsd, ctx.agent, ctx.profile.budgetUsd, s.partial),
+        detectStack: (s, ctx) => [
+            ...detectSpendStack(s.totalMonthlyUsd, ctx.agent, ctx.profile.budgetUsd, s.partial),
+            ...detectSpendProviders(s.byProviderUsd ?? {}, ctx.agent, ctx.profile, s.partial),
+        ],
         covers: (scope, need) => {
             if (need.gate !== "spend") {
                 return false;

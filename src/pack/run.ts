@@ -15,7 +15,7 @@ import { readPresentedTokens, APPROVALS_CONFIG_KEY } from "../approvals/tokens";
 import { ApprovalSet, verifyApprovals } from "../approvals/verify";
 import { CostEstimator } from "../cost/types";
 import { GateConfig, GateConfigError, normalizeGateConfig, DEFAULT_GATE_CONFIG } from "../gate/config";
-import { JudgedItem, RunDecision, detectContext, finalize, judge, resourceItems, stackItems, summarize } from "../gate/decide";
+import { JudgedItem, RunDecision, addProviderSpend, detectContext, finalize, judge, resourceItems, stackItems, summarize } from "../gate/decide";
 import { ResourceFacts, RunFacts, stackSubject } from "../gate/facts";
 import { Initiator, INITIATOR_ENV, AGENT_CONFIG_KEY, resolveInitiator } from "../gate/initiator";
 import { denialMessage, summaryDenial } from "../gate/message";
@@ -59,6 +59,7 @@ export class GateRun {
     private readonly judged = new Map<string, JudgedItem[]>();
     private runningCostUsd = 0;
     private runningCount = 0;
+    private readonly runningByProviderUsd: Record<string, number> = {};
     private logged = false;
     private reportedOutright = false;
 
@@ -128,10 +129,12 @@ export class GateRun {
             const items = resourceItems(facts, s.ctx);
             if (!s.run.dryRun) {
                 if (!this.seen.has(facts.urn) && facts.kind === "custom") {
-                    this.runningCostUsd += s.ctx.cost(facts).monthlyUsd;
+                    const usd = s.ctx.cost(facts).monthlyUsd;
+                    this.runningCostUsd += usd;
                     this.runningCount += 1;
+                    addProviderSpend(this.runningByProviderUsd, facts, usd);
                 }
-                items.push(...stackItems({ resourceCount: this.runningCount, totalMonthlyUsd: this.runningCostUsd, partial: true }, s.ctx));
+                items.push(...stackItems({ resourceCount: this.runningCount, totalMonthlyUsd: this.runningCostUsd, partial: true, byProviderUsd: this.runningByProviderUsd }, s.ctx));
             }
             this.seen.set(facts.urn, facts);
             const judged = judge(items, s.approvals.valid);
