@@ -91,7 +91,7 @@ export const GATES: Readonly<Record<GateId, GateSpec>> = {
     },
     spend: {
         id: "spend",
-        summary: "Estimated monthly spend over the agent's budget, a declared budget above it, a purchase, or a price unknown at preview.",
+        summary: "Estimated monthly spend over the agent's budget or over its cap for one provider package, a declared budget above it, a purchase, or a price unknown at preview.",
         approvals: "2",
         coveredBy: "scope.maxMonthlyUsd ≥ the amount; purchases need scope.purchases; an unknown price needs the URN in scope.resources and scope.maxMonthlyUsd",
         detectResource: (r, ctx) => (r.kind === "custom" ? detectSpendResource(ctx.cost(r), ctx.agent, ctx.profile.budgetUsd) : []),
