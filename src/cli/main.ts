@@ -7,6 +7,7 @@ import { approve, keygen, verify } from "./approvals";
 import { configCommand } from "./config";
 import { COST_USAGE, costCommand } from "./cost";
 import { INSTRUCTIONS_USAGE, instructionsCommand } from "./instructions";
+import { REPORT_USAGE, reportCommand } from "./report";
 import { Io, UsageError, processIo } from "./io";
 
 const USAGE = `agentguard — approvals for AI-agent changes to Pulumi stacks
@@ -23,11 +24,12 @@ const USAGE = `agentguard — approvals for AI-agent changes to Pulumi stacks
       generates the pack config's agent budgets and providers from the agent registry
   ${COST_USAGE.trim().split("\n").join("\n  ")}
   ${INSTRUCTIONS_USAGE}
+  ${REPORT_USAGE}
 `;
 
 type Command = (argv: string[], io: Io) => Promise<number>;
 
-const COMMANDS: Record<string, Command> = { keygen, approve, verify, config: configCommand, cost: costCommand, instructions: instructionsCommand };
+const COMMANDS: Record<string, Command> = { keygen, approve, verify, config: configCommand, cost: costCommand, instructions: instructionsCommand, report: (argv, io) => reportCommand(argv, io) };
 
 /** Runs the command line; returns the exit code. */
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
