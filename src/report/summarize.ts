@@ -105,6 +105,7 @@ interface Entry {
 }
 
 const MAX_STRING = 512;
+const CANONICAL_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const str = (v: unknown): string | undefined => (typeof v === "string" && v.length <= MAX_STRING ? v : undefined);
 const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === "string" && x.length <= MAX_STRING).slice(0, 1000) : []);
 
@@ -146,7 +147,8 @@ function parseEntry(line: string): Entry | undefined {
     }
     return {
         ms,
-        time: new Date(ms).toISOString(),
+        // The pack writes toISOString(); anything else is normalized to it.
+        time: CANONICAL_TIME.test(time!) ? time! : new Date(ms).toISOString(),
         stack,
         dryRun: e.dryRun,
         kind,

@@ -103,7 +103,7 @@ const matrix: [string, Env, Cfg, Expect][] = [
 
 describe("initiator × markers × config", () => {
     it.each(matrix)("%s", (_name, env, cfg, want) => {
-        const stackConfig = env.stackAgent ? { "agentguard:agent": env.stackAgent } : {};
+        const stackConfig: Record<string, string> = env.stackAgent ? { "agentguard:agent": env.stackAgent } : {};
         const got = resolveInitiator(run({ initiatorEnv: env.initiatorEnv, stackConfig, agentMarkers: env.markers }), config(cfg));
         expect(got).toMatchObject(want);
         if (env.markers) {
