@@ -7,7 +7,7 @@
  *
  * Options:
  *   --quick              fewer rounds, 1,000 instead of 10,000 resources in the probe run
- *   --only a,b           run only some sections: cold, resource, verify, preview, plan
+ *   --only a,b           run only some sections: cold, resource, verify, preview, plan, report
  *   --preview-rounds <n> rounds of the preview comparison (default 5, 1 with --quick)
  *   --json <file>        also write every sample as JSON
  *
@@ -24,8 +24,10 @@
  *             no pack, the empty pack, agentguard for an agent (production with two approvals,
  *             and dev), and agentguard for a human.
  *   plan      `agentguard plan check` as a process on a 1,000-resource saved plan (bench/plan.ts).
+ *   report    `agentguard report` (compiled CLI, a fresh node process) over a generated
+ *             100,000-line decision log, text and HTML: bound < 3 s wall time.
  */
-import { ChildProcess } from "node:child_process";
+import { ChildProcess, spawnSync } from "node:child_process";
 import { readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { readPresentedTokens } from "../src/approvals/tokens";
@@ -34,6 +36,7 @@ import { normalizeGateConfig } from "../src/gate/config";
 import provisionPulumi from "../test/e2e/global-setup";
 import { Workspace } from "../test/e2e/pulumi";
 import { Approver, approver, realNow, sign } from "../test/fixtures";
+import { bigLog } from "../test/report/log-fixture";
 import { Pack, ResourceInput } from "../test/pack/analyzer-client";
 import { timePlanCheck } from "./plan";
 import { PROBE, ROOT, Row, Stat, childrenCpuMs, cpuMs, fmt, loadAverage, machine, makeEmptyPack, mixedResources, paired, peakRssMiB, readProbe, removeTemp, stat, table, tempDir } from "./lib";
@@ -47,7 +50,7 @@ const optValue = (name: string): string | undefined => {
     const i = argv.indexOf(name);
     return i >= 0 ? argv[i + 1] : argv.find((a) => a.startsWith(`${name}=`))?.slice(name.length + 1);
 };
-const SECTIONS = new Set((optValue("--only") ?? "cold,resource,verify,preview,plan").split(",").map((s) => s.trim()));
+const SECTIONS = new Set((optValue("--only") ?? "cold,resource,verify,preview,plan,report").split(",").map((s) => s.trim()));
 const JSON_OUT = optValue("--json");
 
 const PLAN = QUICK
@@ -597,6 +600,43 @@ async function realPreview(): Promise<void> {
 }
 
 // ---------------------------------------------------------------------------------------------
+// agentguard report over a 100,000-line decision log
+
+const REPORT_LINES = 100_000;
+const REPORT_BOUND_MS = 3_000;
+
+async function reportSummary(): Promise<void> {
+    const dir = tempDir("report");
+    const logFile = path.join(dir, "decisions.jsonl");
+    writeFileSync(logFile, bigLog(REPORT_LINES));
+    const rounds = QUICK ? 1 : 3;
+    const samples: number[] = [];
+    const cpu: number[] = [];
+    for (let i = 0; i < rounds; i++) {
+        const c0 = childrenCpuMs();
+        const t = performance.now();
+        const r = spawnSync(process.execPath, [path.join(ROOT, "dist/cli/main.js"), "report", "--log", logFile, "--html", path.join(dir, "report.html")], { encoding: "utf8", maxBuffer: 64 << 20 });
+        samples.push(ms(t));
+        cpu.push(childrenCpuMs() - c0);
+        if (r.status !== 0 || !r.stdout.includes("agent deploy-bot")) {
+            throw new Error(`agentguard report failed: ${r.stderr}`);
+        }
+    }
+    const s = stat(samples);
+    const c = stat(cpu);
+    log(`report ${REPORT_LINES} lines: ${fmt(s, "ms")} wall, ${fmt(c, "ms")} CPU`);
+    results.report = { wall: s, cpu: c };
+    rows.push({
+        what: `agentguard report: ${REPORT_LINES.toLocaleString("en-US")}-line log (text + HTML)`,
+        agentguard: fmt(s, "ms"),
+        baseline: "",
+        bound: `< ${REPORT_BOUND_MS} ms`,
+        pass: s.median < REPORT_BOUND_MS,
+    });
+    rows.push({ what: "  CPU of the report process", agentguard: fmt(c, "ms"), baseline: "", bound: "(reference)", pass: undefined });
+}
+
+// ---------------------------------------------------------------------------------------------
 
 /** `agentguard plan check` on 1,000 resources, as a process: under 2 s. */
 async function planCheck(): Promise<void> {
@@ -647,6 +687,9 @@ async function main(): Promise<void> {
         }
         if (SECTIONS.has("plan")) {
             await planCheck();
+        }
+        if (SECTIONS.has("report")) {
+            await reportSummary();
         }
     } catch (e) {
         notes.push(`the bench stopped early: ${e instanceof Error ? e.message : String(e)}`);

@@ -6,6 +6,8 @@
 import { approve, keygen, verify } from "./approvals";
 import { configCommand } from "./config";
 import { COST_USAGE, costCommand } from "./cost";
+import { INSTRUCTIONS_USAGE, instructionsCommand } from "./instructions";
+import { REPORT_USAGE, reportCommand } from "./report";
 import { Io, UsageError, processIo } from "./io";
 import { revoke } from "./revoke";
 import { PLAN_USAGE, planCommand } from "./plan";
@@ -27,11 +29,23 @@ const USAGE = `agentguard — approvals for AI-agent changes to Pulumi stacks
       generates the pack config's agent budgets and providers from the agent registry
   ${PLAN_USAGE.trim().split("\n").join("\n  ")}
   ${COST_USAGE.trim().split("\n").join("\n  ")}
+  ${INSTRUCTIONS_USAGE}
+  ${REPORT_USAGE}
 `;
 
 type Command = (argv: string[], io: Io) => Promise<number>;
 
-const COMMANDS: Record<string, Command> = { keygen, approve, verify, config: configCommand, cost: costCommand, plan: planCommand, revoke };
+const COMMANDS: Record<string, Command> = {
+    keygen,
+    approve,
+    verify,
+    config: configCommand,
+    cost: costCommand,
+    plan: planCommand,
+    revoke,
+    instructions: instructionsCommand,
+    report: (argv, io) => reportCommand(argv, io),
+};
 
 /** Runs the command line; returns the exit code. */
 export async function main(argv: string[], io: Io = processIo): Promise<number> {

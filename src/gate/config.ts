@@ -440,6 +440,36 @@ export interface AgentProfile {
     readonly providers: readonly string[];
     /** Where `providers` came from, for denials. */
     readonly providersSource: string;
+    /** Monthly USD caps of named provider packages. */
+    readonly providerCapsUsd: Readonly<Record<string, number>>;
+    /** Monthly USD cap of every other provider package; undefined: none. */
+    readonly otherProvidersCapUsd?: number;
+    /** Where the caps came from, for denials. */
+    readonly providerCapsSource: string;
+}
+
+/** The monthly cap of provider package `pkg` for `profile`, if it has one. */
+export function providerCapUsd(profile: AgentProfile, pkg: string): number | undefined {
+    return Object.prototype.hasOwnProperty.call(profile.providerCapsUsd, pkg) ? profile.providerCapsUsd[pkg] : profile.otherProvidersCapUsd;
+}
+
+/**
+ * The per-provider caps of an agent: its own `providerBudgetsUsd` if it has one, else
+ * `defaultProviderMonthlyBudgetUsd` for every package. Untrusted (named by stack config or
+ * markers), the lower of its own cap and the default applies: no more than the defaults.
+ */
+function providerCaps(config: GateConfig, agentId: string, entry: AgentConfig | undefined, trusted: boolean): Pick<AgentProfile, "providerCapsUsd" | "otherProvidersCapUsd" | "providerCapsSource"> {
+    const own = entry?.providerBudgetsUsd;
+    const def = config.defaultProviderMonthlyBudgetUsd;
+    const other = def !== undefined ? { otherProvidersCapUsd: def } : {};
+    if (!own) {
+        return { providerCapsUsd: {}, ...other, providerCapsSource: "defaultProviderMonthlyBudgetUsd" };
+    }
+    if (trusted) {
+        return { providerCapsUsd: { ...own }, providerCapsSource: `agents["${agentId}"].providerBudgetsUsd` };
+    }
+    const capped = Object.fromEntries(Object.entries(own).map(([p, c]) => [p, def !== undefined ? Math.min(c, def) : c]));
+    return { providerCapsUsd: capped, ...other, providerCapsSource: `agents["${agentId}"].providerBudgetsUsd, at most defaultProviderMonthlyBudgetUsd (the agent is not named by CI)` };
 }
 
 /**
@@ -456,11 +486,13 @@ export function agentProfile(config: GateConfig, agentId: string, trusted: boole
             budgetUsd: entry?.monthlyBudgetUsd ?? config.defaultMonthlyBudgetUsd,
             providers: own ?? config.allowedProviders,
             providersSource: own ? `agents["${agentId}"].providers` : "allowedProviders",
+            ...providerCaps(config, agentId, entry, true),
         };
     }
     return {
         budgetUsd: Math.min(entry?.monthlyBudgetUsd ?? config.defaultMonthlyBudgetUsd, config.defaultMonthlyBudgetUsd),
         providers: own ? own.filter((p) => config.allowedProviders.includes(p)) : config.allowedProviders,
         providersSource: own ? `agents["${agentId}"].providers ∩ allowedProviders (the agent is named by stack config, not CI)` : "allowedProviders",
+        ...providerCaps(config, agentId, entry, false),
     };
 }

@@ -7,7 +7,7 @@ import { ApprovalReport, ValidApproval } from "../approvals/verify";
 import { CostEstimator, ResourceCost } from "../cost/types";
 import { GateConfig, agentProfile } from "./config";
 import { stackEnvironment } from "./environment";
-import { ResourceFacts, RunFacts } from "./facts";
+import { ResourceFacts, RunFacts, packageOfType } from "./facts";
 import { Initiator } from "./initiator";
 import { GATE_IDS, GateItem } from "./items";
 import { countResources } from "./operations";
@@ -53,12 +53,21 @@ export function stackItems(s: StackSummary, ctx: DetectContext): GateItem[] {
 /** Sums the estimated monthly cost of custom resources. */
 export function summarize(resources: readonly ResourceFacts[], ctx: DetectContext, partial = false): StackSummary {
     let total = 0;
+    const byProviderUsd: Record<string, number> = {};
     for (const r of resources) {
         if (r.kind === "custom") {
-            total += ctx.cost(r).monthlyUsd;
+            const usd = ctx.cost(r).monthlyUsd;
+            total += usd;
+            addProviderSpend(byProviderUsd, r, usd);
         }
     }
-    return { resourceCount: countResources(resources), totalMonthlyUsd: total, partial };
+    return { resourceCount: countResources(resources), totalMonthlyUsd: total, partial, byProviderUsd };
+}
+
+/** Adds `usd` to the running spend of `r`'s provider package (the package of its type). */
+export function addProviderSpend(byProviderUsd: Record<string, number>, r: ResourceFacts, usd: number): void {
+    const pkg = packageOfType(r.type);
+    byProviderUsd[pkg] = (Object.prototype.hasOwnProperty.call(byProviderUsd, pkg) ? byProviderUsd[pkg] : 0) + usd;
 }
 
 /**

@@ -16,7 +16,7 @@ export type Need =
     | { readonly gate: "environment"; readonly environment: GatedEnvironment }
     | { readonly gate: "provider"; readonly provider: string }
     | { readonly gate: "access" }
-    | { readonly gate: "spend"; readonly kind: "total" | "budget"; readonly amountUsd: number }
+    | { readonly gate: "spend"; readonly kind: "total" | "budget"; readonly amountUsd: number; readonly provider?: string }
     | { readonly gate: "spend"; readonly kind: "purchase"; readonly amountUsd?: number; readonly what: string }
     | { readonly gate: "spend"; readonly kind: "unknown-price" }
     | { readonly gate: "operations"; readonly count: number }

@@ -13,7 +13,7 @@ import { ApprovalError } from "../approvals/errors";
 import { ApprovalReport, ApprovalSet, ValidApproval, VerifyContext } from "../approvals/verify";
 import { CostEstimator } from "../cost/types";
 import { GateConfig, DEFAULT_GATE_CONFIG } from "./config";
-import { JudgedItem, RunDecision, detectContext, finalize, judge, resourceItems, stackItems, summarize } from "./decide";
+import { JudgedItem, RunDecision, addProviderSpend, detectContext, finalize, judge, resourceItems, stackItems, summarize } from "./decide";
 import { ResourceFacts, RunFacts, stackSubject } from "./facts";
 import { AGENT_CONFIG_KEY, INITIATOR_ENV, Initiator, resolveInitiator } from "./initiator";
 import { GateItem } from "./items";
@@ -59,8 +59,8 @@ export interface OpenRun {
     readonly approvals: ApprovalSet;
     /** Present for an agent's run that is not denied outright. */
     readonly ctx?: DetectContext;
-    /** Custom resources seen so far during an update, and their estimated monthly cost. */
-    readonly running: { costUsd: number; readonly seen: Set<string> };
+    /** Custom resources seen so far during an update, and their estimated monthly cost (in all and per provider package). */
+    readonly running: { costUsd: number; readonly seen: Set<string>; readonly byProviderUsd: Record<string, number> };
     readonly binding?: PlanBinding;
     /** The `agentguard approve` flag that binds a token to this run's plan, for denial texts. */
     readonly bindingFlag?: string;
@@ -85,7 +85,7 @@ export async function openRun(input: RunInput): Promise<OpenRun> {
                 `CI must set ${INITIATOR_ENV}=agent:<id> or human:<id> from trusted context, or the stack must set "${AGENT_CONFIG_KEY}"`,
         );
     }
-    const running = { costUsd: 0, seen: new Set<string>() };
+    const running = { costUsd: 0, seen: new Set<string>(), byProviderUsd: {} };
     if (initiator.kind !== "agent" || !config) {
         return { run, initiator, errors, config, approvals: NO_APPROVALS, running };
     }
@@ -163,10 +163,15 @@ export function judgeResource(open: OpenRun, r: ResourceFacts, step: PlanStep = 
     const judged = judgeMatched(open, stepItems(open, ctx, r, step), match.resource, "not in the plan this run applies, or with other inputs");
     if (!open.run.dryRun && step !== "delete") {
         if (r.kind === "custom" && !open.running.seen.has(r.urn)) {
-            open.running.costUsd += ctx.cost(r).monthlyUsd;
+            const usd = ctx.cost(r).monthlyUsd;
+            open.running.costUsd += usd;
             open.running.seen.add(r.urn);
+            addProviderSpend(open.running.byProviderUsd, r, usd);
         }
-        const running = stackItems({ resourceCount: open.running.seen.size, totalMonthlyUsd: open.running.costUsd, partial: true }, ctx);
+        const running = stackItems(
+            { resourceCount: open.running.seen.size, totalMonthlyUsd: open.running.costUsd, partial: true, byProviderUsd: open.running.byProviderUsd },
+            ctx,
+        );
         judged.push(...judgeMatched(open, running, match.stack, "the run holds resources the plan does not"));
     }
     return judged;

@@ -10,6 +10,7 @@
  */
 import { dollars as usd } from "../cost/calc";
 import { ResourceCost } from "../cost/types";
+import { AgentProfile, providerCapUsd } from "./config";
 import { isUnknown } from "./facts";
 import { GateItem } from "./items";
 
@@ -77,4 +78,29 @@ export function detectSpendStack(totalUsd: number, agent: string, budgetUsd: num
             observed: `agent "${agent}" would spend ${partial ? "at least " : ""}~${usd(amount)}/month in this stack, over its ${usd(budgetUsd)} budget`,
         },
     ];
+}
+
+/**
+ * Raises one stack-level spend item per provider package whose estimated monthly spend in this
+ * stack is over the agent's cap for that package (`providerBudgetsUsd`, or
+ * `defaultProviderMonthlyBudgetUsd`). Covered like the total: `maxMonthlyUsd` ≥ the amount.
+ */
+export function detectSpendProviders(byProviderUsd: Readonly<Record<string, number>>, agent: string, profile: AgentProfile, partial = false): GateItem[] {
+    const items: GateItem[] = [];
+    for (const pkg of Object.keys(byProviderUsd).sort()) {
+        const spent = byProviderUsd[pkg];
+        const cap = providerCapUsd(profile, pkg);
+        if (cap === undefined || !(spent > cap)) {
+            continue;
+        }
+        const amount = Math.ceil(spent);
+        items.push({
+            gate: "spend",
+            level: "stack",
+            required: SPEND_APPROVALS,
+            need: { gate: "spend", kind: "total", amountUsd: amount, provider: pkg },
+            observed: `agent "${agent}" would spend ${partial ? "at least " : ""}~${usd(amount)}/month on provider "${pkg}" in this stack, over its ${usd(cap)} cap for "${pkg}" (${profile.providerCapsSource})`,
+        });
+    }
+    return items;
 }

@@ -13,7 +13,7 @@ import { GateId, GateItem, Need } from "./items";
 import { shellArg } from "./shell";
 import { detectOperations } from "./operations";
 import { detectProvider } from "./provider";
-import { detectSpendResource, detectSpendStack } from "./spend";
+import { detectSpendProviders, detectSpendResource, detectSpendStack } from "./spend";
 
 /** What detectors may consult. */
 export interface DetectContext {
@@ -33,6 +33,8 @@ export interface StackSummary {
     readonly totalMonthlyUsd: number;
     /** True when only part of the stack has been seen yet (resource-by-resource during an update). */
     readonly partial: boolean;
+    /** Estimated monthly USD by provider package (of the resource type), for per-provider caps. */
+    readonly byProviderUsd?: Readonly<Record<string, number>>;
 }
 
 /** One row of the table. */
@@ -91,11 +93,14 @@ export const GATES: Readonly<Record<GateId, GateSpec>> = {
     },
     spend: {
         id: "spend",
-        summary: "Estimated monthly spend over the agent's budget, a declared budget above it, a purchase, or a price unknown at preview.",
+        summary: "Estimated monthly spend over the agent's budget or over its cap for one provider package, a declared budget above it, a purchase, or a price unknown at preview.",
         approvals: "2",
         coveredBy: "scope.maxMonthlyUsd ≥ the amount; purchases need scope.purchases; an unknown price needs the URN in scope.resources and scope.maxMonthlyUsd",
         detectResource: (r, ctx) => (r.kind === "custom" ? detectSpendResource(ctx.cost(r), ctx.agent, ctx.profile.budgetUsd) : []),
-        detectStack: (s, ctx) => detectSpendStack(s.totalMonthlyUsd, ctx.agent, ctx.profile.budgetUsd, s.partial),
+        detectStack: (s, ctx) => [
+            ...detectSpendStack(s.totalMonthlyUsd, ctx.agent, ctx.profile.budgetUsd, s.partial),
+            ...detectSpendProviders(s.byProviderUsd ?? {}, ctx.agent, ctx.profile, s.partial),
+        ],
         covers: (scope, need) => {
             if (need.gate !== "spend") {
                 return false;

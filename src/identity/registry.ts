@@ -147,6 +147,8 @@ export interface AgentDefinition {
     readonly monthlyBudgetUsd: number;
     /** Extra provider packages the agent may use without approval (besides `aws`/`cloudflare` from its scopes). */
     readonly providers: readonly string[];
+    /** Monthly caps in USD per provider package (the gate's `providerBudgetsUsd`); absent: none of its own. */
+    readonly providerBudgetsUsd?: Readonly<Record<string, number>>;
     /** More addresses for budget notifications. */
     readonly notify: readonly string[];
     readonly aws?: AwsAgentSpec;
@@ -664,6 +666,27 @@ function checkCloudflare(c: Checker, raw: Raw, defaults: Raw, now: Date): Cloudf
     };
 }
 
+/** `providerBudgetsUsd`: a mapping of provider package → US dollars ≥ 0. */
+function checkProviderBudgets(c: Checker, raw: unknown): Record<string, number> | undefined {
+    if (raw === undefined || raw === null) {
+        return undefined;
+    }
+    if (typeof raw !== "object" || Array.isArray(raw)) {
+        return c.problem("ERR_FIELD_INVALID", "providerBudgetsUsd", "must map provider packages to US dollars (cloudflare: 50)");
+    }
+    const out: Record<string, number> = {};
+    for (const [pkg, usd] of Object.entries(raw)) {
+        if (!PROVIDER.test(pkg)) {
+            c.problem("ERR_FIELD_INVALID", `providerBudgetsUsd.${pkg}`, "is not a provider package name (aws, cloudflare)");
+        } else if (typeof usd !== "number" || !Number.isFinite(usd) || usd < 0) {
+            c.problem("ERR_FIELD_INVALID", `providerBudgetsUsd.${pkg}`, "must be a number of US dollars ≥ 0");
+        } else {
+            out[pkg] = usd;
+        }
+    }
+    return out;
+}
+
 function checkAgent(problems: RegistryProblem[], raw: unknown, index: number, defaults: Defaults, now: Date): AgentDefinition | undefined {
     const label = isObject(raw) && typeof raw.id === "string" && ID.test(raw.id) ? raw.id : `#${index + 1}`;
     const c = new Checker(problems, label);
@@ -671,7 +694,7 @@ function checkAgent(problems: RegistryProblem[], raw: unknown, index: number, de
     if (!isObject(raw)) {
         return c.problem("ERR_FIELD_INVALID", "agents", `entry #${index + 1} must be a mapping`);
     }
-    c.known(raw, "", ["id", "owner", "purpose", "environments", "monthlyBudgetUsd", "providers", "notify", "aws", "cloudflare"]);
+    c.known(raw, "", ["id", "owner", "purpose", "environments", "monthlyBudgetUsd", "providers", "providerBudgetsUsd", "notify", "aws", "cloudflare"]);
     const id = c.string(raw, "", "id", { required: true, pattern: ID, what: "an agent id (2–40 lower-case letters, digits and dashes, starting with a letter)" });
     const owner = c.string(raw, "", "owner", { required: true, pattern: EMAIL, what: "the owner's email address" });
     const purpose = c.string(raw, "", "purpose", { required: true, max: 256, what: "a purpose of at most 256 characters" });
@@ -689,6 +712,7 @@ function checkAgent(problems: RegistryProblem[], raw: unknown, index: number, de
     }
     const providers = c.list(raw, "", "providers", { required: false }, c.matching(PROVIDER, "a provider package name (random, tls)")) ?? [];
     const notify = c.list(raw, "", "notify", { required: false }, c.matching(EMAIL, "an email address")) ?? [];
+    const providerBudgetsUsd = checkProviderBudgets(c, raw.providerBudgetsUsd);
     const awsRaw = c.object(raw, "", "aws");
     const cfRaw = c.object(raw, "", "cloudflare");
     const aws = awsRaw ? checkAws(c, awsRaw, defaults.aws, id) : undefined;
@@ -708,6 +732,7 @@ function checkAgent(problems: RegistryProblem[], raw: unknown, index: number, de
         environments,
         monthlyBudgetUsd: budget,
         providers,
+        ...(providerBudgetsUsd ? { providerBudgetsUsd } : {}),
         notify,
         ...(aws ? { aws } : {}),
         ...(cloudflare ? { cloudflare } : {}),
@@ -828,6 +853,7 @@ export function agentToRegistryEntry(agent: AgentDefinition): Record<string, unk
         environments: agent.environments,
         monthlyBudgetUsd: agent.monthlyBudgetUsd,
         providers: agent.providers,
+        ...(agent.providerBudgetsUsd ? { providerBudgetsUsd: agent.providerBudgetsUsd } : {}),
         notify: agent.notify,
     };
     if (agent.aws) {
@@ -871,6 +897,7 @@ export interface GateAgentEntry {
     readonly monthlyBudgetUsd: number;
     /** `aws` with AWS scopes, `cloudflare` with Cloudflare scopes, plus the registry's `providers`; sorted. */
     readonly providers: string[];
+    readonly providerBudgetsUsd?: Record<string, number>;
 }
 
 /** The provider packages an agent may use without approval. */
@@ -889,7 +916,7 @@ export function agentProviderPackages(agent: AgentDefinition): string[] {
 export function gateAgents(registry: Registry): Record<string, GateAgentEntry> {
     const out: Record<string, GateAgentEntry> = {};
     for (const a of registry.agents) {
-        out[a.id] = { monthlyBudgetUsd: a.monthlyBudgetUsd, providers: agentProviderPackages(a) };
+        out[a.id] = { monthlyBudgetUsd: a.monthlyBudgetUsd, providers: agentProviderPackages(a), ...(a.providerBudgetsUsd ? { providerBudgetsUsd: { ...a.providerBudgetsUsd } } : {}) };
     }
     return out;
 }

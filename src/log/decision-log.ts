@@ -5,7 +5,7 @@
  */
 import { appendFileSync } from "node:fs";
 import { RunDecision } from "../gate/decide";
-import { stackSubject, StackRef } from "../gate/facts";
+import { packageOfType, ResourceFacts, stackSubject, StackRef } from "../gate/facts";
 
 /** The env variable that names the log file. */
 export const DECISION_LOG_ENV = "AGENTGUARD_DECISION_LOG";
@@ -15,7 +15,14 @@ export interface DecisionLogEntry {
     readonly time: string;
     readonly stack: string;
     readonly dryRun: boolean;
-    readonly initiator: { readonly kind: string; readonly id: string; readonly source: string };
+    /** The Pulumi project (the program) of the stack. */
+    readonly project?: string;
+    /** `markers`: names of the coding-agent environment variables present (never their values). */
+    readonly initiator: { readonly kind: string; readonly id: string; readonly source: string; readonly markers?: readonly string[] };
+    /** Types of the custom resources the run declared, sorted. */
+    readonly resourceTypes?: readonly string[];
+    /** Provider packages of those resources, sorted. */
+    readonly providers?: readonly string[];
     readonly gates: readonly { gate: string; resource?: string; required: number; approvedBy: readonly string[]; satisfied: boolean }[];
     readonly approvals: readonly { jti: string; iss?: string; valid: boolean; reason?: string }[];
     readonly estimatedMonthlyUsd: number | null;
@@ -23,13 +30,25 @@ export interface DecisionLogEntry {
     readonly errors?: readonly string[];
 }
 
-/** Builds the log entry of a decision. */
-export function logEntry(d: RunDecision, stack: StackRef, dryRun: boolean, now: Date): DecisionLogEntry {
+/**
+ * Builds the log entry of a decision. `resources`, when given, adds the run's custom resource
+ * types and their provider packages (type tokens only: no names, no inputs).
+ */
+export function logEntry(d: RunDecision, stack: StackRef, dryRun: boolean, now: Date, resources?: Iterable<ResourceFacts>): DecisionLogEntry {
+    const types = new Set<string>();
+    for (const r of resources ?? []) {
+        if (r.kind === "custom") {
+            types.add(r.type);
+        }
+    }
+    const markers = d.initiator.markers;
     return {
         time: now.toISOString(),
         stack: stackSubject(stack),
+        project: stack.project,
         dryRun,
-        initiator: { kind: d.initiator.kind, id: d.initiator.id, source: d.initiator.source },
+        initiator: { kind: d.initiator.kind, id: d.initiator.id, source: d.initiator.source, ...(markers && markers.length > 0 ? { markers: [...markers] } : {}) },
+        ...(resources !== undefined ? { resourceTypes: [...types].sort(), providers: [...new Set([...types].map(packageOfType))].sort() } : {}),
         gates: d.gates.map((g) => ({
             gate: g.gate,
             ...(g.resource !== undefined ? { resource: g.resource } : {}),

@@ -7,7 +7,7 @@
  */
 import * as proxy from "@pulumi/policy/proxy";
 import { PROVIDER_TYPE_PREFIX, ProviderFacts, Props, ResourceFacts, RunFacts, UNKNOWN, Value } from "../gate/facts";
-import { INITIATOR_ENV } from "../gate/initiator";
+import { INITIATOR_ENV, agentMarkersFromEnv } from "../gate/initiator";
 
 /** The sentinels @pulumi/policy uses for values unknown at preview (internal to that package). */
 const p = proxy as unknown as Record<string, string>;
@@ -127,6 +127,8 @@ export function runFactsFromEnv(env: NodeJS.ProcessEnv, stackTags: ReadonlyMap<s
         stackConfig,
         stackTags: tags,
         initiatorEnv: env[INITIATOR_ENV],
+        // The engine starts the pack with its own environment, so a coding agent's markers reach us.
+        agentMarkers: agentMarkersFromEnv(env),
         dryRun: (env.PULUMI_NODEJS_DRY_RUN ?? env.PULUMI_DRY_RUN) === "true",
         now,
     };

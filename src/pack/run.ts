@@ -150,7 +150,7 @@ export class GateRun {
                 (urn) => stepOf.get(urn)?.step ?? "create",
                 (urn) => ({ resource: urn === undefined || (stepOf.get(urn)?.consistent ?? !plan), stack: stackMatch }),
             );
-            this.log(s, decision);
+            this.log(s, decision, s.initiator.kind === "human" ? resources.map(resourceFacts) : all);
             if (decision.errors.length > 0) {
                 return [...decision.errors];
             }
@@ -204,12 +204,12 @@ export class GateRun {
         this.log(s, partialDecision(s, [...this.judged.values()].flat()));
     }
 
-    private log(s: OpenRun, d: RunDecision): void {
+    private log(s: OpenRun, d: RunDecision, resources: Iterable<ResourceFacts> = this.seen.values()): void {
         const path = this.env[DECISION_LOG_ENV];
         if (!path || this.logged) {
             return;
         }
         this.logged = true;
-        appendDecision(path, logEntry(d, s.run.stack, s.run.dryRun, new Date(s.run.now * 1000)));
+        appendDecision(path, logEntry(d, s.run.stack, s.run.dryRun, new Date(s.run.now * 1000), resources));
     }
 }
