@@ -29,7 +29,17 @@ export interface WorkspaceOptions {
     readonly stack: string;
     /** Extra environment for every command (e.g. AGENTGUARD_INITIATOR). */
     readonly env?: Record<string, string>;
+    /** The `--policy-pack` path: the repository (directory pack, the default) or {@link EXECUTABLE}. */
+    readonly pack?: string;
 }
+
+/** The executable entry (contract §1): the engine starts it as a binary analyzer plugin. */
+export const EXECUTABLE = path.join(ROOT, "bin/agentguard-analyzer");
+/** Both entries, for suites that must hold for each. */
+export const PACK_ENTRIES: readonly [string, string][] = [
+    ["directory pack", ROOT],
+    ["executable entry", EXECUTABLE],
+];
 
 /** A program, a stack and a file backend in a temp dir. */
 export class Workspace {
@@ -122,7 +132,7 @@ export class Workspace {
     }
 
     private policyArgs(policyConfig?: string): string[] {
-        return ["--policy-pack", ROOT, ...(policyConfig ? ["--policy-pack-config", policyConfig] : [])];
+        return ["--policy-pack", this.opts.pack ?? ROOT, ...(policyConfig ? ["--policy-pack-config", policyConfig] : [])];
     }
 
     /** `pulumi preview`; with `json`, the engine's events streamed as JSON lines (see {@link jsonEvents}). */
