@@ -6,6 +6,7 @@
 import { approve, keygen, verify } from "./approvals";
 import { configCommand } from "./config";
 import { COST_USAGE, costCommand } from "./cost";
+import { doctorCommand } from "./doctor";
 import { Io, UsageError, processIo } from "./io";
 
 const USAGE = `agentguard — approvals for AI-agent changes to Pulumi stacks
@@ -20,12 +21,14 @@ const USAGE = `agentguard — approvals for AI-agent changes to Pulumi stacks
       says for each token whether it is valid and why not; exit 0 only if all are
   agentguard config  --registry <agents.yaml> [--approvers <file>] [--base <policy-config.json>] [--out <file>]
       generates the pack config's agent budgets and providers from the agent registry
+  agentguard doctor  <program dir>
+      reports what in a program directory would weaken the gate (plugins, preload hooks, install scripts); exit 1 if any must be refused
   ${COST_USAGE.trim().split("\n").join("\n  ")}
 `;
 
 type Command = (argv: string[], io: Io) => Promise<number>;
 
-const COMMANDS: Record<string, Command> = { keygen, approve, verify, config: configCommand, cost: costCommand };
+const COMMANDS: Record<string, Command> = { keygen, approve, verify, config: configCommand, cost: costCommand, doctor: doctorCommand };
 
 /** Runs the command line; returns the exit code. */
 export async function main(argv: string[], io: Io = processIo): Promise<number> {

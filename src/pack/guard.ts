@@ -164,6 +164,14 @@ export class RunGuard {
                 if (s !== "") {
                     this.secrets.add(s);
                 }
+                // Provider config arrives JSON-encoded: its leaves are secret too.
+                if (typeof v === "string" && /^\s*[[{"]/.test(v)) {
+                    try {
+                        this.collectSecrets(JSON.parse(v), true, depth + 1);
+                    } catch {
+                        // not JSON
+                    }
+                }
             }
             return;
         }
@@ -211,9 +219,9 @@ export class RunGuard {
 }
 
 /**
- * Replaces secret values in a text. Values of 4 or more characters are replaced wherever they
- * occur; shorter ones (which would otherwise mangle ordinary words) where they stand as a quoted
- * identifier or a whole word.
+ * Replaces secret values in a text. Values of 8 or more characters are replaced wherever they
+ * occur; shorter ones (which would otherwise mangle ordinary words) where they stand as a whole
+ * word (a quoted identifier, a tag value).
  */
 export function scrubSecrets(text: string, secrets: ReadonlySet<string>): string {
     if (secrets.size === 0) {
@@ -223,7 +231,7 @@ export function scrubSecrets(text: string, secrets: ReadonlySet<string>): string
     const sorted = [...secrets].sort((a, b) => b.length - a.length);
     let out = text;
     for (const s of sorted) {
-        if (s.length >= 4) {
+        if (s.length >= 8) {
             out = out.split(s).join(SECRET_MASK);
         } else {
             const esc = s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");

@@ -199,4 +199,4 @@ describe.each(PACK_ENTRIES)("agent-change-gate under the real pulumi CLI (%s)", 
         expect(r.output).toMatch(/maxResources/);
         expect(r.output).toMatch(/integer|type/i);
     });
-});
+}, 120_000);
