@@ -163,6 +163,13 @@ export class RunGuard {
                 const s = String(v);
                 if (s !== "") {
                     this.secrets.add(s);
+                    // What the gate derives from a secret is secret too: the account of a role ARN,
+                    // the name in a path. Its longer fragments (or digit runs) are masked as well.
+                    for (const part of s.split(/[:/\s,;=@]+/)) {
+                        if (part !== s && (part.length >= 8 || /^\d{6,}$/.test(part))) {
+                            this.secrets.add(part);
+                        }
+                    }
                 }
                 // Provider config arrives JSON-encoded: its leaves are secret too.
                 if (typeof v === "string" && /^\s*[[{"]/.test(v)) {
