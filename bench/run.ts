@@ -20,9 +20,10 @@
  *   verify    16 tokens presented (2 valid, 14 signed for another stack: their signatures are
  *             checked, then they are rejected); bench/pack-probe.js counts jose.compactVerify
  *             calls in the pack at 1 and at 10,000 resources.
- *   preview   `pulumi preview` of a 500-bucket stack on the offline simulators (test/e2e/pulumi.ts):
- *             no pack, the empty pack, agentguard for an agent (production with two approvals,
- *             and dev), and agentguard for a human.
+ *   preview   `pulumi preview` of a 500-bucket stack on the offline simulators (test/e2e/pulumi.ts),
+ *             side by side: no pack, an empty @pulumi/policy directory pack, agentguard's directory
+ *             pack and agentguard's executable entry (bin/agentguard-analyzer); the full run adds
+ *             the directory pack's dev and human runs.
  *   plan      `agentguard plan check` as a process on a 1,000-resource saved plan (bench/plan.ts).
  *   report    `agentguard report` (compiled CLI, a fresh node process) over a generated
  *             100,000-line decision log, text and HTML: bound < 3 s wall time.
@@ -34,7 +35,7 @@ import { readPresentedTokens } from "../src/approvals/tokens";
 import { verifyApprovals } from "../src/approvals/verify";
 import { normalizeGateConfig } from "../src/gate/config";
 import provisionPulumi from "../test/e2e/global-setup";
-import { Workspace } from "../test/e2e/pulumi";
+import { EXECUTABLE, Workspace } from "../test/e2e/pulumi";
 import { Approver, approver, realNow, sign } from "../test/fixtures";
 import { bigLog } from "../test/report/log-fixture";
 import { Pack, ResourceInput } from "../test/pack/analyzer-client";
@@ -443,8 +444,18 @@ async function realPreview(): Promise<void> {
             { name: "no pack", run: (env) => ws.pulumi(["preview"], env) },
             { name: "empty pack", run: (env) => ws.pulumi(["preview", "--policy-pack", emptyDir], env) },
             { name: "agentguard: agent, production, 2 approvals", run: (env) => ws.preview({ policyConfig: prodConfig, env }), gate: "agent-prod" },
-            { name: "agentguard: agent, dev", run: (env) => ws.preview({ policyConfig: devConfig, env }), gate: "agent-dev" },
-            { name: "agentguard: human", run: (env) => ws.preview({ policyConfig: devConfig, env: { AGENTGUARD_INITIATOR: "human:bench", ...env } }), gate: "human" },
+            {
+                name: "agentguard executable: agent, production",
+                run: (env) => ws.pulumi(["preview", "--policy-pack", EXECUTABLE, "--policy-pack-config", prodConfig], env),
+                gate: "agent-prod",
+            },
+            // The directory pack's other initiators (the full run only; --quick keeps the four above).
+            ...(QUICK
+                ? []
+                : ([
+                      { name: "agentguard: agent, dev", run: (env) => ws.preview({ policyConfig: devConfig, env }), gate: "agent-dev" },
+                      { name: "agentguard: human", run: (env) => ws.preview({ policyConfig: devConfig, env: { AGENTGUARD_INITIATOR: "human:bench", ...env } }), gate: "human" },
+                  ] as Variant[])),
         ];
         const cpu: Record<string, number[]> = Object.fromEntries(variants.map((v) => [v.name, []]));
         const once = async (v: Variant, env?: Record<string, string>): Promise<number> => {
@@ -475,6 +486,7 @@ async function realPreview(): Promise<void> {
         log("  warm-up previews (not timed)");
         await once(variants[0]);
         await once(variants[2]);
+        await once(variants[3]);
         Object.values(cpu).forEach((c) => c.splice(0));
         const samples: Record<string, number[]> = Object.fromEntries(variants.map((v) => [v.name, []]));
         for (let round = 0; round < previewRounds; round++) {
@@ -575,6 +587,17 @@ async function realPreview(): Promise<void> {
             pass: undefined,
         });
         const e = S["empty pack"].median;
+        // The executable entry (contract §1): no language host, no ts-node, no @pulumi/pulumi runtime.
+        const x = S[variants[3].name].median;
+        rows.push({
+            what: `preview ${PREVIEW_RESOURCES}: executable entry vs empty directory pack`,
+            agentguard: `${(x / 1000).toFixed(2)} s`,
+            baseline: `${(e / 1000).toFixed(2)} s (empty)`,
+            ratio: x / e,
+            bound: "≤ 0.85× (≥ 15 % faster)",
+            pass: x / e <= 0.85,
+            ...paired(samples[variants[3].name], samples["empty pack"], 0.85),
+        });
         rows.push({
             what: `preview ${PREVIEW_RESOURCES}: empty pack`,
             agentguard: `${(e / 1000).toFixed(2)} s (empty)`,

@@ -6,6 +6,7 @@
 import { approve, keygen, verify } from "./approvals";
 import { configCommand } from "./config";
 import { COST_USAGE, costCommand } from "./cost";
+import { doctorCommand } from "./doctor";
 import { INSTRUCTIONS_USAGE, instructionsCommand } from "./instructions";
 import { REPORT_USAGE, reportCommand } from "./report";
 import { Io, UsageError, processIo } from "./io";
@@ -28,6 +29,8 @@ const USAGE = `agentguard — approvals for AI-agent changes to Pulumi stacks
   agentguard config  --registry <agents.yaml> [--approvers <file>] [--base <policy-config.json>] [--out <file>]
       generates the pack config's agent budgets and providers from the agent registry
   ${PLAN_USAGE.trim().split("\n").join("\n  ")}
+  agentguard doctor  <program dir>
+      reports what in a program directory would weaken the gate (plugins, preload hooks, install scripts); exit 1 if any must be refused
   ${COST_USAGE.trim().split("\n").join("\n  ")}
   ${INSTRUCTIONS_USAGE}
   ${REPORT_USAGE}
@@ -45,6 +48,7 @@ const COMMANDS: Record<string, Command> = {
     revoke,
     instructions: instructionsCommand,
     report: (argv, io) => reportCommand(argv, io),
+    doctor: doctorCommand,
 };
 
 /** Runs the command line; returns the exit code. */

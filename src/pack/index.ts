@@ -5,9 +5,15 @@
 import { PolicyPack } from "@pulumi/policy";
 import { createEstimator } from "../cost";
 import { agentIdentityHygiene } from "../policies/identity-hygiene";
+import { RunGuard } from "./guard";
+import { guardPolicyServer } from "./guard-sdk";
 import { agentChangeGate } from "./policy";
 import { GateRun } from "./run";
 
+const run = new GateRun(process.env, createEstimator());
+// One caller, one configuration per run; secret inputs out of every diagnostic (guard.ts).
+guardPolicyServer(new RunGuard(run));
+
 new PolicyPack("agentguard", {
-    policies: [agentChangeGate(new GateRun(process.env, createEstimator())), agentIdentityHygiene],
+    policies: [agentChangeGate(run), agentIdentityHygiene],
 });

@@ -46,6 +46,8 @@ export class GateRun {
     private logged = false;
     private reportedOutright = false;
     private deletesJudged = false;
+    /** Why the run was tainted (the pack reconfigured or probed during the run; see guard.ts). */
+    private tainted?: string;
 
     constructor(
         private readonly env: NodeJS.ProcessEnv,
@@ -53,7 +55,18 @@ export class GateRun {
         private readonly clock: () => number = () => Math.floor(Date.now() / 1000),
     ) {}
 
-    private setup(call: EngineCall): Promise<OpenRun> {
+    /** Denies every later item of an agent's run: someone other than the engine talked to the pack. */
+    taint(reason: string): void {
+        this.tainted ??= `agent-change-gate denied the rest of this run: ${reason}`;
+    }
+
+    /** The setup, with the taint (if any) as one more reason to deny outright. */
+    private async setup(call: EngineCall): Promise<OpenRun> {
+        const s = await this.setupOnce(call);
+        return this.tainted === undefined ? s : { ...s, errors: [...s.errors, this.tainted], ctx: undefined };
+    }
+
+    private setupOnce(call: EngineCall): Promise<OpenRun> {
         this.setupPromise ??= this.doSetup(call);
         return this.setupPromise;
     }

@@ -7,12 +7,14 @@ import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ApprovalScope } from "../../src/approvals/scope";
 import { Approver, approver, realNow, sign } from "../fixtures";
-import { ROOT, Workspace, jsonEvents } from "./pulumi";
+import { PACK_ENTRIES, ROOT, Workspace, jsonEvents } from "./pulumi";
 
 const PROGRAM = path.join(ROOT, "test/e2e/programs/generic");
 const workspaces: Workspace[] = [];
 let alice: Approver;
 let bob: Approver;
+/** The `--policy-pack` of the describe block that runs: the suite runs once for each entry. */
+let pack = ROOT;
 
 beforeAll(async () => {
     alice = await approver("alice");
@@ -27,7 +29,7 @@ afterAll(async () => {
 
 /** A workspace for agent deploy-bot on `stack` holding `resources`, with alice and bob as approvers. */
 async function agentStack(stack: string, resources: unknown[], gate: Record<string, unknown> = {}, env: Record<string, string> = {}) {
-    const ws = await Workspace.create({ program: PROGRAM, stack, env });
+    const ws = await Workspace.create({ program: PROGRAM, stack, env, pack });
     workspaces.push(ws);
     await ws.config("agentguard:agent", "deploy-bot");
     await ws.resources(resources);
@@ -43,7 +45,11 @@ function approvals(stack: string, scope: ApprovalScope, agent = "deploy-bot"): P
 
 const bucket = { type: "aws:s3/bucket:Bucket", name: "site", props: { bucket: "shop-site", tags: { team: "web" } } };
 
-describe("agent-change-gate under the real pulumi CLI", () => {
+describe.each(PACK_ENTRIES)("agent-change-gate under the real pulumi CLI (%s)", (_entry, entryPath) => {
+    beforeAll(() => {
+        pack = entryPath;
+    });
+
     it("denies an agent's preview of a production stack and explains what to sign; passes with two approvals", async () => {
         const { ws, policyConfig } = await agentStack("prod", [bucket]);
         const denied = await ws.preview({ policyConfig });
@@ -88,7 +94,7 @@ describe("agent-change-gate under the real pulumi CLI", () => {
     });
 
     it("rejects a run that names no initiator", async () => {
-        const ws = await Workspace.create({ program: PROGRAM, stack: "dev" });
+        const ws = await Workspace.create({ program: PROGRAM, stack: "dev", pack });
         workspaces.push(ws);
         await ws.resources([bucket]);
         const r = await ws.preview({ policyConfig: ws.policyConfig({}) });
@@ -193,4 +199,4 @@ describe("agent-change-gate under the real pulumi CLI", () => {
         expect(r.output).toMatch(/maxResources/);
         expect(r.output).toMatch(/integer|type/i);
     });
-});
+}, 120_000);

@@ -4,7 +4,7 @@
  * with this repository as `--policy-pack`, capturing exit code, output and `--json` events.
  * The aws and cloudflare providers are the offline simulators in test/simulators (on PATH).
  */
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
@@ -29,7 +29,19 @@ export interface WorkspaceOptions {
     readonly stack: string;
     /** Extra environment for every command (e.g. AGENTGUARD_INITIATOR). */
     readonly env?: Record<string, string>;
+    /** The `--policy-pack` path: the repository (directory pack, the default) or {@link EXECUTABLE}. */
+    readonly pack?: string;
+    /** Run every command as this user (the CI recipe's unprivileged `agent`); the workspace is given to it. */
+    readonly user?: { readonly uid: number; readonly gid: number };
 }
+
+/** The executable entry (contract §1): the engine starts it as a binary analyzer plugin. */
+export const EXECUTABLE = path.join(ROOT, "bin/agentguard-analyzer");
+/** Both entries, for suites that must hold for each. */
+export const PACK_ENTRIES: readonly [string, string][] = [
+    ["directory pack", ROOT],
+    ["executable entry", EXECUTABLE],
+];
 
 /** A program, a stack and a file backend in a temp dir. */
 export class Workspace {
@@ -47,9 +59,12 @@ export class Workspace {
         }
         this.decisionLog = path.join(this.dir, "decisions.jsonl");
         mkdirSync(path.join(this.dir, "state"));
+        if (opts.user) {
+            execFileSync("chown", ["-R", "-h", `${opts.user.uid}:${opts.user.gid}`, this.dir]);
+        }
         this.env = {
             PATH: `${SIMULATORS}:${process.env.PATH}`,
-            HOME: process.env.HOME ?? this.dir,
+            HOME: opts.user ? this.dir : (process.env.HOME ?? this.dir),
             PULUMI_HOME: path.join(this.dir, ".pulumi"),
             PULUMI_BACKEND_URL: `file://${path.join(this.dir, "state")}`,
             PULUMI_CONFIG_PASSPHRASE: PASSPHRASE,
@@ -75,7 +90,7 @@ export class Workspace {
     /** Runs `pulumi <args>` in the program directory. */
     pulumi(args: string[], env: Record<string, string> = {}, timeoutMs = 300_000): Promise<Run> {
         return new Promise((resolve, reject) => {
-            const child = spawn("pulumi", [...args, "--non-interactive"], { cwd: this.programDir, env: { ...this.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+            const child = spawn("pulumi", [...args, "--non-interactive"], { cwd: this.programDir, env: { ...this.env, ...env }, stdio: ["ignore", "pipe", "pipe"], ...(this.opts.user ?? {}) });
             let stdout = "";
             let stderr = "";
             child.stdout.on("data", (d) => (stdout += d));
@@ -122,7 +137,7 @@ export class Workspace {
     }
 
     private policyArgs(policyConfig?: string): string[] {
-        return ["--policy-pack", ROOT, ...(policyConfig ? ["--policy-pack-config", policyConfig] : [])];
+        return ["--policy-pack", this.opts.pack ?? ROOT, ...(policyConfig ? ["--policy-pack-config", policyConfig] : [])];
     }
 
     /** `pulumi preview`; with `json`, the engine's events streamed as JSON lines (see {@link jsonEvents}). */

@@ -34,6 +34,8 @@ export interface PackOptions {
     env?: Record<string, string>;
     /** Pack directory; the repository root by default. */
     packDir?: string;
+    /** Start the executable entry (bin/agentguard-analyzer) instead, as the engine starts a binary analyzer. */
+    executable?: boolean;
 }
 
 export interface ResourceInput {
@@ -73,7 +75,9 @@ export class Pack {
         };
         const runner = require.resolve("@pulumi/pulumi/cmd/run-policy-pack", { paths: [ROOT] });
         const packDir = opts.packDir ?? ROOT;
-        const proc = spawn(process.execPath, [runner, "127.0.0.1:0", packDir], { cwd: packDir, env, stdio: ["ignore", "pipe", "pipe"] });
+        const proc = opts.executable
+            ? spawn(path.join(ROOT, "bin/agentguard-analyzer"), ["127.0.0.1:0"], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] })
+            : spawn(process.execPath, [runner, "127.0.0.1:0", packDir], { cwd: packDir, env, stdio: ["ignore", "pipe", "pipe"] });
         let err = "";
         proc.stderr!.on("data", (d) => (err += d));
         const port = await new Promise<number>((resolve, reject) => {
@@ -91,6 +95,14 @@ export class Pack {
         const client = new Client(`127.0.0.1:${port}`, grpc.credentials.createInsecure()) as Pack["client"];
         const pack = new Pack(proc, client, opts, () => err);
         return pack;
+    }
+
+    /** A second client on its own connection: someone other than the engine. */
+    other(): Pack {
+        const Client = grpc.makeGenericClientConstructor(analyzerrpc.AnalyzerService, "Analyzer");
+        const target = (this.client as unknown as { getChannel(): { getTarget(): string } }).getChannel().getTarget().replace(/^dns:/, "");
+        const client = new Client(target, grpc.credentials.createInsecure(), { "grpc.use_local_subchannel_pool": 1 }) as Pack["client"];
+        return new Pack(this.proc, client, this.opts, this.stderr);
     }
 
     private call<T>(method: string, req: unknown): Promise<T> {
@@ -128,6 +140,11 @@ export class Pack {
         req.setProject(this.opts.project ?? "shop");
         req.setOrganization(this.opts.organization ?? "organization");
         req.setDryRun(this.opts.dryRun ?? true);
+        // The engine sends the stack config too (the executable entry reads it from here).
+        const c = req.getConfigMap();
+        for (const [k, v] of Object.entries(this.opts.stackConfig ?? {})) {
+            c.set(k, v);
+        }
         const t = req.getTagsMap();
         for (const [k, v] of Object.entries(tags)) {
             t.set(k, v);

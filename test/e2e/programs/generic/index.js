@@ -15,9 +15,23 @@ const noteProvider = {
     },
 };
 
+// "secret": ["domainName", "tags.Owner", "assumeRoles.0.roleArn"] marks those inputs pulumi.secret.
+function withSecrets(props, paths) {
+    for (const p of paths || []) {
+        const keys = p.split(".");
+        let at = props;
+        for (const k of keys.slice(0, -1)) {
+            at = at[k];
+        }
+        const last = keys[keys.length - 1];
+        at[last] = pulumi.secret(at[last]);
+    }
+    return props;
+}
+
 for (const spec of specs) {
     if (spec.kind === "provider") {
-        providers[spec.name] = new pulumi.ProviderResource(spec.package, spec.name, spec.props || {});
+        providers[spec.name] = new pulumi.ProviderResource(spec.package, spec.name, withSecrets(JSON.parse(JSON.stringify(spec.props || {})), spec.secret));
         continue;
     }
     if (spec.kind === "dynamic") {
@@ -28,7 +42,7 @@ for (const spec of specs) {
         made[spec.name] = new pulumi.ComponentResource(spec.type, spec.name, {}, {});
         continue;
     }
-    const props = { ...(spec.props || {}) };
+    const props = withSecrets(JSON.parse(JSON.stringify(spec.props || {})), spec.secret);
     // "fromId": {"prop": "instanceType", "of": "param", "value": "m5.large"} sets an input to
     // `value` once resource "of" exists: unknown during a preview that creates "of".
     if (spec.fromId) {

@@ -1,0 +1,189 @@
+/**
+ * `agentguard doctor <program dir>`: reports what in an agent's program directory would weaken
+ * the gate before the agent's code runs — code the repository can get into the pack, the language
+ * host or the CLI's plugin lookup, and install hooks that run with the job's credentials.
+ *
+ * It reads files only (nothing of the directory is executed). Findings are `refuse` (exit 1: CI
+ * must not run this program with the pack) or `warn` (exit 0: harmless under the CI recipe,
+ * e.g. install scripts that `npm ci --ignore-scripts` skips). The recipe runs it as a trusted
+ * step before the agent's code (docs/examples/agentguard-ci.yml).
+ * @internal
+ */
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import * as path from "node:path";
+import { parse as parseYaml } from "yaml";
+import { Io, UsageError } from "./io";
+
+/** One thing that would weaken the gate. */
+export interface DoctorFinding {
+    readonly level: "refuse" | "warn";
+    /** Path relative to the program directory. */
+    readonly file: string;
+    readonly message: string;
+}
+
+const PROJECT_FILES = ["Pulumi.yaml", "Pulumi.yml", "Pulumi.json"];
+/** npm's lifecycle scripts that run on install. */
+const INSTALL_SCRIPTS = ["preinstall", "install", "postinstall", "prepublish", "preprepare", "prepare", "postprepare"];
+/** .npmrc keys that run code of the repository's choosing. */
+const NPMRC_REFUSE = ["node-options", "script-shell", "onload-script", "init-module", "shell"];
+/** Node/engine flags that load code before the program (or, through a host, the pack). */
+const PRELOAD_FLAG = /(^|\s)(-r|--require|--import|--loader|--experimental-loader|--env-file|--experimental-policy)(\s|=|$)/;
+
+function readText(file: string): string | undefined {
+    try {
+        return readFileSync(file, "utf8");
+    } catch {
+        return undefined;
+    }
+}
+
+function checkProject(dir: string, out: DoctorFinding[]): void {
+    for (const name of PROJECT_FILES) {
+        const text = readText(path.join(dir, name));
+        if (text === undefined) {
+            continue;
+        }
+        let doc: unknown;
+        try {
+            doc = name.endsWith(".json") ? JSON.parse(text) : parseYaml(text);
+        } catch {
+            out.push({ level: "refuse", file: name, message: "cannot be parsed, so what it declares cannot be checked" });
+            continue;
+        }
+        const project = (doc ?? {}) as Record<string, unknown>;
+        if (project.plugins !== undefined) {
+            out.push({
+                level: "refuse",
+                file: name,
+                message: "declares `plugins:` — a language host, provider or analyzer binary of the repository's choosing runs in the engine's process tree (a language host starts the directory pack and can preload code into it)",
+            });
+        }
+        const runtime = project.runtime;
+        const options = runtime !== null && typeof runtime === "object" ? (runtime as Record<string, unknown>).options : undefined;
+        if (options !== null && typeof options === "object") {
+            const o = options as Record<string, unknown>;
+            for (const key of ["nodeargs", "nodeArgs"]) {
+                if (typeof o[key] === "string" && PRELOAD_FLAG.test(o[key] as string)) {
+                    out.push({ level: "refuse", file: name, message: `runtime option \`${key}\` preloads code ("${String(o[key]).slice(0, 80)}")` });
+                }
+            }
+        }
+    }
+}
+
+function checkNpmrc(dir: string, out: DoctorFinding[]): void {
+    const text = readText(path.join(dir, ".npmrc"));
+    if (text === undefined) {
+        return;
+    }
+    for (const raw of text.split(/\r?\n/)) {
+        const line = raw.trim();
+        if (line === "" || line.startsWith("#") || line.startsWith(";")) {
+            continue;
+        }
+        const key = line.split("=")[0].trim().toLowerCase();
+        if (NPMRC_REFUSE.includes(key)) {
+            out.push({ level: "refuse", file: ".npmrc", message: `sets \`${key}\`, which makes npm run code of the repository's choosing` });
+        } else if (key === "ignore-scripts" && /=\s*false\s*$/i.test(line)) {
+            out.push({ level: "warn", file: ".npmrc", message: "sets `ignore-scripts=false`; the CI recipe passes --ignore-scripts on the command line, which wins" });
+        }
+    }
+}
+
+function checkPackageJson(dir: string, out: DoctorFinding[]): void {
+    const text = readText(path.join(dir, "package.json"));
+    if (text !== undefined) {
+        try {
+            const pkg = JSON.parse(text) as { scripts?: Record<string, unknown> };
+            for (const s of INSTALL_SCRIPTS) {
+                if (pkg.scripts && typeof pkg.scripts[s] === "string") {
+                    out.push({ level: "warn", file: "package.json", message: `has a "${s}" script, which runs on install unless installed with --ignore-scripts` });
+                }
+            }
+        } catch {
+            out.push({ level: "refuse", file: "package.json", message: "cannot be parsed" });
+        }
+    }
+    const lock = readText(path.join(dir, "package-lock.json"));
+    if (lock !== undefined) {
+        try {
+            const packages = (JSON.parse(lock) as { packages?: Record<string, { hasInstallScript?: boolean }> }).packages ?? {};
+            const withScripts = Object.entries(packages)
+                .filter(([k, v]) => k !== "" && v?.hasInstallScript === true)
+                .map(([k]) => k.replace(/^.*node_modules\//, ""));
+            if (withScripts.length > 0) {
+                out.push({
+                    level: "warn",
+                    file: "package-lock.json",
+                    message: `${withScripts.length} dependencies have install scripts (${withScripts.slice(0, 5).join(", ")}${withScripts.length > 5 ? ", …" : ""}), which run unless installed with --ignore-scripts`,
+                });
+            }
+        } catch {
+            out.push({ level: "warn", file: "package-lock.json", message: "cannot be parsed" });
+        }
+    }
+}
+
+function checkOtherHooks(dir: string, out: DoctorFinding[]): void {
+    const yarnrc = readText(path.join(dir, ".yarnrc.yml"));
+    if (yarnrc !== undefined && /^\s*(yarnPath|plugins|injectEnvironmentFiles)\s*:/m.test(yarnrc)) {
+        out.push({ level: "refuse", file: ".yarnrc.yml", message: "sets yarnPath, plugins or environment files: yarn would run the repository's code" });
+    }
+    const yarnrc1 = readText(path.join(dir, ".yarnrc"));
+    if (yarnrc1 !== undefined && /^\s*yarn-path\s/m.test(yarnrc1)) {
+        out.push({ level: "refuse", file: ".yarnrc", message: "sets yarn-path: yarn would run the repository's code" });
+    }
+    for (const f of [".pnpmfile.cjs", ".pnpmfile.mjs"]) {
+        if (existsSync(path.join(dir, f))) {
+            out.push({ level: "refuse", file: f, message: "is a pnpm hook file: pnpm would run it on install" });
+        }
+    }
+    if (existsSync(path.join(dir, "node_modules"))) {
+        out.push({ level: "refuse", file: "node_modules", message: "is committed: install from the lock file instead (npm ci --ignore-scripts), so no prebuilt code comes with the repository" });
+    }
+    // Plugin binaries the CLI could pick up from the working directory or a PATH entry like ".".
+    let entries: string[] = [];
+    try {
+        entries = readdirSync(dir);
+    } catch {
+        return;
+    }
+    for (const e of entries) {
+        if (/^pulumi-(language|resource|analyzer|converter|tool)-/.test(e) || e === "pulumi") {
+            out.push({ level: "refuse", file: e, message: "is named like a Pulumi plugin or the CLI itself: keep binaries the engine could launch out of the program" });
+        }
+    }
+}
+
+/** Checks a program directory. */
+export function doctor(dir: string): DoctorFinding[] {
+    const out: DoctorFinding[] = [];
+    checkProject(dir, out);
+    checkNpmrc(dir, out);
+    checkPackageJson(dir, out);
+    checkOtherHooks(dir, out);
+    return out;
+}
+
+/** `agentguard doctor <program dir>`. */
+export async function doctorCommand(argv: string[], io: Io): Promise<number> {
+    const dir = argv[0];
+    if (!dir || argv.length > 1 || dir.startsWith("-")) {
+        throw new UsageError("usage: agentguard doctor <program dir>");
+    }
+    if (!existsSync(dir) || !statSync(dir).isDirectory()) {
+        throw new UsageError(`"${dir}" is not a directory`);
+    }
+    if (!PROJECT_FILES.some((f) => existsSync(path.join(dir, f)))) {
+        io.stderr(`agentguard doctor: "${dir}" holds no Pulumi.yaml\n`);
+        return 1;
+    }
+    const findings = doctor(dir);
+    for (const f of findings) {
+        io.stdout(`${f.level === "refuse" ? "REFUSE" : "warn  "} ${f.file}: ${f.message}\n`);
+    }
+    const refused = findings.filter((f) => f.level === "refuse").length;
+    io.stdout(refused > 0 ? `${refused} finding(s) would weaken agent-change-gate: do not run this program with the pack until they are removed\n` : "nothing found that would weaken agent-change-gate\n");
+    return refused > 0 ? 1 : 0;
+}
