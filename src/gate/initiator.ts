@@ -4,8 +4,12 @@
 import { GateConfig } from "./config";
 import { RunFacts } from "./facts";
 
-/** Where the initiator was learned from; `agent-markers`: a coding agent's environment markers (§3.4). */
-export type InitiatorSource = "env" | "stack-config" | "default" | "agent-markers";
+/**
+ * Where the initiator was learned from; `agent-markers`: a coding agent's environment markers
+ * (§3.4); `env-untrusted`: `AGENTGUARD_INITIATOR` where `trustInitiatorEnv` is false (the agent
+ * owns the environment), which names an agent with no more than the defaults.
+ */
+export type InitiatorSource = "env" | "env-untrusted" | "stack-config" | "default" | "agent-markers";
 
 /**
  * The initiator of a run. `unidentified` runs are rejected when the config says so. `markers`
@@ -138,7 +142,19 @@ function resolveDeclared(run: RunFacts, config: GateConfig): Initiator {
     if (run.initiatorEnv !== undefined && run.initiatorEnv !== "") {
         const m = /^(agent|human):(.+)$/.exec(run.initiatorEnv.trim());
         if (m && ID.test(m[2])) {
-            return { kind: m[1] as "agent" | "human", id: m[2], source: "env" };
+            if (config.trustInitiatorEnv) {
+                return { kind: m[1] as "agent" | "human", id: m[2], source: "env" };
+            }
+            if (m[1] === "agent") {
+                return { kind: "agent", id: m[2], source: "env-untrusted" };
+            }
+            // Where the agent owns the environment, anyone can claim to be a human: never trusted.
+            return {
+                kind: "unidentified",
+                id: "",
+                source: "default",
+                reason: `${INITIATOR_ENV} names a human, but trustInitiatorEnv is false (the environment is not trusted to say who is human)`,
+            };
         }
         // Malformed is not absent: whoever set it meant something, so it is rejected even where
         // unidentified runs are treated as human.

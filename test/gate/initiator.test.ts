@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { resolveInitiator } from "../../src/gate/initiator";
-import { config, custom, run, STACK } from "../fixtures";
+import { config, custom, fakeEstimator, run, STACK } from "../fixtures";
 import { decide } from "./helpers";
 
 describe("initiator", () => {
@@ -36,5 +36,38 @@ describe("initiator", () => {
         const d = await decide([custom("aws:s3/bucket:Bucket")], { run: run({ stackConfig: {} }) });
         expect(d.decision).toBe("deny");
         expect(d.errors[0]).toContain("AGENTGUARD_INITIATOR");
+    });
+
+    describe("with trustInitiatorEnv: false (the agent owns the environment)", () => {
+        const untrusted = config({
+            trustInitiatorEnv: false,
+            unidentifiedInitiator: "human",
+            defaultMonthlyBudgetUsd: 100,
+            agents: { "big-bot": { monthlyBudgetUsd: 5000, providers: ["aws", "stripe"] } },
+        });
+
+        it("never lets AGENTGUARD_INITIATOR make a run human, even where unidentified runs count as human", () => {
+            const r = resolveInitiator(run({ initiatorEnv: "human:carol", stackConfig: {} }), untrusted);
+            expect(r.kind).toBe("unidentified");
+            expect(r.kind === "unidentified" && r.reason).toContain("trustInitiatorEnv is false");
+        });
+
+        it("lets it name an agent, with no more than the defaults", async () => {
+            expect(resolveInitiator(run({ initiatorEnv: "agent:big-bot" }), untrusted)).toEqual({ kind: "agent", id: "big-bot", source: "env-untrusted" });
+            // A $200 instance is over the default budget of 100 though "big-bot" has 5000 of its own.
+            const estimator = fakeEstimator({ "aws:ec2/instance:Instance": 200 });
+            const d = await decide([custom("aws:ec2/instance:Instance", { instanceType: "m5.2xlarge" })], {
+                config: untrusted,
+                run: run({ initiatorEnv: "agent:big-bot" }),
+                estimator,
+            });
+            expect(d.gates.filter((g) => g.gate === "spend" && !g.satisfied).length).toBeGreaterThan(0);
+            const trusted = await decide([custom("aws:ec2/instance:Instance", { instanceType: "m5.2xlarge" })], {
+                config: config({ ...untrusted, trustInitiatorEnv: true }),
+                run: run({ initiatorEnv: "agent:big-bot" }),
+                estimator,
+            });
+            expect(trusted.gates.filter((g) => g.gate === "spend" && !g.satisfied)).toEqual([]);
+        });
     });
 });
