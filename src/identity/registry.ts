@@ -11,6 +11,7 @@
 import { readFileSync } from "node:fs";
 import { parse } from "yaml";
 import { AWS_SERVICES, AWS_SERVICE_NAMES, CLOUDFLARE_GROUPS, READ_ONLY_ACTION_PREFIXES, ScopeAccess } from "./catalogue";
+import { didYouMean } from "../schema/check";
 
 /** Stable codes of registry problems; tests and tools match on these, not on the wording. */
 export type RegistryErrorCode =
@@ -179,7 +180,8 @@ class Checker {
     known(obj: Raw, prefix: string, known: readonly string[]): void {
         for (const k of Object.keys(obj)) {
             if (!known.includes(k)) {
-                this.problem("ERR_FIELD_UNKNOWN", join(prefix, k), `is not a registry field (expected one of ${known.map((x) => `"${x}"`).join(", ")})`);
+                const guess = didYouMean(k, known);
+                this.problem("ERR_FIELD_UNKNOWN", join(prefix, k), `is not a registry field (${guess ? `did you mean "${guess}"?` : `expected one of ${known.map((x) => `"${x}"`).join(", ")}`})`);
             }
         }
     }

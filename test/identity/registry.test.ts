@@ -163,6 +163,7 @@ describe("agent registry", () => {
 
     it("rejects misspelt fields instead of dropping them", () => {
         expect(only(rawRegistry([rawAgent({ monthlyBudget: 5 })]))).toMatchObject({ code: "ERR_FIELD_UNKNOWN", field: "monthlyBudget" });
+        expect(only(rawRegistry([rawAgent({ monthlyBudget: 5 })])).message).toContain('did you mean "monthlyBudgetUsd"?');
         expect(only(rawRegistry([withField(rawAgent(), "aws.scopes.0.resource", ["arn:aws:s3:::x"])]))).toMatchObject({ code: "ERR_FIELD_UNKNOWN", field: "aws.scopes[0].resource" });
     });
 
