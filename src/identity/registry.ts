@@ -609,10 +609,17 @@ export function parseRegistry(text: string, opts: RegistryOptions & { readonly s
     try {
         raw = parse(text);
     } catch (e) {
-        const detail = e instanceof Error ? e.message.split("\n")[0] : String(e);
+        // yaml's first line ends in a colon that introduced the excerpt we leave out.
+        const detail = e instanceof Error ? e.message.split("\n")[0].replace(/:\s*$/, "") : String(e);
         throw new RegistryError([{ code: "ERR_REGISTRY_SYNTAX", field: "", message: `registry${opts.source ? ` "${opts.source}"` : ""} is not valid YAML: ${detail}` }]);
     }
     return validateRegistry(raw, opts);
+}
+
+/** Why a file could not be read, in words. */
+function unreadable(e: unknown): string {
+    const code = (e as NodeJS.ErrnoException).code;
+    return code === "ENOENT" ? "does not exist" : code === "EISDIR" ? "is a directory, not a file" : code === "EACCES" ? "is not readable by you" : `cannot be read (${code ?? String(e)})`;
 }
 
 /** Reads, parses and validates a registry file. */
@@ -622,7 +629,7 @@ export function readRegistryFile(file: string, opts: RegistryOptions = {}): Regi
         text = readFileSync(file, "utf8");
     } catch (e) {
         throw new RegistryError([
-            { code: "ERR_REGISTRY_SYNTAX", field: "", message: `registry "${file}" cannot be read: ${(e as NodeJS.ErrnoException).code ?? (e instanceof Error ? e.message : String(e))}` },
+            { code: "ERR_REGISTRY_SYNTAX", field: "", message: `registry "${file}" ${unreadable(e)}` },
         ]);
     }
     return parseRegistry(text, { ...opts, source: file });

@@ -215,7 +215,8 @@ describe("agent registry", () => {
 
     it("reports YAML syntax errors with the file's name", () => {
         expect(() => parseRegistry("agents: [", { source: "agents.yaml" })).toThrow(/registry "agents.yaml" is not valid YAML/);
-        expect(() => readRegistryFile("/nonexistent/agents.yaml")).toThrow(/cannot be read: ENOENT/);
+        expect(() => readRegistryFile("/nonexistent/agents.yaml")).toThrow(/registry "\/nonexistent\/agents.yaml" does not exist$/);
+        expect(() => parseRegistry("version: 1\nagents:\n\t- id: x\n")).toThrow(/not valid YAML: [^\n]*[^:]$/);
     });
 
     it("re-validates definitions built in code by the same rules", () => {
