@@ -84,7 +84,7 @@ describe("agentguard config", () => {
         writeFileSync(approvers, JSON.stringify([{ id: "mallory", publicKeyJwk: { kty: "RSA" } }]));
         const r = await run("--registry", SHIPPED, "--approvers", approvers);
         expect(r.code).toBe(1);
-        expect(r.stderr).toMatch(/the generated "agent-change-gate" config is invalid: "approvers\[0\].publicKeyJwk" of "mallory"/);
+        expect(r.stderr).toMatch(/the generated "agent-change-gate" config is invalid: "approvers\[0\].publicKeyJwk" needs "crv"/);
     });
 
     it("needs --registry", async () => {
