@@ -10,7 +10,7 @@ describe("gate config", () => {
 
     it("declares the same defaults in its JSON schema", () => {
         for (const [key, value] of Object.entries(DEFAULT_GATE_CONFIG)) {
-            expect((gateConfigSchema.properties as Record<string, { default: unknown }>)[key].default, key).toEqual(value);
+            expect((gateConfigSchema.properties as unknown as Record<string, { default: unknown }>)[key].default, key).toEqual(value);
         }
     });
 
