@@ -176,7 +176,8 @@ export class GateRun {
             this.log(s, decision);
             const messages = stackJudged.filter((j) => !j.satisfied).map((j) => this.message(j, s!));
             if (decision.decision === "deny") {
-                messages.push(summaryDenial(gates.filter((g) => !g.satisfied), s.run.stack, s.initiator.id));
+                // First: what to sign; the findings' own lines follow.
+                messages.unshift(summaryDenial(gates.filter((g) => !g.satisfied), s.run.stack, s.initiator.id, { ceilingUsd: s.ctx.profile.budgetUsd }));
             }
             return messages;
         } catch (e) {
@@ -185,7 +186,15 @@ export class GateRun {
     }
 
     private message(item: JudgedItem, s: Setup): string {
-        const text = denialMessage(item, { stack: s.run.stack, agent: s.initiator.id, reports: s.approvals.reports, valid: s.approvals.valid });
+        const text = denialMessage(item, {
+            stack: s.run.stack,
+            agent: s.initiator.id,
+            reports: s.approvals.reports,
+            valid: s.approvals.valid,
+            // A preview ends with the summary that names the tokens; an update may stop before it.
+            summarized: s.run.dryRun,
+            ceilingUsd: s.ctx?.profile.budgetUsd,
+        });
         return s.config && s.config.approvers.length === 0 ? `${text} (No approvers are configured in the policy pack config yet: add them with "agentguard keygen".)` : text;
     }
 

@@ -16,6 +16,9 @@ it("npm run demo stops the agent, has two approvers sign what the denial asks, a
     expect(out).toMatch(/valid {4}token ".+" from "alice"/);
     expect(out).toMatch(/valid {4}token ".+" from "bob"/);
     expect(out).toContain("pulumi preview → exit 0");
+    // The shown command works when pasted: the key file in place of the variable, no VAR=… prefix.
+    expect(out).toContain("$ agentguard approve --key alice.agentguard-key.json --stack organization/shop/prod");
+    expect(out).not.toContain("AGENTGUARD_KEY=");
     expect(out).toMatch(/DENY .*\n.*ALLOW .*approvedBy: alice, bob/);
     expect(out).not.toMatch(/\n\s+at .+\(.+:\d+:\d+\)/); // no stack traces
 }, 240_000);
