@@ -1,11 +1,20 @@
 import { defineConfig } from "vitest/config";
 
+const E2E = ["test/e2e/**/*.test.ts", "test/cli/set-config.test.ts"];
+const PROCESSES = ["test/pack/protocol.test.ts", "test/simulators/**/*.test.ts"];
+
 export default defineConfig({
     test: {
-        include: ["test/**/*.test.ts"],
-        globalSetup: ["test/e2e/global-setup.ts"],
         testTimeout: 20_000,
         hookTimeout: 600_000,
         pool: "forks",
+        projects: [
+            // Plain functions, milliseconds each: `npm run test:unit`.
+            { extends: true, test: { name: "unit", include: ["test/**/*.test.ts"], exclude: [...E2E, ...PROCESSES] } },
+            // The pack and the simulators as processes over gRPC, without the pulumi CLI.
+            { extends: true, test: { name: "protocol", include: PROCESSES } },
+            // The real pulumi CLI (provisioned once by the global setup; missing is a failure).
+            { extends: true, test: { name: "e2e", include: E2E, globalSetup: ["test/e2e/global-setup.ts"] } },
+        ],
     },
 });
