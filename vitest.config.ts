@@ -13,8 +13,9 @@ export default defineConfig({
             { extends: true, test: { name: "unit", include: ["test/**/*.test.ts"], exclude: [...E2E, ...PROCESSES] } },
             // The pack and the simulators as processes over gRPC, without the pulumi CLI.
             { extends: true, test: { name: "protocol", include: PROCESSES } },
-            // The real pulumi CLI (provisioned once by the global setup; missing is a failure).
-            { extends: true, test: { name: "e2e", include: E2E, globalSetup: ["test/e2e/global-setup.ts"] } },
+            // The real pulumi CLI (provisioned once by the global setup; missing is a failure). A
+            // preview takes seconds, many more on a loaded machine: speed is for the benchmarks.
+            { extends: true, test: { name: "e2e", include: E2E, globalSetup: ["test/e2e/global-setup.ts"], testTimeout: 300_000 } },
         ],
     },
 });
