@@ -176,7 +176,7 @@ function main() {
     process.stdout.write(`\n${condense(section).split("\n").map((l) => `    ${l}`).join("\n")}\n`);
 
     say("Bob and Carol sign exactly what the denial asks for (alice owns deploy-bot, so she cannot)");
-    const ask = /covers them all: \d+ approvers \(not "deploy-bot"\) each run: agentguard approve (--key "\$AGENTGUARD_KEY" .*?--ttl \S+?)\. Then/.exec(section.replace(/\s*\n\s*/g, " "));
+    const ask = /To cover them all, \d+ approvers \(not "deploy-bot"\) each run: agentguard approve (--key "\$AGENTGUARD_KEY" .*?--ttl \S+) Then/.exec(section.replace(/\s*\n\s*/g, " "));
     if (!ask) {
         fail("the denial did not say which approval to sign");
     }
@@ -187,13 +187,14 @@ function main() {
         const r = run("bash", ["-c", `"$NODE" "$CLI" approve ${ask[1]}`], { env: { AGENTGUARD_KEY: key, NODE: process.execPath, CLI } });
         must(r, `agentguard approve as ${id}`);
         tokens.push(r.stdout.trim());
-        note(`$ AGENTGUARD_KEY=${path.basename(key)} agentguard approve ${ask[1]}`);
+        // As the approver would type it: their own key file in place of "$AGENTGUARD_KEY".
+        note(`$ agentguard approve ${ask[1].replace('--key "$AGENTGUARD_KEY"', `--key ${path.basename(key)}`)}`);
     }
     const verify = agentguard(["verify", "--policy-config", policyConfig, "--stack", "organization/shop/prod", "--agent", "deploy-bot", ...tokens]);
     must(verify, "agentguard verify");
     note(verify.stdout.trim());
-    must(pulumi(app, ["config", "set", "--secret", "agentguard:approvals", tokens.join(" ")]), "pulumi config set agentguard:approvals");
-    note('$ pulumi config set --secret agentguard:approvals "<bob token> <carol token>"');
+    must(pulumi(app, ["config", "set", "agentguard:approvals", tokens.join(" ")]), "pulumi config set agentguard:approvals");
+    note('$ pulumi config set agentguard:approvals "<bob token> <carol token>"   (tokens are signed, not secret; approve --set-config does this)');
 
     say("deploy-bot previews again");
     const allowed = pulumi(app, ["preview", ...policyArgs], asAgent);

@@ -1,7 +1,9 @@
 /**
- * The `scope` claim: what an approval grants. Parsed strictly: a field of the wrong type makes
- * the whole token invalid rather than silently granting less or more.
+ * The `scope` claim: what an approval grants. Checked against a closed schema (ajv): a field of the
+ * wrong type or an unknown field makes the whole token invalid rather than silently granting less
+ * or more.
  */
+import { Schema, problemText, schemaProblem } from "../schema/check";
 import { ApprovalError } from "./errors";
 
 /** What an approval grants (contract §5). Absent fields grant nothing. */
@@ -18,63 +20,42 @@ export interface ApprovalScope {
     readonly destructive?: boolean;
 }
 
-const ENVIRONMENTS = new Set(["production", "staging"]);
+const list = { type: "array", maxItems: 1000, items: { type: "string", minLength: 1, maxLength: 2048 }, "x-message": "must be a list of non-empty strings" };
 
-function stringList(v: unknown, key: string): readonly string[] | undefined {
-    if (v === undefined) {
-        return undefined;
-    }
-    if (!Array.isArray(v) || v.length > 1000 || !v.every((s) => typeof s === "string" && s.length > 0 && s.length <= 2048)) {
-        throw new ApprovalError("ERR_APPROVAL_BAD_SCOPE", `"${key}" must be a list of non-empty strings`);
-    }
-    return v;
-}
-
-function nonNegative(v: unknown, key: string, integer: boolean): number | undefined {
-    if (v === undefined) {
-        return undefined;
-    }
-    if (typeof v !== "number" || !Number.isFinite(v) || v < 0 || (integer && !Number.isInteger(v))) {
-        throw new ApprovalError("ERR_APPROVAL_BAD_SCOPE", `"${key}" must be ${integer ? "an integer" : "a number"} ≥ 0`);
-    }
-    return v;
-}
-
-function bool(v: unknown, key: string): boolean | undefined {
-    if (v === undefined) {
-        return undefined;
-    }
-    if (typeof v !== "boolean") {
-        throw new ApprovalError("ERR_APPROVAL_BAD_SCOPE", `"${key}" must be true or false`);
-    }
-    return v;
-}
-
-const KNOWN = new Set(["environments", "providers", "maxMonthlyUsd", "access", "purchases", "maxResources", "resources", "destructive"]);
+/** JSON schema of {@link ApprovalScope}: closed, so an unknown field makes the token invalid. */
+export const approvalScopeSchema: Schema = {
+    type: "object",
+    additionalProperties: false,
+    properties: {
+        environments: { ...list, items: { type: "string", enum: ["production", "staging"] }, "x-message": 'may hold only "production" and "staging"' },
+        providers: list,
+        maxMonthlyUsd: { type: "number", minimum: 0, "x-message": "must be a number ≥ 0" },
+        access: { type: "boolean", "x-message": "must be true or false" },
+        purchases: { type: "boolean", "x-message": "must be true or false" },
+        maxResources: { type: "integer", minimum: 0, "x-message": "must be an integer ≥ 0" },
+        resources: list,
+        destructive: { type: "boolean", "x-message": "must be true or false" },
+    },
+};
 
 /** Parses a `scope` claim, throwing ERR_APPROVAL_BAD_SCOPE on anything malformed or unknown. */
 export function parseScope(v: unknown): ApprovalScope {
     if (v === null || typeof v !== "object" || Array.isArray(v)) {
         throw new ApprovalError("ERR_APPROVAL_MISSING_CLAIM", '"scope" must be an object');
     }
-    const raw = v as Record<string, unknown>;
-    for (const k of Object.keys(raw)) {
-        if (!KNOWN.has(k)) {
-            throw new ApprovalError("ERR_APPROVAL_BAD_SCOPE", `unknown scope field "${k}"`);
-        }
+    const problem = schemaProblem(approvalScopeSchema, v);
+    if (problem) {
+        throw new ApprovalError("ERR_APPROVAL_BAD_SCOPE", problem.path === "" ? `scope ${problem.message}` : `scope field ${problemText(problem, "")}`);
     }
-    const environments = stringList(raw.environments, "environments");
-    if (environments && !environments.every((e) => ENVIRONMENTS.has(e))) {
-        throw new ApprovalError("ERR_APPROVAL_BAD_SCOPE", '"environments" may hold only "production" and "staging"');
-    }
+    const raw = v as ApprovalScope;
     return {
-        environments,
-        providers: stringList(raw.providers, "providers"),
-        maxMonthlyUsd: nonNegative(raw.maxMonthlyUsd, "maxMonthlyUsd", false),
-        access: bool(raw.access, "access"),
-        purchases: bool(raw.purchases, "purchases"),
-        maxResources: nonNegative(raw.maxResources, "maxResources", true),
-        resources: stringList(raw.resources, "resources"),
-        ...(raw.destructive !== undefined ? { destructive: bool(raw.destructive, "destructive") } : {}),
+        environments: raw.environments,
+        providers: raw.providers,
+        maxMonthlyUsd: raw.maxMonthlyUsd,
+        access: raw.access,
+        purchases: raw.purchases,
+        maxResources: raw.maxResources,
+        resources: raw.resources,
+        ...(raw.destructive !== undefined ? { destructive: raw.destructive } : {}),
     };
 }

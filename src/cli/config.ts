@@ -5,12 +5,12 @@
  * parser and the gate's own config validation do the work.
  */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import { parseArgs } from "node:util";
 import { parse } from "yaml";
 import { GateConfigError, normalizeGateConfig } from "../gate/config";
 import { RegistryError, gateAgents, readRegistryFile } from "../identity/registry";
 import { GATE_POLICY_NAME } from "../pack/policy";
-import { Io, UsageError } from "./io";
+import { Io, UsageError, unreadable } from "./io";
+import { CommandSpec, flag, parseCommand, str } from "./options";
 
 type Json = Record<string, unknown>;
 
@@ -19,10 +19,11 @@ function isObject(v: unknown): v is Json {
 }
 
 function readText(file: string, what: string): string {
-    if (!existsSync(file)) {
-        throw new UsageError(`${what} "${file}" does not exist`);
+    try {
+        return readFileSync(file, "utf8");
+    } catch (e) {
+        throw new UsageError(`${what} "${file}" ${unreadable(e)}`);
     }
-    return readFileSync(file, "utf8");
 }
 
 /**
@@ -69,19 +70,34 @@ export function buildPolicyConfig(agents: Json, approvers: unknown[] | undefined
     return out;
 }
 
-/** `agentguard config --registry <file> [--approvers <file>] [--base <file>] [--out <file>]` */
+/** `agentguard config` */
+export const CONFIG: CommandSpec = {
+    name: "config",
+    summary: "Generates the policy pack config's agent budgets and providers from the agent registry (one source of truth).",
+    options: {
+        registry: { type: "string", value: "agents.yaml", help: "the agent registry, e.g. stacks/agents/agents.yaml; required" },
+        approvers: { type: "string", value: "file", help: "approver entries: a JSON or YAML list, or what keygen printed, one per line" },
+        base: { type: "string", value: "policy-config.json", help: "an existing policy pack config to start from (its other settings are kept)" },
+        out: { type: "string", value: "file", help: "write the config here instead of standard output; an existing file is kept unless --force" },
+        force: { type: "flag", help: "let --out replace an existing file" },
+    },
+};
+
+/** `agentguard config --registry <file> [--approvers <file>] [--base <file>] [--out <file> [--force]]` */
 export async function configCommand(argv: string[], io: Io): Promise<number> {
-    const { values } = parseArgs({
-        args: argv,
-        options: {
-            registry: { type: "string" },
-            approvers: { type: "string" },
-            base: { type: "string" },
-            out: { type: "string" },
-        },
-    });
+    const p = parseCommand(CONFIG, argv, io);
+    if (!p) {
+        return 0;
+    }
+    const values = { registry: str(p, "registry"), approvers: str(p, "approvers"), base: str(p, "base"), out: str(p, "out") };
     if (!values.registry) {
         throw new UsageError("--registry is required (the agent registry YAML, e.g. stacks/agents/agents.yaml)");
+    }
+    if (values.out && existsSync(values.out) && !flag(p, "force")) {
+        throw new UsageError(`"${values.out}" already exists; pass --force to replace it, or choose another --out`);
+    }
+    if (flag(p, "force") && !values.out) {
+        throw new UsageError("--force is for --out");
     }
     let agents: Json;
     try {
@@ -124,6 +140,12 @@ export async function configCommand(argv: string[], io: Io): Promise<number> {
             return 1;
         }
         throw e;
+    }
+    const gate = config[GATE_POLICY_NAME] as Json;
+    if (!Array.isArray(gate.approvers) || gate.approvers.length === 0) {
+        io.stderr(
+            `agentguard config: warning: the config names no approvers, so every agent change that needs approval will be denied; add them with --approvers (from "agentguard keygen")\n`,
+        );
     }
     const text = JSON.stringify(config, null, 2) + "\n";
     if (values.out) {

@@ -3,21 +3,26 @@
  * leave, from the same estimator the spend gate uses.
  */
 import { readFileSync } from "node:fs";
-import { parseArgs } from "node:util";
 import { createEstimator } from "../cost";
 import { money as usd } from "../cost/calc";
 import { stackFromPreview } from "../cost/preview";
 import { ResourceCost } from "../cost/types";
 import { isUnknown } from "../gate/facts";
-import { Io, UsageError } from "./io";
+import { Io, UsageError, unreadable } from "./io";
+import { CommandSpec, flag, parseCommand, str } from "./options";
 
-export const COST_USAGE = `agentguard cost [--preview-json <file>|-] [--stack-json <file>] [--region <region>] [--json]
-    prints the estimated monthly cost of each resource of the stack after a preview, the total,
-    purchases and declared budgets. --preview-json is the output of \`pulumi preview --json\`
-    (default: standard input); add --show-sames to the preview, or pass \`pulumi stack export\`
-    as --stack-json, to include unchanged resources. --region is used where neither a resource
-    nor its provider names one (default us-east-1).
-`;
+/** `agentguard cost` */
+export const COST: CommandSpec = {
+    name: "cost",
+    summary: "Prints the estimated monthly cost of each resource of the stack after a preview, the total, purchases and declared budgets.",
+    options: {
+        "preview-json": { type: "string", value: "file|-", help: "the output of `pulumi preview --json` (default: standard input)" },
+        "stack-json": { type: "string", value: "file", help: "`pulumi stack export`, to include unchanged resources" },
+        region: { type: "string", value: "region", help: "used where neither a resource nor its provider names one (default us-east-1)" },
+        json: { type: "flag", help: "print the estimates as JSON" },
+    },
+    notes: "Add --show-sames to the preview, or pass `pulumi stack export` as --stack-json, to include unchanged resources.",
+};
 
 /** Where the command reads standard input from (tests replace it). */
 export interface CostInput {
@@ -30,6 +35,14 @@ async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
         chunks.push(typeof c === "string" ? Buffer.from(c) : (c as Buffer));
     }
     return Buffer.concat(chunks).toString("utf8");
+}
+
+function readInput(file: string, what: string): string {
+    try {
+        return readFileSync(file, "utf8");
+    } catch (e) {
+        throw new UsageError(`${what} "${file}" ${unreadable(e)}`);
+    }
 }
 
 function parseJson(text: string, what: string): unknown {
@@ -78,28 +91,19 @@ export function summarize(costs: readonly ResourceCost[]): CostSummary {
 
 /** `agentguard cost …` */
 export async function costCommand(argv: string[], io: Io, input: CostInput = {}): Promise<number> {
-    const { values } = parseArgs({
-        args: argv,
-        options: {
-            "preview-json": { type: "string" },
-            "stack-json": { type: "string" },
-            region: { type: "string" },
-            json: { type: "boolean", default: false },
-            help: { type: "boolean", short: "h", default: false },
-        },
-    });
-    if (values.help) {
-        io.stdout(COST_USAGE);
+    const p = parseCommand(COST, argv, io);
+    if (!p) {
         return 0;
     }
+    const values = { "preview-json": str(p, "preview-json"), "stack-json": str(p, "stack-json"), region: str(p, "region"), json: flag(p, "json") };
     if (values.region !== undefined && !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(values.region)) {
         throw new UsageError(`--region "${values.region}" is not an AWS region code like eu-west-1`);
     }
     const source = values["preview-json"] ?? "-";
     const readStdin = input.readStdin ?? (() => readAll(process.stdin));
-    const previewText = source === "-" ? await readStdin() : readFileSync(source, "utf8");
+    const previewText = source === "-" ? await readStdin() : readInput(source, "--preview-json");
     const preview = parseJson(previewText, source === "-" ? "standard input" : `"${source}"`);
-    const stack = values["stack-json"] !== undefined ? parseJson(readFileSync(values["stack-json"], "utf8"), `"${values["stack-json"]}"`) : undefined;
+    const stack = values["stack-json"] !== undefined ? parseJson(readInput(values["stack-json"], "--stack-json"), `"${values["stack-json"]}"`) : undefined;
     const { resources, ops, warnings } = stackFromPreview(preview, stack);
     for (const w of warnings) {
         io.stderr(`agentguard cost: ${w}\n`);

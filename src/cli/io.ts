@@ -18,3 +18,9 @@ export const processIo: Io = {
     stdout: (s) => process.stdout.write(s),
     stderr: (s) => process.stderr.write(s),
 };
+
+/** Why a file could not be read, in words. */
+export function unreadable(e: unknown): string {
+    const code = (e as NodeJS.ErrnoException).code;
+    return code === "ENOENT" ? "does not exist" : code === "EISDIR" ? "is a directory, not a file" : code === "EACCES" ? "is not readable by you" : `cannot be read (${code ?? String(e)})`;
+}

@@ -12,6 +12,9 @@ import { GateConfigError, normalizeGateConfig } from "../gate/config";
 import { GATE_POLICY_NAME } from "../pack/policy";
 import { Io, UsageError } from "./io";
 
+/** The usage line of `agentguard revoke`. */
+export const REVOKE_USAGE = "agentguard revoke --policy-config <file> (--jti <id>… | --approver <id> --before <time|now>)";
+
 type Json = Record<string, unknown>;
 
 function isObject(v: unknown): v is Json {

@@ -3,9 +3,10 @@
  * (approver keys, budgets) come only from here, never from stack config, which the agent controls.
  *
  * Declared twice and kept in step: the {@link GateConfig} interface and the JSON {@link gateConfigSchema}
- * the engine validates against. {@link normalizeGateConfig} applies the defaults and rejects anything
- * malformed, so the core never sees a half-valid config.
+ * the engine validates against and ajv checks strictly (src/schema). {@link normalizeGateConfig}
+ * applies the defaults and rejects anything malformed, so the core never sees a half-valid config.
  */
+import { Schema, problemText, schemaProblem } from "../schema/check";
 import { GATE_IDS } from "./items";
 
 /** An Ed25519 public key as a JWK. */
@@ -133,7 +134,7 @@ export const gateConfigSchema = {
                         properties: {
                             kty: { type: "string", enum: ["OKP"] },
                             crv: { type: "string", enum: ["Ed25519"] },
-                            x: { type: "string", minLength: 43, maxLength: 43 },
+                            x: { type: "string", pattern: "^[A-Za-z0-9_-]{43}$" },
                         },
                     },
                 },
@@ -240,136 +241,46 @@ export class GateConfigError extends Error {
 
 type Raw = Record<string, unknown>;
 
+/**
+ * What ajv checks: {@link gateConfigSchema} closed (unknown keys refused with "did you mean"),
+ * plus the `enforcementLevel` every policy's config may carry.
+ */
+const STRICT_GATE_CONFIG_SCHEMA: Schema = {
+    type: "object",
+    additionalProperties: false,
+    properties: { ...gateConfigSchema.properties, enforcementLevel: { type: "string", enum: ["advisory", "mandatory", "remediate", "disabled"] } },
+};
+
 function isObject(v: unknown): v is Raw {
     return v !== null && typeof v === "object" && !Array.isArray(v);
 }
 
-function strings(raw: Raw, key: keyof GateConfig, def: readonly string[]): readonly string[] {
-    const v = raw[key];
-    if (v === undefined) {
-        return def;
+/** A private key where a public one belongs is worth its own sentence. */
+function refusePrivateKeys(raw: Raw): void {
+    if (!Array.isArray(raw.approvers)) {
+        return;
     }
-    if (!Array.isArray(v) || !v.every((s) => typeof s === "string")) {
-        throw new GateConfigError(`"${key}" must be a list of strings`);
-    }
-    return v;
+    raw.approvers.forEach((a, i) => {
+        if (isObject(a) && (a.privateKeyJwk !== undefined || (isObject(a.publicKeyJwk) && a.publicKeyJwk.d !== undefined))) {
+            throw new GateConfigError(
+                `"approvers[${i}]" holds a private key; put only the public approver entry here (\`agentguard keygen --public <keyfile>\` prints it) and keep the key file secret`,
+            );
+        }
+    });
 }
 
-function num(raw: Raw, key: keyof GateConfig, def: number, opts: { integer?: boolean; min: number }): number {
-    const v = raw[key];
-    if (v === undefined) {
-        return def;
-    }
-    if (typeof v !== "number" || !Number.isFinite(v) || v < opts.min || (opts.integer && !Number.isInteger(v))) {
-        throw new GateConfigError(`"${key}" must be ${opts.integer ? "an integer" : "a number"} ≥ ${opts.min}`);
-    }
-    return v;
-}
-
-function approver(v: unknown, i: number): ApproverConfig {
-    if (!isObject(v) || typeof v.id !== "string" || v.id === "") {
-        throw new GateConfigError(`"approvers[${i}]" needs a non-empty "id"`);
-    }
-    const jwk = v.publicKeyJwk;
-    if (!isObject(jwk) || jwk.kty !== "OKP" || jwk.crv !== "Ed25519" || typeof jwk.x !== "string" || !/^[A-Za-z0-9_-]{43}$/.test(jwk.x)) {
-        throw new GateConfigError(`"approvers[${i}].publicKeyJwk" of "${v.id}" must be an Ed25519 public JWK {kty:"OKP",crv:"Ed25519",x}`);
-    }
-    if (v.kid !== undefined && (typeof v.kid !== "string" || v.kid === "")) {
-        throw new GateConfigError(`"approvers[${i}].kid" of "${v.id}" must be a non-empty string`);
-    }
-    const gates = v.gates;
-    if (gates !== undefined && (!Array.isArray(gates) || !gates.every((g) => (GATE_IDS as readonly unknown[]).includes(g)))) {
-        throw new GateConfigError(`"approvers[${i}].gates" of "${v.id}" must be a list of gates (${GATE_IDS.join(", ")})`);
-    }
-    return { id: v.id, kid: v.kid ?? v.id, publicKeyJwk: { kty: "OKP", crv: "Ed25519", x: jwk.x }, ...(gates ? { gates: gates as string[] } : {}) };
-}
-
-const AGENT_KEYS = ["monthlyBudgetUsd", "providers", "providerBudgetsUsd", "owners"];
-
-function revoked(v: unknown): RevokedConfig {
-    if (v === undefined) {
-        return { jtis: [], approvers: {} };
-    }
-    if (!isObject(v) || Object.keys(v).some((k) => k !== "jtis" && k !== "approvers")) {
-        throw new GateConfigError(`"revoked" must be an object with "jtis" and/or "approvers"`);
-    }
-    const jtis = v.jtis ?? [];
-    if (!Array.isArray(jtis) || !jtis.every((j) => typeof j === "string" && j !== "")) {
-        throw new GateConfigError(`"revoked.jtis" must be a list of token ids`);
-    }
-    const approvers = v.approvers ?? {};
-    if (!isObject(approvers)) {
-        throw new GateConfigError(`"revoked.approvers" must map approver ids to ISO times`);
-    }
-    for (const [id, t] of Object.entries(approvers)) {
-        if (typeof t !== "string" || !/^\d{4}-\d\d-\d\dT/.test(t) || Number.isNaN(Date.parse(t))) {
-            throw new GateConfigError(`"revoked.approvers.${id}" must be an ISO time such as 2026-12-01T00:00:00Z`);
-        }
-    }
-    return { jtis: jtis as string[], approvers: { ...(approvers as Record<string, string>) } };
-}
-
-function stringMap(raw: Raw, key: keyof GateConfig): Record<string, string> {
-    const v = raw[key] ?? {};
-    if (!isObject(v) || !Object.values(v).every((s) => typeof s === "string" && s !== "")) {
-        throw new GateConfigError(`"${key}" must map names to non-empty strings`);
-    }
-    return { ...(v as Record<string, string>) };
-}
-
-function bool(raw: Raw, key: keyof GateConfig, def: boolean): boolean {
-    const v = raw[key] ?? def;
-    if (typeof v !== "boolean") {
-        throw new GateConfigError(`"${key}" must be true or false`);
-    }
-    return v;
-}
-
-function agents(v: unknown): Record<string, AgentConfig> {
-    if (v === undefined) {
-        return {};
-    }
-    if (!isObject(v)) {
-        throw new GateConfigError(`"agents" must be an object keyed by agent id`);
-    }
-    const out: Record<string, AgentConfig> = Object.create(null);
-    for (const [id, a] of Object.entries(v)) {
-        if (!isObject(a)) {
-            throw new GateConfigError(`"agents.${id}" must be an object`);
-        }
-        const budget = a.monthlyBudgetUsd;
-        if (budget !== undefined && (typeof budget !== "number" || !Number.isFinite(budget) || budget < 0)) {
-            throw new GateConfigError(`"agents.${id}.monthlyBudgetUsd" must be a number ≥ 0`);
-        }
-        const providers = a.providers;
-        if (providers !== undefined && (!Array.isArray(providers) || !providers.every((p) => typeof p === "string"))) {
-            throw new GateConfigError(`"agents.${id}.providers" must be a list of strings`);
-        }
-        const caps = a.providerBudgetsUsd;
-        if (caps !== undefined && (!isObject(caps) || !Object.values(caps).every((c) => typeof c === "number" && Number.isFinite(c) && c >= 0))) {
-            throw new GateConfigError(`"agents.${id}.providerBudgetsUsd" must map provider packages to numbers ≥ 0`);
-        }
-        const owners = a.owners;
-        if (owners !== undefined && (!Array.isArray(owners) || !owners.every((o) => typeof o === "string" && o !== ""))) {
-            throw new GateConfigError(`"agents.${id}.owners" must be a list of non-empty strings`);
-        }
-        const unknown = Object.keys(a).filter((k) => !AGENT_KEYS.includes(k));
-        if (unknown.length > 0) {
-            throw new GateConfigError(`"agents.${id}" has unknown key "${unknown[0]}" (allowed: ${AGENT_KEYS.join(", ")})`);
-        }
-        out[id] = {
-            monthlyBudgetUsd: budget as number | undefined,
-            providers: providers as string[] | undefined,
-            ...(caps ? { providerBudgetsUsd: { ...(caps as Record<string, number>) } } : {}),
-            ...(owners ? { owners: owners as string[] } : {}),
-        };
+function copyMap<T>(m: Readonly<Record<string, T>> | undefined): Record<string, T> {
+    const out: Record<string, T> = Object.create(null);
+    for (const [k, v] of Object.entries(m ?? {})) {
+        out[k] = v;
     }
     return out;
 }
 
 /**
- * Applies defaults to raw policy config and checks every field. Throws {@link GateConfigError}
- * naming the field when something is malformed.
+ * Applies defaults to raw policy config and checks every field against {@link gateConfigSchema}
+ * (ajv, strict), then the rules that relate approvers to each other. Throws
+ * {@link GateConfigError} naming the field when something is malformed.
  */
 export function normalizeGateConfig(raw: unknown): GateConfig {
     if (raw === undefined || raw === null) {
@@ -378,11 +289,18 @@ export function normalizeGateConfig(raw: unknown): GateConfig {
     if (!isObject(raw)) {
         throw new GateConfigError("the config of agent-change-gate must be an object");
     }
-    const approversRaw = raw.approvers ?? [];
-    if (!Array.isArray(approversRaw)) {
-        throw new GateConfigError(`"approvers" must be a list`);
+    refusePrivateKeys(raw);
+    const problem = schemaProblem(STRICT_GATE_CONFIG_SCHEMA, raw);
+    if (problem) {
+        throw new GateConfigError(problemText(problem, "the config of agent-change-gate"));
     }
-    const approvers = approversRaw.map(approver);
+    const c = raw as Partial<GateConfig> & { enforcementLevel?: string };
+    const approvers: ApproverConfig[] = (c.approvers ?? []).map((a) => ({
+        id: a.id,
+        kid: a.kid ?? a.id,
+        publicKeyJwk: { kty: "OKP", crv: "Ed25519", x: a.publicKeyJwk.x },
+        ...(a.gates ? { gates: [...a.gates] } : {}),
+    }));
     const kids = new Set<string>();
     const keys = new Map<string, string>();
     for (const a of approvers) {
@@ -397,39 +315,38 @@ export function normalizeGateConfig(raw: unknown): GateConfig {
         }
         keys.set(a.publicKeyJwk.x, a.id);
     }
-    const mode = raw.unidentifiedInitiator ?? DEFAULT_GATE_CONFIG.unidentifiedInitiator;
-    if (mode !== "reject" && mode !== "human") {
-        throw new GateConfigError(`"unidentifiedInitiator" must be "reject" or "human"`);
-    }
-    const unlisted = raw.unlistedStacks ?? DEFAULT_GATE_CONFIG.unlistedStacks;
-    if (unlisted !== "development" && unlisted !== "staging" && unlisted !== "production") {
-        throw new GateConfigError(`"unlistedStacks" must be "development", "staging" or "production"`);
+    const agents: Record<string, AgentConfig> = Object.create(null);
+    for (const [id, a] of Object.entries(c.agents ?? {})) {
+        agents[id] = {
+            monthlyBudgetUsd: a.monthlyBudgetUsd,
+            providers: a.providers ? [...a.providers] : undefined,
+            ...(a.providerBudgetsUsd ? { providerBudgetsUsd: copyMap(a.providerBudgetsUsd) } : {}),
+            ...(a.owners ? { owners: [...a.owners] } : {}),
+        };
     }
     const d = DEFAULT_GATE_CONFIG;
     return {
         approvers,
-        revoked: revoked(raw.revoked),
-        agents: agents(raw.agents),
-        ...(raw.defaultProviderMonthlyBudgetUsd !== undefined
-            ? { defaultProviderMonthlyBudgetUsd: num(raw, "defaultProviderMonthlyBudgetUsd", 0, { min: 0 }) }
-            : {}),
-        detectedAgents: stringMap(raw, "detectedAgents"),
-        trustHumanWithAgentMarkers: bool(raw, "trustHumanWithAgentMarkers", d.trustHumanWithAgentMarkers),
-        trustInitiatorEnv: bool(raw, "trustInitiatorEnv", d.trustInitiatorEnv),
-        defaultMonthlyBudgetUsd: num(raw, "defaultMonthlyBudgetUsd", d.defaultMonthlyBudgetUsd, { min: 0 }),
-        allowedProviders: strings(raw, "allowedProviders", d.allowedProviders),
-        productionStacks: strings(raw, "productionStacks", d.productionStacks),
-        stagingStacks: strings(raw, "stagingStacks", d.stagingStacks),
-        developmentStacks: strings(raw, "developmentStacks", d.developmentStacks),
-        unlistedStacks: unlisted,
-        productionAwsAccountIds: strings(raw, "productionAwsAccountIds", d.productionAwsAccountIds),
-        productionCloudflareAccountIds: strings(raw, "productionCloudflareAccountIds", d.productionCloudflareAccountIds),
-        productionCloudflareZoneIds: strings(raw, "productionCloudflareZoneIds", d.productionCloudflareZoneIds),
-        productionAwsHostedZoneIds: strings(raw, "productionAwsHostedZoneIds", d.productionAwsHostedZoneIds),
-        maxResources: num(raw, "maxResources", d.maxResources, { integer: true, min: 0 }),
-        maxApprovalTtlSeconds: num(raw, "maxApprovalTtlSeconds", d.maxApprovalTtlSeconds, { integer: true, min: 1 }),
-        clockSkewSeconds: num(raw, "clockSkewSeconds", d.clockSkewSeconds, { integer: true, min: 0 }),
-        unidentifiedInitiator: mode,
+        revoked: { jtis: [...(c.revoked?.jtis ?? [])], approvers: { ...copyMap(c.revoked?.approvers) } },
+        agents,
+        ...(c.defaultProviderMonthlyBudgetUsd !== undefined ? { defaultProviderMonthlyBudgetUsd: c.defaultProviderMonthlyBudgetUsd } : {}),
+        detectedAgents: { ...copyMap(c.detectedAgents) },
+        trustHumanWithAgentMarkers: c.trustHumanWithAgentMarkers ?? d.trustHumanWithAgentMarkers,
+        trustInitiatorEnv: c.trustInitiatorEnv ?? d.trustInitiatorEnv,
+        defaultMonthlyBudgetUsd: c.defaultMonthlyBudgetUsd ?? d.defaultMonthlyBudgetUsd,
+        allowedProviders: c.allowedProviders ?? d.allowedProviders,
+        productionStacks: c.productionStacks ?? d.productionStacks,
+        stagingStacks: c.stagingStacks ?? d.stagingStacks,
+        developmentStacks: c.developmentStacks ?? d.developmentStacks,
+        unlistedStacks: c.unlistedStacks ?? d.unlistedStacks,
+        productionAwsAccountIds: c.productionAwsAccountIds ?? d.productionAwsAccountIds,
+        productionCloudflareAccountIds: c.productionCloudflareAccountIds ?? d.productionCloudflareAccountIds,
+        productionCloudflareZoneIds: c.productionCloudflareZoneIds ?? d.productionCloudflareZoneIds,
+        productionAwsHostedZoneIds: c.productionAwsHostedZoneIds ?? d.productionAwsHostedZoneIds,
+        maxResources: c.maxResources ?? d.maxResources,
+        maxApprovalTtlSeconds: c.maxApprovalTtlSeconds ?? d.maxApprovalTtlSeconds,
+        clockSkewSeconds: c.clockSkewSeconds ?? d.clockSkewSeconds,
+        unidentifiedInitiator: c.unidentifiedInitiator ?? d.unidentifiedInitiator,
     };
 }
 

@@ -324,7 +324,7 @@ export function detectEnvironment(r: ResourceFacts, agent: string, stackEnv: Env
             resource: r.urn,
             required: ENVIRONMENT_APPROVALS[env.level],
             need: { gate: "environment", environment: env.level },
-            observed: `agent "${agent}" would change "${r.urn}" in ${env.level} (${env.reasons.join("; ")})`,
+            observed: `agent "${agent}" declares "${r.urn}" in ${env.level} (${env.reasons.join("; ")})`,
         },
     ];
 }

@@ -35,6 +35,6 @@ export interface GateItem {
     /** How many distinct approvers are needed. */
     readonly required: number;
     readonly need: Need;
-    /** What was observed, as a phrase that completes `agent "x" …`: `would change "…" in production (stack "prod")`. */
+    /** What was observed, as a phrase that completes `agent "x" …`: `declares "…" in production (stack "prod")`. */
     readonly observed: string;
 }

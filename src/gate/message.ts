@@ -1,7 +1,8 @@
 /**
- * The words of a denial (contract §6): one factual sentence per item, subject first, observed
- * vs allowed, how many approvals it needs and has, why each presented token did not count, and
- * the exact `agentguard approve` command that would cover it.
+ * The words of a denial (contract §6): a summary first (the fewest tokens that cover the run,
+ * after the approvals already valid, then one short line per finding), and per item one factual
+ * sentence, subject first, observed vs allowed, how many approvals it needs and has, and why each
+ * presented token did not count.
  */
 import { approversFor, gateRefusal } from "../approvals/roles";
 import { ApprovalReport, ValidApproval } from "../approvals/verify";
@@ -28,8 +29,6 @@ function grantText(item: JudgedItem): string {
             return "access: true";
         case "operations":
             return `maxResources ≥ ${n.count}`;
-        case "destructive":
-            return `destructive: true, bound to this ${n.binding === "plan" ? "plan" : "destroy's state export"} (${n.digest.slice(0, 19)}…)`;
         case "spend":
             switch (n.kind) {
                 case "total":
@@ -40,6 +39,8 @@ function grantText(item: JudgedItem): string {
                 case "unknown-price":
                     return "this URN in resources and a maxMonthlyUsd";
             }
+        case "destructive":
+            return `destructive: true, bound to this ${n.binding === "plan" ? "plan" : "destroy's state export"} (${n.digest.slice(0, 19)}…)`;
     }
 }
 
@@ -51,9 +52,14 @@ function approveWith(flags: Iterable<string>, stack: StackRef, agent: string, bi
     return `agentguard approve --key "$AGENTGUARD_KEY" --stack ${shellArg(stackSubject(stack))} --agent ${shellArg(agent)} ${[...flags].join(" ")}${binding ? ` ${binding}` : ""} --ttl 4h`;
 }
 
-/** The command an approver runs to cover `item`. */
-export function approveCommand(item: JudgedItem, stack: StackRef, agent: string, binding?: string): string {
-    const flags = [...GATES[item.gate].flags(item.need)];
+/** `--max-monthly-usd CEILING` of the table's unknown-price flags, with a concrete amount when one is known. */
+function withCeiling(flags: readonly string[], ceilingUsd: number | undefined): string[] {
+    return flags.map((f) => (ceilingUsd !== undefined ? f.replace("CEILING", String(Math.ceil(ceilingUsd))) : f));
+}
+
+/** The command an approver runs to cover `item`; `ceilingUsd` replaces the CEILING of an unknown price. */
+export function approveCommand(item: JudgedItem, stack: StackRef, agent: string, ceilingUsd?: number, binding?: string): string {
+    const flags = withCeiling(GATES[item.gate].flags(item.need), ceilingUsd);
     if (item.need.gate === "spend" && item.need.kind === "unknown-price" && item.resource) {
         flags.push(`--resource ${shellArg(item.resource)}`);
     }
@@ -87,25 +93,36 @@ function tokenNotes(item: JudgedItem, reports: readonly ApprovalReport[], valid:
     return notes;
 }
 
-/** The full denial text for one unsatisfied item. */
-export function denialMessage(
-    item: JudgedItem,
-    ctx: {
-        readonly stack: StackRef;
-        readonly agent: string;
-        readonly reports: readonly ApprovalReport[];
-        readonly valid: readonly ValidApproval[];
-        /** `--plan <file>` when the run is checked against a saved plan. */
-        readonly extraFlags?: string;
-    },
-): string {
+/** What a denial's words depend on besides the item. */
+export interface DenialContext {
+    readonly stack: StackRef;
+    readonly agent: string;
+    readonly reports: readonly ApprovalReport[];
+    readonly valid: readonly ValidApproval[];
+    /**
+     * True when the run's summary (a stack-level violation, listed first) names the tokens to
+     * sign: the item's line then leaves its own command out.
+     */
+    readonly summarized?: boolean;
+    /** The monthly ceiling to put in unknown-price commands (the agent's budget). */
+    readonly ceilingUsd?: number;
+    /** `--plan <file>` when the run is checked against (or applies) a saved plan. */
+    readonly binding?: string;
+}
+
+/** The denial text for one unsatisfied item: one line, plus its own command unless summarized. */
+export function denialMessage(item: JudgedItem, ctx: DenialContext): string {
     const has = item.approvedBy.length;
     const from = has > 0 ? ` (from ${item.approvedBy.map((a) => `"${a}"`).join(", ")})` : "";
     const notes = tokenNotes(item, ctx.reports, ctx.valid);
     const tokens = ctx.reports.length === 0 ? "; no approvals presented" : notes.length > 0 ? `; ${notes.join("; ")}` : "";
+    const line = `${item.observed}; needs ${plural(item.required, "approval")} with ${grantText(item)}, has ${has}${from}${tokens}`;
+    if (ctx.summarized) {
+        return `${line}.`;
+    }
     const missing = item.required - has;
     const who = missing === 1 ? (has > 0 ? "one more approver" : "one approver") : `${missing}${has > 0 ? " more" : ""} approvers`;
-    return `${item.observed}; needs ${plural(item.required, "approval")} with ${grantText(item)}, has ${has}${from}${tokens}. Sign (${who}, not "${ctx.agent}"): ${approveCommand(item, ctx.stack, ctx.agent, ctx.extraFlags)}`;
+    return `${line}. Sign (${who}, not "${ctx.agent}"): ${approveCommand(item, ctx.stack, ctx.agent, ctx.ceilingUsd, ctx.binding)}`;
 }
 
 /**
@@ -119,27 +136,59 @@ export function whoCanApprove(denied: readonly JudgedItem[], agent: string, conf
         const ids = approversFor(config, agent, g).filter((id) => !items.every((d) => d.approvedBy.includes(id)));
         return `${g} ${ids.length > 0 ? ids.map((id) => `"${id}"`).join(", ") : `nobody (configure another approver whose "gates" include ${g} and who does not own "${agent}")`}`;
     });
-    return `Who can approve: ${parts.join("; ")}. `;
+    return `Who can approve: ${parts.join("; ")}.`;
+}
+
+/** How many more distinct approvers a set of items needs, and who cannot be one of them. */
+function stillNeeded(items: readonly JudgedItem[], agent: string): { count: number; not: string[] } {
+    const count = Math.max(0, ...items.map((d) => d.required - d.approvedBy.length));
+    // An approver already counted for an item that needs `count` more adds nothing to it by signing again.
+    const counted = new Set(items.filter((d) => d.required - d.approvedBy.length === count).flatMap((d) => d.approvedBy));
+    return { count, not: [agent, ...[...counted].sort()] };
+}
+
+function signers(need: { count: number; not: readonly string[] }, items: readonly JudgedItem[]): string {
+    // "more" when approvals already count and fewer signers than a finding requires are left.
+    const more = items.some((d) => d.approvedBy.length > 0) && need.count < Math.max(...items.map((d) => d.required)) ? " more" : "";
+    const who = need.count === 1 ? `1${more} approver` : `${need.count}${more} approvers`;
+    return `${who} (not ${need.not.map((n) => `"${n}"`).join(", ")})`;
 }
 
 /**
- * One paragraph for the end of a denied run: the findings by gate, and the single token each
- * approver signs to cover them all (unknown prices need a token per resource).
+ * The summary of a denied run, listed first among its violations: the fewest tokens that cover
+ * every finding, after the approvals already valid — one token per approver for everything one
+ * scope can hold, and one more naming every resource whose price is unknown (with several
+ * `--resource`, since a `resources` list would narrow the first token). Each finding follows as
+ * its own short violation.
  */
-export function summaryDenial(denied: readonly JudgedItem[], stack: StackRef, agent: string, config?: GateConfig, binding?: string): string {
+export function summaryDenial(
+    denied: readonly JudgedItem[],
+    stack: StackRef,
+    agent: string,
+    opts: {
+        readonly ceilingUsd?: number;
+        /** Names who may approve each gate (approver gates, owners). */
+        readonly config?: GateConfig;
+        /** `--plan <file>` of a run checked against a saved plan. */
+        readonly binding?: string;
+    } = {},
+): string {
     const counts = GATE_IDS.map((g) => [g, denied.filter((d) => d.gate === g).length] as const).filter(([, n]) => n > 0);
-    const required = Math.max(...denied.map((d) => d.required));
     const flags = new Set<string>();
     let maxUsd = 0;
     let maxResources = 0;
-    const perResource: JudgedItem[] = [];
-    // Table order, then resource: the same findings always give the same command.
+    const general: JudgedItem[] = [];
+    const unpriced: JudgedItem[] = [];
+    // Table order, then resource: the same findings always give the same commands.
     const ordered = [...denied].sort((a, b) => GATE_IDS.indexOf(a.gate) - GATE_IDS.indexOf(b.gate) || (a.resource ?? "").localeCompare(b.resource ?? ""));
     for (const d of ordered) {
         const n = d.need;
         if (n.gate === "spend" && n.kind === "unknown-price") {
-            perResource.push(d);
-        } else if (n.gate === "spend" && (n.kind === "total" || n.kind === "budget")) {
+            unpriced.push(d);
+            continue;
+        }
+        general.push(d);
+        if (n.gate === "spend" && (n.kind === "total" || n.kind === "budget")) {
             maxUsd = Math.max(maxUsd, Math.ceil(n.amountUsd));
         } else if (n.gate === "operations") {
             maxResources = Math.max(maxResources, n.count);
@@ -153,18 +202,35 @@ export function summaryDenial(denied: readonly JudgedItem[], stack: StackRef, ag
     if (maxResources > 0) {
         flags.add(`--max-resources ${maxResources}`);
     }
-    let text =
-        `agent "${agent}" needs approval for ${plural(denied.length, "finding")} on "${stackSubject(stack)}" ` +
-        `(${counts.map(([g, n]) => `${g} ×${n}`).join(", ")}). ` +
-        (config ? whoCanApprove(denied, agent, config) : "");
-    if (flags.size > 0) {
-        text += `One token per approver covers ${perResource.length > 0 ? "all but the unknown prices" : "them all"}: ${required} approvers (not "${agent}") each run: ${approveWith(flags, stack, agent, binding)}. `;
+    const lines: string[] = [
+        `agent "${agent}" needs approval for ${plural(denied.length, "finding")} on "${stackSubject(stack)}" (${counts.map(([g, n]) => `${g} ×${n}`).join(", ")}).`,
+    ];
+    if (opts.config) {
+        lines.push(whoCanApprove(denied, agent, opts.config));
     }
-    for (const d of perResource) {
-        text += `For the unknown price of "${d.resource}": ${approveCommand(d, stack, agent, binding)}. `;
+    let tokens = 0;
+    if (general.length > 0) {
+        const need = stillNeeded(general, agent);
+        tokens += need.count;
+        lines.push(`${unpriced.length > 0 ? "For all but the unknown prices" : "To cover them all"}, ${signers(need, general)} each run: ${approveWith(flags, stack, agent, opts.binding)}`);
     }
-    if (binding) {
-        return text + `Then pass the tokens to agentguard plan check --approvals "<token1> <token2>", and set them in stack config agentguard:approvals for the apply.`;
+    if (unpriced.length > 0) {
+        const need = stillNeeded(unpriced, agent);
+        tokens += need.count;
+        const ceiling = Math.max(maxUsd, Math.ceil(opts.ceilingUsd ?? 0)) || undefined;
+        const resourceFlags = unpriced.map((d) => `--resource ${shellArg(d.resource ?? "")}`);
+        lines.push(
+            `For the unknown price${unpriced.length === 1 ? "" : "s"} of ${plural(unpriced.length, "resource")}, ${signers(need, unpriced)} each run: ` +
+                approveWith([...withCeiling(GATES.spend.flags(unpriced[0].need), ceiling), ...resourceFlags], stack, agent, opts.binding),
+        );
     }
-    return text + `Then set the tokens: pulumi config set --secret agentguard:approvals "<token1> <token2>" and run the preview again.`;
+    if (opts.binding) {
+        lines.push(`Then pass the ${plural(tokens, "token")} to agentguard plan check --approvals "<token1> <token2>", and set them in stack config agentguard:approvals for the apply.`);
+        return lines.join("\n");
+    }
+    lines.push(
+        `Then add the ${plural(tokens, "token")} to the stack's agentguard:approvals (add --set-config to each command, or pulumi config set agentguard:approvals "<token1> <token2>") and run the preview again. ` +
+            `The pack sees what the program declares, not what will change; for exact changes use the plan gate (docs/plans.md).`,
+    );
+    return lines.join("\n");
 }

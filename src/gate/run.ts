@@ -259,21 +259,31 @@ export function partialDecision(open: OpenRun, gates: readonly JudgedItem[]): Ru
     });
 }
 
-/** The denial text of one unsatisfied item. */
+/**
+ * The denial text of one unsatisfied item. A preview (or a plan check) ends with the summary that
+ * names the tokens to sign, so its items leave their own command out; an update may stop before
+ * the summary, so there each item carries its command.
+ */
 export function denial(open: OpenRun, item: JudgedItem): string {
     const text = denialMessage(item, {
         stack: open.run.stack,
         agent: open.initiator.id,
         reports: open.approvals.reports,
         valid: open.approvals.valid,
-        extraFlags: open.bindingFlag,
+        summarized: open.run.dryRun,
+        ceilingUsd: open.ctx?.profile.budgetUsd,
+        binding: open.bindingFlag,
     });
     return open.config && open.config.approvers.length === 0 ? `${text} (No approvers are configured in the policy pack config yet: add them with "agentguard keygen".)` : text;
 }
 
-/** The closing paragraph of a denied run: findings by gate and the one token each approver signs. */
+/** The summary of a denied run (listed first): findings by gate, who may approve, and the fewest tokens to sign. */
 export function runSummary(open: OpenRun, decision: RunDecision): string {
-    return summaryDenial(decision.gates.filter((g) => !g.satisfied), open.run.stack, open.initiator.id, open.config, open.bindingFlag);
+    return summaryDenial(decision.gates.filter((g) => !g.satisfied), open.run.stack, open.initiator.id, {
+        ceilingUsd: open.ctx?.profile.budgetUsd,
+        config: open.config,
+        binding: open.bindingFlag,
+    });
 }
 
 function contextOf(open: OpenRun): DetectContext {

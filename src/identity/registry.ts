@@ -11,6 +11,7 @@
 import { readFileSync } from "node:fs";
 import { parse } from "yaml";
 import { AWS_SERVICES, AWS_SERVICE_NAMES, BOUNDARY_DENIES, CLOUDFLARE_GROUPS, READ_ONLY_ACTION_PREFIXES, ScopeAccess } from "./catalogue";
+import { didYouMean } from "../schema/check";
 
 /** Stable codes of registry problems; tests and tools match on these, not on the wording. */
 export type RegistryErrorCode =
@@ -208,7 +209,8 @@ class Checker {
     known(obj: Raw, prefix: string, known: readonly string[]): void {
         for (const k of Object.keys(obj)) {
             if (!known.includes(k)) {
-                this.problem("ERR_FIELD_UNKNOWN", join(prefix, k), `is not a registry field (expected one of ${known.map((x) => `"${x}"`).join(", ")})`);
+                const guess = didYouMean(k, known);
+                this.problem("ERR_FIELD_UNKNOWN", join(prefix, k), `is not a registry field (${guess ? `did you mean "${guess}"?` : `expected one of ${known.map((x) => `"${x}"`).join(", ")}`})`);
             }
         }
     }
@@ -820,10 +822,17 @@ export function parseRegistry(text: string, opts: RegistryOptions & { readonly s
     try {
         raw = parse(text);
     } catch (e) {
-        const detail = e instanceof Error ? e.message.split("\n")[0] : String(e);
+        // yaml's first line ends in a colon that introduced the excerpt we leave out.
+        const detail = e instanceof Error ? e.message.split("\n")[0].replace(/:\s*$/, "") : String(e);
         throw new RegistryError([{ code: "ERR_REGISTRY_SYNTAX", field: "", message: `registry${opts.source ? ` "${opts.source}"` : ""} is not valid YAML: ${detail}` }]);
     }
     return validateRegistry(raw, opts);
+}
+
+/** Why a file could not be read, in words. */
+function unreadable(e: unknown): string {
+    const code = (e as NodeJS.ErrnoException).code;
+    return code === "ENOENT" ? "does not exist" : code === "EISDIR" ? "is a directory, not a file" : code === "EACCES" ? "is not readable by you" : `cannot be read (${code ?? String(e)})`;
 }
 
 /** Reads, parses and validates a registry file. */
@@ -833,7 +842,7 @@ export function readRegistryFile(file: string, opts: RegistryOptions = {}): Regi
         text = readFileSync(file, "utf8");
     } catch (e) {
         throw new RegistryError([
-            { code: "ERR_REGISTRY_SYNTAX", field: "", message: `registry "${file}" cannot be read: ${(e as NodeJS.ErrnoException).code ?? (e instanceof Error ? e.message : String(e))}` },
+            { code: "ERR_REGISTRY_SYNTAX", field: "", message: `registry "${file}" ${unreadable(e)}` },
         ]);
     }
     return parseRegistry(text, { ...opts, source: file });

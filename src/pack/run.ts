@@ -169,7 +169,8 @@ export class GateRun {
             }
             const messages = stackItems.filter((j) => !j.satisfied).map((j) => denial(s!, j));
             if (decision.decision === "deny") {
-                messages.push(runSummary(s, decision));
+                // First: what to sign; the findings' own lines follow.
+                messages.unshift(runSummary(s, decision));
             }
             return messages;
         } catch (e) {

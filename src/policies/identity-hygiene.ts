@@ -13,6 +13,7 @@
  */
 import { PolicyConfigSchema, PolicyResource, ReportViolation, StackValidationPolicy } from "@pulumi/policy";
 import { Props, UNKNOWN, Unknown, Value, isUnknown } from "../gate/facts";
+import { Schema, problemText, schemaProblem } from "../schema/check";
 import { asList, asNumber, asObject, asString, asStringList, field, path } from "../gate/values";
 import { toValue } from "../pack/facts";
 
@@ -95,14 +96,26 @@ export interface HygieneFinding {
     readonly message: string;
 }
 
-/** Applies defaults to raw policy config; bad values fall back to the defaults' stricter reading. */
+/** Thrown when the hygiene config is malformed; the policy reports it instead of checking with a guess. */
+export class HygieneConfigError extends Error {
+    override readonly name = "HygieneConfigError";
+}
+
+/**
+ * Applies defaults to raw policy config after checking it against {@link hygieneConfigSchema}
+ * (ajv, closed: unknown keys are refused with "did you mean"). Throws {@link HygieneConfigError}.
+ */
 export function normalizeHygieneConfig(raw: unknown): HygieneConfig {
-    const r = raw !== null && typeof raw === "object" && !Array.isArray(raw) ? (raw as Record<string, unknown>) : {};
-    const int = (v: unknown, def: number) => (typeof v === "number" && Number.isInteger(v) && v > 0 ? v : def);
+    const strict: Schema = { type: "object", additionalProperties: false, properties: { ...hygieneConfigSchema.properties, enforcementLevel: { type: "string" } } };
+    const problem = schemaProblem(strict, raw ?? {});
+    if (problem) {
+        throw new HygieneConfigError(problemText(problem, `the config of ${IDENTITY_HYGIENE_POLICY_NAME}`));
+    }
+    const r = (raw ?? {}) as Partial<HygieneConfig>;
     return {
-        maxSessionSeconds: int(r.maxSessionSeconds, DEFAULT_HYGIENE_CONFIG.maxSessionSeconds),
-        maxTokenTtlDays: int(r.maxTokenTtlDays, DEFAULT_HYGIENE_CONFIG.maxTokenTtlDays),
-        tokenNamePrefix: typeof r.tokenNamePrefix === "string" && r.tokenNamePrefix !== "" ? r.tokenNamePrefix : DEFAULT_HYGIENE_CONFIG.tokenNamePrefix,
+        maxSessionSeconds: r.maxSessionSeconds ?? DEFAULT_HYGIENE_CONFIG.maxSessionSeconds,
+        maxTokenTtlDays: r.maxTokenTtlDays ?? DEFAULT_HYGIENE_CONFIG.maxTokenTtlDays,
+        tokenNamePrefix: r.tokenNamePrefix ?? DEFAULT_HYGIENE_CONFIG.tokenNamePrefix,
     };
 }
 
@@ -435,9 +448,17 @@ export function hygieneResource(r: PolicyResource): HygieneResource {
 
 /** Runs the checks over a stack and reports each finding; an error inside is reported, never swallowed. */
 export function validateIdentityHygiene(resources: readonly PolicyResource[], rawConfig: unknown, report: ReportViolation, now: number = Date.now()): void {
+    let config: HygieneConfig;
+    try {
+        config = normalizeHygieneConfig(rawConfig);
+    } catch (e) {
+        const why = e instanceof HygieneConfigError ? e.message : `its config could not be read (${e instanceof Error ? e.name : typeof e})`;
+        report(`agent identities in this stack were not checked: ${why}; fix it in the file given to --policy-pack-config`);
+        return;
+    }
     let findings: HygieneFinding[];
     try {
-        findings = checkIdentityHygiene(resources.map(hygieneResource), normalizeHygieneConfig(rawConfig), now);
+        findings = checkIdentityHygiene(resources.map(hygieneResource), config, now);
     } catch (e) {
         report(`agent identities in this stack could not be checked (${e instanceof Error ? e.name : typeof e}), so none of them is confirmed to have a boundary, a session limit, a budget action and a token expiry`);
         return;

@@ -1,8 +1,8 @@
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { decodeJwt, decodeProtectedHeader } from "jose";
 import { describe, expect, it } from "vitest";
+import { tempDir } from "../tmp";
 import { parseTtl } from "../../src/cli/approvals";
 import { main } from "../../src/cli/main";
 
@@ -18,7 +18,7 @@ async function run(...argv: string[]) {
 }
 
 function dir(): string {
-    return mkdtempSync(path.join(tmpdir(), "agentguard-cli-"));
+    return tempDir("agentguard-cli-");
 }
 
 async function setup() {
@@ -112,6 +112,136 @@ describe("agentguard command line", () => {
         const r = await run("approve", "--stack", "o/p/s", "--agent", "x", "--access");
         expect(r.code).toBe(2);
         expect(r.stderr.trim().split("\n")).toHaveLength(1);
+    });
+
+    it.each(["keygen", "approve", "verify", "config", "cost"])("%s --help and -h print help made from its options", async (cmd) => {
+        for (const flag of ["--help", "-h"]) {
+            const r = await run(cmd, flag);
+            expect(r.code).toBe(0);
+            expect(r.stdout).toMatch(new RegExp(`^usage: agentguard ${cmd} \\[options\\]`));
+            expect(r.stdout).toContain("--version");
+        }
+        expect((await run("help", cmd)).stdout).toBe((await run(cmd, "--help")).stdout);
+    });
+
+    it("help lists the options the usage text used to leave out", async () => {
+        expect((await run("keygen", "--help")).stdout).toContain("--kid <key id>");
+        expect((await run("keygen", "--help")).stdout).toContain("--public <keyfile>");
+        expect((await run("approve", "--help")).stdout).toContain("--allow-long-ttl");
+        expect((await run("approve", "--help")).stdout).toContain("--set-config");
+        expect((await run("verify", "--help")).stdout).toContain("--json");
+        const top = await run("--help");
+        for (const cmd of ["keygen", "approve", "verify", "config", "cost"]) {
+            expect(top.stdout).toContain(`agentguard ${cmd} [options]`);
+        }
+    });
+
+    it("prints its version on every command", async () => {
+        const { version } = JSON.parse(readFileSync(path.join(__dirname, "../../package.json"), "utf8"));
+        expect((await run("--version")).stdout).toBe(`agentguard ${version}\n`);
+        for (const cmd of ["keygen", "approve", "verify", "config", "cost"]) {
+            expect((await run(cmd, "--version")).stdout).toBe(`agentguard ${version}\n`);
+        }
+    });
+
+    it.each([
+        [["approve", "--max-monthly-usd", "-5"], "--max-monthly-usd must be a number ≥ 0"],
+        [["approve", "--max-monthly-usd"], "--max-monthly-usd needs a value"],
+        [["keygen", "--idd", "alice"], 'unknown option "--idd"; did you mean "--id"?'],
+        [["approve", "--stack", "o/p/s", "--stack", "o/p/t"], "--stack is given twice"],
+        [["approve", "--access=yes"], "--access takes no value"],
+        [["keygen", "alice"], 'unexpected argument "alice"'],
+    ])("answers %j in its own words", async (argv, text) => {
+        const r = await run(...argv, ...(argv[0] === "approve" && !argv.includes("--stack") ? ["--stack", "o/p/s", "--agent", "bot"] : []));
+        expect(r.code).toBe(2);
+        expect(r.stderr).toContain(text);
+        expect(r.stderr).not.toMatch(/ambiguous|XYZ|ERR_PARSE_ARGS/);
+        expect(r.stderr.trim().split("\n")).toHaveLength(1);
+    });
+
+    it.each(["../evil", "Alice Smith", "agent:x", "a/b", ""])("keygen refuses the id %j", async (id) => {
+        const d = dir();
+        const r = await run("keygen", "--id", id, "--out", path.join(d, "k.json"));
+        expect(r.code).toBe(2);
+        expect(r.stderr).toMatch(/is not an approver id|--id needs a value|--id is required/);
+        expect(readdirSync(d)).toEqual([]);
+    });
+
+    it("keygen --public re-prints the approver entry of a key file, and only that", async () => {
+        const d = dir();
+        const out = path.join(d, "alice.json");
+        const made = await run("keygen", "--id", "alice", "--kid", "alice-2026", "--out", out);
+        const again = await run("keygen", "--public", out);
+        expect(again.code).toBe(0);
+        expect(JSON.parse(again.stdout)).toEqual(JSON.parse(made.stdout));
+        expect(again.stdout).not.toContain(JSON.parse(readFileSync(out, "utf8")).privateKeyJwk.d);
+        expect((await run("keygen", "--public", out, "--id", "bob")).code).toBe(2);
+    });
+
+    it("says what is wrong with a key file instead of raw errors", async () => {
+        const d = dir();
+        const approve = (key: string) => run("approve", "--key", key, "--stack", "o/p/s", "--agent", "bot", "--access");
+        expect((await approve(path.join(d, "missing.json"))).stderr).toBe(`agentguard approve: key file "${path.join(d, "missing.json")}" does not exist\n`);
+        const dirR = await approve(d);
+        expect(dirR.stderr).toContain("is a directory");
+        expect(dirR.stderr).not.toContain("chmod");
+        const damaged = path.join(d, "damaged.json");
+        writeFileSync(damaged, JSON.stringify({ id: "alice", kid: "alice", privateKeyJwk: { kty: "OKP", crv: "Ed25519", x: "abc", d: "def" } }), { mode: 0o600 });
+        const dmg = await approve(damaged);
+        expect(dmg.stderr).toContain("damaged Ed25519 key");
+        expect(dmg.stderr).not.toContain("keyData");
+        const entry = path.join(d, "entry.json");
+        writeFileSync(entry, JSON.stringify({ id: "alice", kid: "alice", publicKeyJwk: { kty: "OKP", crv: "Ed25519", x: "abc" } }), { mode: 0o600 });
+        expect((await approve(entry)).stderr).toContain("holds an approver entry (a public key)");
+    });
+
+    it("verify --json reports each token without printing it", async () => {
+        const { keys, policyConfig } = await setup();
+        const token = (await run("approve", "--key", keys.alice, "--stack", "o/p/s", "--agent", "bot", "--access")).stdout.trim();
+        const v = await run("verify", "--json", "--policy-config", policyConfig, "--stack", "o/p/s", "--agent", "bot", token, "garbage");
+        expect(v.code).toBe(1);
+        const reports = JSON.parse(v.stdout);
+        expect(reports).toEqual([
+            { jti: decodeJwt(token).jti, iss: "alice", valid: true, expires: expect.any(String), scope: { access: true } },
+            { jti: expect.stringMatching(/^#2/), valid: false, code: "ERR_APPROVAL_MALFORMED", reason: expect.any(String) },
+        ]);
+        expect(v.stdout).not.toContain(token);
+    });
+
+    it("verify names a missing policy config, a typo in it, and a private key put where the public entry belongs", async () => {
+        const { d, keys } = await setup();
+        const args = ["--stack", "o/p/s", "--agent", "bot", "x.y.z"];
+        expect((await run("verify", "--policy-config", path.join(d, "nope.json"), ...args)).stderr).toContain("does not exist");
+        const typo = path.join(d, "typo.json");
+        writeFileSync(typo, JSON.stringify({ "agent-change-gate": { productionAwsAcountIds: ["123456789012"] } }));
+        expect((await run("verify", "--policy-config", typo, ...args)).stderr).toContain('did you mean "productionAwsAccountIds"?');
+        const priv = path.join(d, "priv.json");
+        writeFileSync(priv, JSON.stringify({ "agent-change-gate": { approvers: [JSON.parse(readFileSync(keys.alice, "utf8"))] } }));
+        expect((await run("verify", "--policy-config", priv, ...args)).stderr).toContain("holds a private key");
+    });
+
+    it("config --out keeps an existing file unless --force, and warns when no approvers are named", async () => {
+        const d = dir();
+        const out = path.join(d, "policy-config.json");
+        writeFileSync(out, "keep me");
+        const registry = path.join(__dirname, "../../stacks/agents/agents.yaml");
+        const r = await run("config", "--registry", registry, "--out", out);
+        expect(r.code).toBe(2);
+        expect(r.stderr).toContain("--force");
+        expect(readFileSync(out, "utf8")).toBe("keep me");
+        const forced = await run("config", "--registry", registry, "--out", out, "--force");
+        expect(forced.code).toBe(0);
+        expect(forced.stderr).toContain("names no approvers");
+        expect(JSON.parse(readFileSync(out, "utf8"))["agent-change-gate"].agents).toBeDefined();
+    });
+
+    it("config says a missing registry does not exist and a YAML error without a dangling colon", async () => {
+        const d = dir();
+        expect((await run("config", "--registry", path.join(d, "agents.yaml"))).stderr).toMatch(/registry ".*agents.yaml" does not exist\n$/);
+        writeFileSync(path.join(d, "tabs.yaml"), "version: 1\nagents:\n\t- id: x\n");
+        const r = await run("config", "--registry", path.join(d, "tabs.yaml"));
+        expect(r.stderr).toContain("is not valid YAML");
+        expect(r.stderr).not.toMatch(/:\n$/);
     });
 });
 

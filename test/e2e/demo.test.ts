@@ -18,6 +18,9 @@ it("npm run demo stops the agent, has two approvers sign what the denial asks, a
     // alice@example.com owns deploy-bot in the registry: the denial never sends the agent to her.
     expect(out.replace(/\s*\n\s*/g, " ")).toMatch(/Who can approve: environment "bob", "carol"/);
     expect(out).toContain("pulumi preview → exit 0");
+    // The shown command works when pasted: the key file in place of the variable, no VAR=… prefix.
+    expect(out).toContain("$ agentguard approve --key bob.agentguard-key.json --stack organization/shop/prod");
+    expect(out).not.toContain("AGENTGUARD_KEY=");
     expect(out).toMatch(/DENY .*\n.*ALLOW .*approvedBy: bob, carol/);
     expect(out).not.toMatch(/\n\s+at .+\(.+:\d+:\d+\)/); // no stack traces
 }, 240_000);

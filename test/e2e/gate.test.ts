@@ -55,7 +55,7 @@ describe.each(PACK_ENTRIES)("agent-change-gate under the real pulumi CLI (%s)", 
         const denied = await ws.preview({ policyConfig });
         expect(denied.code).not.toBe(0);
         expect(denied.output).toContain("agent-change-gate");
-        expect(denied.output).toContain('agent "deploy-bot" would change "urn:pulumi:prod::shop::aws:s3/bucket:Bucket::site" in production');
+        expect(denied.output).toContain('agent "deploy-bot" declares "urn:pulumi:prod::shop::aws:s3/bucket:Bucket::site" in production');
         expect(denied.output).toContain('agentguard approve --key "$AGENTGUARD_KEY" --stack organization/shop/prod --agent deploy-bot --environment production');
         expect(ws.decisions().at(-1)).toMatchObject({ stack: "organization/shop/prod", dryRun: true, decision: "deny", initiator: { kind: "agent", id: "deploy-bot" } });
 
@@ -71,7 +71,7 @@ describe.each(PACK_ENTRIES)("agent-change-gate under the real pulumi CLI (%s)", 
         const { ws, policyConfig } = await agentStack("prod", [bucket]);
         const blocked = await ws.up({ policyConfig, skipPreview: true });
         expect(blocked.code).not.toBe(0);
-        expect(blocked.output).toContain("would change");
+        expect(blocked.output).toContain("declares \"urn:pulumi:prod::shop::aws:s3/bucket:Bucket::site\" in production");
         const exported = await ws.pulumi(["stack", "export"]);
         expect(exported.stdout).not.toContain("aws:s3/bucket:Bucket::site");
         expect(ws.decisions().at(-1)).toMatchObject({ dryRun: false, decision: "deny" });
@@ -90,7 +90,7 @@ describe.each(PACK_ENTRIES)("agent-change-gate under the real pulumi CLI (%s)", 
         expect(ws.decisions().at(-1)).toMatchObject({ initiator: { kind: "human", id: "carol", source: "env" }, decision: "allow" });
         const other = await ws.preview({ policyConfig, env: { AGENTGUARD_INITIATOR: "agent:night-bot" } });
         expect(other.code).not.toBe(0);
-        expect(other.output).toContain('agent "night-bot" would change');
+        expect(other.output).toContain('agent "night-bot" declares');
     });
 
     it("rejects a run that names no initiator", async () => {

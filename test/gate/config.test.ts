@@ -40,4 +40,25 @@ describe("gate config", () => {
         // The same person under two key ids (rotation) is fine and still counts once.
         expect(normalizeGateConfig({ approvers: [a.entry, { ...b.entry, id: "alice", kid: "alice-2" }] }).approvers).toHaveLength(2);
     });
+
+    it.each([
+        [{ productionAwsAcountIds: ["123456789012"] }, '"productionAwsAcountIds"; did you mean "productionAwsAccountIds"?'],
+        [{ maxResource: 5 }, 'did you mean "maxResources"?'],
+        [{ agents: { bot: { monthlyBudget: 5 } } }, '"agents.bot" has unknown key "monthlyBudget"; did you mean "monthlyBudgetUsd"?'],
+        [{ revoked: { jti: [] } }, 'did you mean "jtis"?'],
+        [{ wholly: 1 }, "allowed: approvers, revoked"],
+    ])("refuses unknown keys at every level, with a guess: %j", (raw, text) => {
+        expect(() => normalizeGateConfig(raw)).toThrow(GateConfigError);
+        expect(() => normalizeGateConfig(raw)).toThrow(text);
+    });
+
+    it("accepts the enforcementLevel every policy config may carry", () => {
+        expect(normalizeGateConfig({ enforcementLevel: "mandatory" }).maxResources).toBe(200);
+    });
+
+    it("says so when an approver entry holds a private key", async () => {
+        const a = await approver("alice");
+        expect(() => normalizeGateConfig({ approvers: [{ id: "alice", publicKeyJwk: { ...a.entry.publicKeyJwk, d: "secret" } }] })).toThrow("holds a private key");
+        expect(() => normalizeGateConfig({ approvers: [{ id: "alice", kid: "alice", privateKeyJwk: {} }] })).toThrow("agentguard keygen --public");
+    });
 });

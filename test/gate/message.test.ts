@@ -10,7 +10,7 @@ const item = (over: Partial<JudgedItem> = {}): JudgedItem => ({
     resource: "urn:pulumi:prod::shop::aws:s3/bucket:Bucket::site",
     required: 2,
     need: { gate: "environment", environment: "production" },
-    observed: 'agent "deploy-bot" would change "urn:pulumi:prod::shop::aws:s3/bucket:Bucket::site" in production (stack "prod" matches productionStacks)',
+    observed: 'agent "deploy-bot" declares "urn:pulumi:prod::shop::aws:s3/bucket:Bucket::site" in production (stack "prod" matches productionStacks)',
     approvedBy: [],
     satisfied: false,
     ...over,
@@ -20,7 +20,7 @@ describe("denial text", () => {
     it("says what was observed, what is needed and has, and the command that covers it", () => {
         const m = denialMessage(item(), { stack: prod, agent: "deploy-bot", reports: [], valid: [] });
         expect(m).toBe(
-            'agent "deploy-bot" would change "urn:pulumi:prod::shop::aws:s3/bucket:Bucket::site" in production (stack "prod" matches productionStacks); ' +
+            'agent "deploy-bot" declares "urn:pulumi:prod::shop::aws:s3/bucket:Bucket::site" in production (stack "prod" matches productionStacks); ' +
                 'needs 2 approvals with environments containing "production", has 0; no approvals presented. ' +
                 'Sign (2 approvers, not "deploy-bot"): agentguard approve --key "$AGENTGUARD_KEY" --stack organization/shop/prod --agent deploy-bot --environment production --ttl 4h',
         );
@@ -60,19 +60,55 @@ describe("the command in a denial", () => {
 });
 
 describe("the summary of a denied run", () => {
-    it("names one command per approver covering every finding, in table order whatever the arrival order", () => {
-        const findings = [
-            item({ gate: "spend", level: "stack", resource: undefined, need: { gate: "spend", kind: "total", amountUsd: 140.2 } }),
-            item({ gate: "access", need: { gate: "access" } }),
-            item({ gate: "provider", required: 1, need: { gate: "provider", provider: "pulumi-nodejs" } }),
-            item(),
-            item({ gate: "operations", level: "stack", resource: undefined, required: 1, need: { gate: "operations", count: 250 } }),
-        ];
+    const findings = [
+        item({ gate: "spend", level: "stack", resource: undefined, need: { gate: "spend", kind: "total", amountUsd: 140.2 } }),
+        item({ gate: "access", need: { gate: "access" } }),
+        item({ gate: "provider", required: 1, need: { gate: "provider", provider: "pulumi-nodejs" } }),
+        item(),
+        item({ gate: "operations", level: "stack", resource: undefined, required: 1, need: { gate: "operations", count: 250 } }),
+    ];
+
+    it("names one command per approver covering every finding, first, in table order whatever the arrival order", () => {
         const text = summaryDenial(findings, prod, "deploy-bot");
-        expect(text).toContain('agent "deploy-bot" needs approval for 5 findings on "organization/shop/prod" (environment ×1, provider ×1, access ×1, spend ×1, operations ×1)');
-        expect(text).toContain(
-            '2 approvers (not "deploy-bot") each run: agentguard approve --key "$AGENTGUARD_KEY" --stack organization/shop/prod --agent deploy-bot --environment production --provider pulumi-nodejs --access --max-monthly-usd 141 --max-resources 250 --ttl 4h.',
+        expect(text.split("\n")[0]).toBe('agent "deploy-bot" needs approval for 5 findings on "organization/shop/prod" (environment ×1, provider ×1, access ×1, spend ×1, operations ×1).');
+        expect(text.split("\n")[1]).toBe(
+            'To cover them all, 2 approvers (not "deploy-bot") each run: agentguard approve --key "$AGENTGUARD_KEY" --stack organization/shop/prod --agent deploy-bot --environment production --provider pulumi-nodejs --access --max-monthly-usd 141 --max-resources 250 --ttl 4h',
         );
+        expect(text).toContain("add the 2 tokens");
+        expect(text).toContain("docs/plans.md");
         expect(summaryDenial([...findings].reverse(), prod, "deploy-bot")).toBe(text);
+    });
+
+    it("subtracts approvals already valid: with Bob's token counted, one more approver who is not Bob", () => {
+        const text = summaryDenial(
+            findings.map((f) => ({ ...f, approvedBy: f.required === 2 ? ["bob"] : [] })),
+            prod,
+            "deploy-bot",
+        );
+        expect(text).toContain('To cover them all, 1 more approver (not "deploy-bot", "bob") each run:');
+        expect(text).toContain("add the 1 token");
+        // Where one finding still needs two, two are asked for, and Bob may be one of them.
+        const mixed = summaryDenial([item({ approvedBy: ["bob"] }), item({ gate: "access", need: { gate: "access" } })], prod, "deploy-bot");
+        expect(mixed).toContain('2 approvers (not "deploy-bot") each run:');
+    });
+
+    it("asks for one more token naming every unknown price, with a concrete ceiling", () => {
+        const unpriced = ["a", "b", "c", "d"].map((n) =>
+            item({ gate: "spend", resource: `urn:pulumi:prod::shop::x:index:Thing::${n}`, need: { gate: "spend", kind: "unknown-price" } }),
+        );
+        const text = summaryDenial([item(), ...unpriced], prod, "deploy-bot", { ceilingUsd: 100 });
+        expect(text).toContain('For all but the unknown prices, 2 approvers (not "deploy-bot") each run: agentguard approve --key "$AGENTGUARD_KEY" --stack organization/shop/prod --agent deploy-bot --environment production --ttl 4h');
+        expect(text).toContain(
+            'For the unknown prices of 4 resources, 2 approvers (not "deploy-bot") each run: agentguard approve --key "$AGENTGUARD_KEY" --stack organization/shop/prod --agent deploy-bot --max-monthly-usd 100 ' +
+                "--resource urn:pulumi:prod::shop::x:index:Thing::a --resource urn:pulumi:prod::shop::x:index:Thing::b --resource urn:pulumi:prod::shop::x:index:Thing::c --resource urn:pulumi:prod::shop::x:index:Thing::d --ttl 4h",
+        );
+        expect(text).toContain("add the 4 tokens");
+        expect(text).not.toContain("CEILING");
+    });
+
+    it("leaves an item's own command out when the summary names it", () => {
+        expect(denialMessage(item(), { stack: prod, agent: "deploy-bot", reports: [], valid: [], summarized: true })).toBe(
+            'agent "deploy-bot" declares "urn:pulumi:prod::shop::aws:s3/bucket:Bucket::site" in production (stack "prod" matches productionStacks); needs 2 approvals with environments containing "production", has 0; no approvals presented.',
+        );
     });
 });

@@ -1,7 +1,7 @@
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
+import { tempDir } from "../tmp";
 import { configCommand } from "../../src/cli/config";
 import { normalizeGateConfig } from "../../src/gate/config";
 
@@ -15,7 +15,7 @@ async function run(...argv: string[]) {
 }
 
 function dir(): string {
-    return mkdtempSync(path.join(tmpdir(), "agentguard-config-"));
+    return tempDir("agentguard-config-");
 }
 
 describe("agentguard config", () => {
@@ -86,7 +86,7 @@ describe("agentguard config", () => {
         writeFileSync(approvers, JSON.stringify([{ id: "mallory", publicKeyJwk: { kty: "RSA" } }]));
         const r = await run("--registry", SHIPPED, "--approvers", approvers);
         expect(r.code).toBe(1);
-        expect(r.stderr).toMatch(/the generated "agent-change-gate" config is invalid: "approvers\[0\].publicKeyJwk" of "mallory"/);
+        expect(r.stderr).toMatch(/the generated "agent-change-gate" config is invalid: "approvers\[0\].publicKeyJwk" needs "crv"/);
     });
 
     it("needs --registry", async () => {

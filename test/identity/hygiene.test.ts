@@ -220,3 +220,18 @@ describe("the policy glue", () => {
         expect(src).not.toMatch(/from "@pulumi\/(aws|cloudflare)"|require\("@pulumi\/(aws|cloudflare)"\)/);
     });
 });
+
+describe("agent-identity-hygiene config", () => {
+    it("refuses unknown keys and bad values instead of falling back", () => {
+        expect(() => normalizeHygieneConfig({ maxSessionSecond: 7200 })).toThrow('did you mean "maxSessionSeconds"?');
+        expect(() => normalizeHygieneConfig({ maxSessionSeconds: 60 })).toThrow('"maxSessionSeconds"');
+        expect(() => normalizeHygieneConfig({ tokenNamePrefix: "" })).toThrow('"tokenNamePrefix"');
+        expect(normalizeHygieneConfig({ enforcementLevel: "mandatory" })).toEqual(DEFAULT_HYGIENE_CONFIG);
+    });
+
+    it("reports a broken config as a finding rather than checking with a guess", () => {
+        const reports: string[] = [];
+        validateIdentityHygiene([], { maxTokenTtlDay: 30 }, (m: string) => reports.push(m));
+        expect(reports).toEqual([expect.stringContaining('not checked: the config of agent-identity-hygiene has unknown key "maxTokenTtlDay"; did you mean "maxTokenTtlDays"?')]);
+    });
+});

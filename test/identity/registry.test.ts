@@ -163,6 +163,7 @@ describe("agent registry", () => {
 
     it("rejects misspelt fields instead of dropping them", () => {
         expect(only(rawRegistry([rawAgent({ monthlyBudget: 5 })]))).toMatchObject({ code: "ERR_FIELD_UNKNOWN", field: "monthlyBudget" });
+        expect(only(rawRegistry([rawAgent({ monthlyBudget: 5 })])).message).toContain('did you mean "monthlyBudgetUsd"?');
         expect(only(rawRegistry([withField(rawAgent(), "aws.scopes.0.resource", ["arn:aws:s3:::x"])]))).toMatchObject({ code: "ERR_FIELD_UNKNOWN", field: "aws.scopes[0].resource" });
     });
 
@@ -213,7 +214,8 @@ describe("agent registry", () => {
 
     it("reports YAML syntax errors with the file's name", () => {
         expect(() => parseRegistry("agents: [", { source: "agents.yaml" })).toThrow(/registry "agents.yaml" is not valid YAML/);
-        expect(() => readRegistryFile("/nonexistent/agents.yaml")).toThrow(/cannot be read: ENOENT/);
+        expect(() => readRegistryFile("/nonexistent/agents.yaml")).toThrow(/registry "\/nonexistent\/agents.yaml" does not exist$/);
+        expect(() => parseRegistry("version: 1\nagents:\n\t- id: x\n")).toThrow(/not valid YAML: [^\n]*[^:]$/);
     });
 
     it("re-validates definitions built in code by the same rules", () => {

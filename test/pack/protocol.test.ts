@@ -57,12 +57,14 @@ describe("the pack over the Analyzer protocol", () => {
         expect(perResource[0]).toHaveLength(1);
         const d = perResource[0][0];
         expect(d.enforcementLevel).toBe(MANDATORY);
-        expect(d.message).toContain(`agent "deploy-bot" would change "${urnOf(bucket, "prod")}" in production`);
+        expect(d.message).toContain(`agent "deploy-bot" declares "${urnOf(bucket, "prod")}" in production`);
         expect(d.message).toContain("needs 2 approvals");
         expect(d.message).toContain("has 0; no approvals presented");
-        expect(d.message).toContain('agentguard approve --key "$AGENTGUARD_KEY" --stack organization/shop/prod --agent deploy-bot --environment production');
+        // The summary, first among the stack's violations, names what to sign; the item's line does not repeat it.
+        expect(d.message).not.toContain("agentguard approve");
         // The bucket's item and the stack's own (a run on production needs approval even with no resources).
-        expect(stack.map((s) => s.message).join("\n")).toContain("needs approval for 2 findings");
+        expect(stack[0].message).toContain("needs approval for 2 findings");
+        expect(stack[0].message).toContain('agentguard approve --key "$AGENTGUARD_KEY" --stack organization/shop/prod --agent deploy-bot --environment production');
         const entry = JSON.parse(readFileSync(log, "utf8").trim());
         expect(entry).toMatchObject({
             stack: "organization/shop/prod",

@@ -44,12 +44,23 @@ function check({ config, type }, inputs) {
     return { tagsAll: containsSecret(inputs.tags) ? secret(merged) : merged };
 }
 
-/** arn:aws:<service>:<region>:<account>:<resource>/<name> */
+/**
+ * The input a type is auto-named by when the program gives none (`name`, or `bucket` for S3
+ * buckets), as the real provider does: `<logical name>-<7 hex>`, deterministic here.
+ */
+function autonameKey(type) {
+    const keys = REPLACE_KEYS[type] || [];
+    return keys.includes("name") ? "name" : keys.includes("bucket") ? "bucket" : undefined;
+}
+
+/** arn:aws:<service>:<region>:<account>:<resource>/<name>, and the auto-name when none was given. */
 function outputs({ config, type, name }, inputs) {
     const { module, member } = parseToken(type);
+    const key = autonameKey(type);
     const given = reveal(inputs.name ?? inputs.bucket);
-    const resName = knownString(given) ? given : name;
-    return { arn: `arn:aws:${module}:${regionOf(config)}:${accountOf(config)}:${member}/${resName}` };
+    const auto = key && inputs[key] === undefined && inputs[`${key}Prefix`] === undefined ? `${name}-${hash(type, name).slice(0, 7)}` : undefined;
+    const resName = knownString(given) ? given : auto ?? name;
+    return { arn: `arn:aws:${module}:${regionOf(config)}:${accountOf(config)}:${member}/${resName}`, ...(auto ? { [key]: auto } : {}) };
 }
 
 /** The aws:iam/getPolicyDocument data source: statements → IAM JSON, like the real one. */
@@ -132,7 +143,7 @@ function main(args) {
             version: VERSION,
             check,
             outputs,
-            computedKeys: ["id", "arn"],
+            computedKeys: ["id", "arn", "name", "bucket"],
             replaceKeys: (type) => REPLACE_KEYS[type] || [],
             functions,
         },

@@ -149,7 +149,9 @@ function serve(spec, args) {
         async invoke(token, fnArgs) {
             const fn = spec.functions[token];
             if (!fn) {
-                throw new Error(`${spec.pkg} simulator: unknown function ${token} (see test/simulators/README.md)`);
+                // A failure the engine reports as the invoke's error, not a thrown error: the
+                // provider server would print a stack trace for that.
+                return { outputs: {}, failures: [{ property: "", reason: `${spec.pkg} simulator: unknown function ${token}; it simulates only the functions listed in test/simulators/README.md` }] };
             }
             return { outputs: fn(reveal(fnArgs), { config }) };
         },
