@@ -6,6 +6,7 @@
 import { appendFileSync } from "node:fs";
 import { RunDecision } from "../gate/decide";
 import { packageOfType, ResourceFacts, stackSubject, StackRef } from "../gate/facts";
+import { Need } from "../gate/items";
 
 /** The env variable that names the log file. */
 export const DECISION_LOG_ENV = "AGENTGUARD_DECISION_LOG";
@@ -23,8 +24,9 @@ export interface DecisionLogEntry {
     readonly resourceTypes?: readonly string[];
     /** Provider packages of those resources, sorted. */
     readonly providers?: readonly string[];
-    readonly gates: readonly { gate: string; resource?: string; required: number; approvedBy: readonly string[]; satisfied: boolean }[];
-    readonly approvals: readonly { jti: string; iss?: string; valid: boolean; reason?: string }[];
+    /** Each item with what it needs and what was observed, so a line alone says why. */
+    readonly gates: readonly { gate: string; resource?: string; required: number; approvedBy: readonly string[]; satisfied: boolean; need: Need; observed: string }[];
+    readonly approvals: readonly { jti: string; iss?: string; valid: boolean; code?: string; reason?: string }[];
     readonly estimatedMonthlyUsd: number | null;
     readonly decision: "allow" | "deny";
     readonly errors?: readonly string[];
@@ -55,8 +57,10 @@ export function logEntry(d: RunDecision, stack: StackRef, dryRun: boolean, now: 
             required: g.required,
             approvedBy: g.approvedBy,
             satisfied: g.satisfied,
+            need: g.need,
+            observed: g.observed,
         })),
-        approvals: d.approvals.map((a) => ({ jti: a.jti, ...(a.iss ? { iss: a.iss } : {}), valid: a.valid, ...(a.reason ? { reason: a.reason } : {}) })),
+        approvals: d.approvals.map((a) => ({ jti: a.jti, ...(a.iss ? { iss: a.iss } : {}), valid: a.valid, ...(a.code ? { code: a.code } : {}), ...(a.reason ? { reason: a.reason } : {}) })),
         estimatedMonthlyUsd: d.estimatedMonthlyUsd ?? null,
         decision: d.decision,
         ...(d.errors.length > 0 ? { errors: d.errors } : {}),

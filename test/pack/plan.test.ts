@@ -1,7 +1,7 @@
 /**
  * The pack at apply with AGENTGUARD_PLAN: plan-bound tokens count only for what the plan holds.
  */
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -99,5 +99,16 @@ describe("pack with AGENTGUARD_PLAN: the plan's deletes", () => {
         expect(messages.join("\n")).toContain('would delete "urn:pulumi:prod::shop::aws:dynamodb/table:Table::db"');
         const stack = await run.onStack([topic("a")], call());
         expect(stack.join("\n")).toContain("destructive ×1");
+    });
+});
+
+describe("decision log", () => {
+    it("records each item's need and observation and each rejected token's code", async () => {
+        const log = path.join(dir, "decisions.jsonl");
+        const run = gate({ AGENTGUARD_DECISION_LOG: log });
+        await run.onResource(topic("a"), call());
+        const line = JSON.parse(readFileSync(log, "utf8").trim().split("\n").at(-1)!);
+        expect(line.gates[0]).toMatchObject({ gate: "environment", need: { gate: "environment", environment: "production" }, observed: expect.stringContaining("in production") });
+        expect(line.approvals[0]).toMatchObject({ valid: false, code: "ERR_APPROVAL_WRONG_PLAN" });
     });
 });
