@@ -12,7 +12,9 @@ import { GateRun } from "./run";
 
 const run = new GateRun(process.env, createEstimator());
 // One caller, one configuration per run; secret inputs out of every diagnostic (guard.ts).
-guardPolicyServer(new RunGuard(run));
+const guard = new RunGuard(run);
+run.useScrubber((text) => guard.scrub(text));
+guardPolicyServer(guard);
 
 new PolicyPack("agentguard", {
     policies: [agentChangeGate(run), agentIdentityHygiene],

@@ -44,6 +44,7 @@ export class GateRun {
     private readonly seen = new Map<string, ResourceFacts>();
     private readonly judged = new Map<string, JudgedItem[]>();
     private logged = false;
+    private scrub: (text: string) => string = (text) => text;
     private reportedOutright = false;
     private deletesJudged = false;
     /** Why the run was tainted (the pack reconfigured or probed during the run; see guard.ts). */
@@ -224,6 +225,26 @@ export class GateRun {
             return;
         }
         this.logged = true;
-        appendDecision(path, logEntry(d, s.run.stack, s.run.dryRun, new Date(s.run.now * 1000), resources));
+        // Observations can quote inputs (a domain, an account id): blank what the program marked secret.
+        appendDecision(path, scrubDeep(logEntry(d, s.run.stack, s.run.dryRun, new Date(s.run.now * 1000), resources), this.scrub));
     }
+
+    /** Sets how secret input values are blanked out of the decision log (the guard knows them). */
+    useScrubber(scrub: (text: string) => string): void {
+        this.scrub = scrub;
+    }
+}
+
+/** Applies `scrub` to every string inside a JSON-like value. */
+function scrubDeep<T>(v: T, scrub: (text: string) => string): T {
+    if (typeof v === "string") {
+        return scrub(v) as T;
+    }
+    if (Array.isArray(v)) {
+        return v.map((x) => scrubDeep(x, scrub)) as T;
+    }
+    if (v !== null && typeof v === "object") {
+        return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, scrubDeep(x, scrub)])) as T;
+    }
+    return v;
 }
