@@ -930,7 +930,7 @@ function reservation(what: string, offeringInput: string, countInput: string): R
 }
 
 /** A savings plan: priced from its hourly commitment when known. */
-export function savingsPlan(ctx: Ctx): ResourceCost {
+function savingsPlan(ctx: Ctx): ResourceCost {
     const commitment = asNumber(input(ctx.props, "commitment"));
     const what = "a Savings Plan (1- or 3-year commitment)";
     if (isUnknown(commitment)) {
@@ -1018,7 +1018,7 @@ function budget(ctx: Ctx): ResourceCost {
 /* ------------------------------------------------------------------------------------------ */
 
 /** A Cloudflare account or zone subscription: always a purchase. */
-export function cloudflareSubscription(ctx: Ctx): ResourceCost {
+function cloudflareSubscription(ctx: Ctx): ResourceCost {
     const plan = asBlock(input(ctx.props, "ratePlan"));
     const planId = isUnknown(plan) ? UNKNOWN : plan ? asText(plan.id) : asText(input(ctx.props, "ratePlan"));
     const scope = ctx.r.type.includes("zoneSubscription") ? "zone" : ctx.r.type.includes("accountSubscription") ? "account" : "";
@@ -1097,4 +1097,7 @@ export const RULES: { readonly [type: string]: Rule } = {
     "aws:rds/clusterInstance:ClusterInstance": (ctx) => unpricedCost(ctx, "Aurora instance prices are not in the snapshot"),
     "aws:ec2/dedicatedHost:DedicatedHost": (ctx) => unpricedCost(ctx, "dedicated host prices are not in the snapshot"),
     "cloudflare:index/zone:Zone": cloudflareZone,
+    "cloudflare:index/accountSubscription:AccountSubscription": cloudflareSubscription,
+    "cloudflare:index/zoneSubscription:ZoneSubscription": cloudflareSubscription,
+    "aws:savingsplans/savingsPlan:SavingsPlan": savingsPlan,
 };

@@ -381,10 +381,10 @@ describe("purchases", () => {
     });
 
     it("savings plans are purchases", () => {
-        const c = est.estimate(aws("aws:savingsplans/plan:Plan", { commitment: "0.5" }));
+        const c = est.estimate(aws("aws:savingsplans/savingsPlan:SavingsPlan", { commitment: "0.5" }));
         expect(c.purchase).toBeDefined();
         expect(c.monthlyUsd).toBeCloseTo(365, 2);
-        expect(est.estimate(aws("aws:savingsplans/plan:Plan", {})).purchase).toBeDefined();
+        expect(est.estimate(aws("aws:savingsplans/savingsPlan:SavingsPlan", {})).purchase).toBeDefined();
     });
 
     it("Cloudflare subscriptions are purchases; a zone on the free plan is free", () => {
