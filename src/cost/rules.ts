@@ -308,29 +308,33 @@ function ec2Instance(ctx: Ctx, spot = false): ResourceCost {
     return calc.result();
 }
 
-/** Desired capacity, else the minimum (AWS starts a group at its minimum). */
-function groupCount(calc: Calc, props: Props | { [key: string]: Value }, desiredName: string, minName: string): { count: number; from: string } | undefined {
+/**
+ * The capacity a group can grow to: its maximum (an autoscaling policy, a scheduled action or a
+ * person can scale it there without another preview), else desired capacity, else the minimum.
+ */
+function groupCount(calc: Calc, props: Props | { [key: string]: Value }, maxName: string, desiredName: string, minName: string): { count: number; from: string } | undefined {
+    const max = asCount(input(props, maxName));
+    if (isUnknown(max)) {
+        calc.unknownInput(maxName);
+        return undefined;
+    }
+    if (max !== undefined) {
+        return { count: Math.ceil(max), from: `${maxName} (the ceiling it can scale to)` };
+    }
     const desired = asCount(input(props, desiredName));
     if (isUnknown(desired)) {
         calc.unknownInput(desiredName);
         return undefined;
     }
     if (desired !== undefined) {
-        return { count: Math.ceil(desired), from: desiredName };
+        return { count: Math.ceil(desired), from: `${desiredName} (no ${maxName})` };
     }
     const min = asCount(input(props, minName));
     if (isUnknown(min)) {
         calc.unknownInput(minName);
         return undefined;
     }
-    return { count: Math.ceil(min ?? 0), from: min === undefined ? `${desiredName} unset` : `${minName} (no ${desiredName})` };
-}
-
-function maxNote(ctx: Ctx, calc: Calc, props: Props | { [key: string]: Value }, maxName: string, count: number, hourly: number): void {
-    const max = asCount(input(props, maxName));
-    if (typeof max === "number" && max > count) {
-        calc.note(`${maxName} ${num(max)} would cost up to ${money(max * ctx.hours * hourly)}/month for instances`);
-    }
+    return { count: Math.ceil(min ?? 0), from: min === undefined ? `${desiredName} unset` : `${minName} (no ${maxName} or ${desiredName})` };
 }
 
 /** Picks the dearest of several instance types (an upper bound when a group may run any of them). */
@@ -350,7 +354,7 @@ function dearest(ctx: Ctx, types: readonly string[]): { type: string; hourly: nu
 
 function autoscalingGroup(ctx: Ctx): ResourceCost {
     const calc = new Calc(ctx);
-    const n = groupCount(calc, ctx.props, "desiredCapacity", "minSize");
+    const n = groupCount(calc, ctx.props, "maxSize", "desiredCapacity", "minSize");
     // Instance types: mixed-instances overrides, else the launch template, else the launch configuration.
     let types: string[] | undefined;
     let template: ResourceFacts | undefined;
@@ -400,8 +404,7 @@ function autoscalingGroup(ctx: Ctx): ResourceCost {
         return noInstancePrice(ctx, pick.missing);
     }
     addInstances(ctx, calc, pick.type, n.count);
-    calc.note(n.from === "desiredCapacity" ? `desiredCapacity ${num(n.count)}` : `${n.from}: ${num(n.count)}`);
-    maxNote(ctx, calc, ctx.props, "maxSize", n.count, pick.hourly);
+    calc.note(`${n.from}: ${num(n.count)}`);
     if (template) {
         addInstanceVolumes(ctx, calc, template.props as { [key: string]: Value }, n.count, "launchTemplate.");
     } else {
@@ -422,9 +425,9 @@ function eksNodeGroup(ctx: Ctx): ResourceCost {
     if (isUnknown(scaling)) {
         calc.unknownInput("scalingConfig");
     } else {
-        n = groupCount(calc, scaling ?? {}, "desiredSize", "minSize");
+        n = groupCount(calc, scaling ?? {}, "maxSize", "desiredSize", "minSize");
         if (n) {
-            n = { ...n, from: n.from === "desiredSize" ? "scalingConfig.desiredSize" : `scalingConfig.${n.from}` };
+            n = { ...n, from: `scalingConfig.${n.from}` };
         }
     }
     let types: string[] | undefined;
@@ -455,14 +458,13 @@ function eksNodeGroup(ctx: Ctx): ResourceCost {
         return noInstancePrice(ctx, pick.missing);
     }
     addInstances(ctx, calc, pick.type, n.count);
-    calc.note(`${n.from} ${num(n.count)}`);
+    calc.note(`${n.from}: ${num(n.count)}`);
     if (types.length > 1) {
         calc.note(`any of ${types.join(", ")}: priced at the dearest (upper bound)`);
     }
     if (asText(input(ctx.props, "capacityType")) === "SPOT") {
         calc.note("spot capacity priced at the on-demand rate (upper bound)");
     }
-    maxNote(ctx, calc, (scaling && !isUnknown(scaling) ? scaling : {}) as { [key: string]: Value }, "maxSize", n.count, pick.hourly);
     calc.note("node disks and data transfer not included");
     return calc.result();
 }

@@ -125,20 +125,21 @@ describe("known list prices × 730 h (tolerance: one cent)", () => {
 describe("multipliers", () => {
     const lt = aws("aws:ec2/launchTemplate:LaunchTemplate", { instanceType: "m5.large", blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { volumeSize: 20, volumeType: "gp3" } }] });
 
-    it("autoscaling group: desired capacity × the launch template's instance type (and its volumes)", () => {
+    it("autoscaling group: its ceiling (maxSize) × the launch template's instance type (and its volumes)", () => {
         const asg = aws("aws:autoscaling/group:Group", { desiredCapacity: 3, minSize: 1, maxSize: 10, launchTemplate: { id: UNKNOWN, version: "$Latest" } }, { dependencies: { launchTemplate: [lt] } });
         const c = est.estimate(asg);
         expect(c.status).toBe("priced");
-        expect(c.monthlyUsd).toBeCloseTo(3 * 0.096 * H + 3 * 20 * 0.08, 2);
-        expect(c.basis).toContain("3 × m5.large × 730 h");
-        expect(c.basis).toContain("desiredCapacity 3");
-        expect(c.basis).toContain("maxSize 10");
+        expect(c.monthlyUsd).toBeCloseTo(10 * 0.096 * H + 10 * 20 * 0.08, 2);
+        expect(c.basis).toContain("10 × m5.large × 730 h");
+        expect(c.basis).toContain("maxSize (the ceiling it can scale to): 10");
         expect(est.estimate(lt).status).toBe("free");
     });
 
-    it("autoscaling group without desired capacity starts at its minimum", () => {
-        const c = est.estimate(aws("aws:autoscaling/group:Group", { minSize: 2, maxSize: 4, launchTemplate: { id: "lt-1" } }, { dependencies: { launchTemplate: [lt] } }));
-        expect(c.monthlyUsd).toBeCloseTo(2 * 0.096 * H + 2 * 20 * 0.08, 2);
+    it("autoscaling group at desired capacity 0 is still priced at its ceiling (a scheduled action can scale it)", () => {
+        const c = est.estimate(aws("aws:autoscaling/group:Group", { desiredCapacity: 0, minSize: 0, maxSize: 4, launchTemplate: { id: "lt-1" } }, { dependencies: { launchTemplate: [lt] } }));
+        expect(c.monthlyUsd).toBeCloseTo(4 * 0.096 * H + 4 * 20 * 0.08, 2);
+        const noMax = est.estimate(aws("aws:autoscaling/group:Group", { minSize: 2, launchTemplate: { id: "lt-1" } }, { dependencies: { launchTemplate: [lt] } }));
+        expect(noMax.monthlyUsd).toBeCloseTo(2 * 0.096 * H + 2 * 20 * 0.08, 2);
     });
 
     it("mixed-instances overrides are priced at the dearest type", () => {
@@ -161,10 +162,10 @@ describe("multipliers", () => {
         expect(c.monthlyUsd).toBe(0);
     });
 
-    it("a group whose desired capacity is unknown is unknown", () => {
-        const c = est.estimate(aws("aws:autoscaling/group:Group", { desiredCapacity: UNKNOWN, minSize: 1, maxSize: 3 }, { dependencies: { launchTemplate: [lt] } }));
+    it("a group whose ceiling is unknown is unknown", () => {
+        const c = est.estimate(aws("aws:autoscaling/group:Group", { desiredCapacity: 1, minSize: 1, maxSize: UNKNOWN }, { dependencies: { launchTemplate: [lt] } }));
         expect(c.status).toBe("unknown");
-        expect(c.unknownInputs).toContain("desiredCapacity");
+        expect(c.unknownInputs).toContain("maxSize");
     });
 
     it("an instance launched from a launch template of the stack", () => {
@@ -172,9 +173,9 @@ describe("multipliers", () => {
         expect(c.monthlyUsd).toBeCloseTo(0.096 * H + 20 * 0.08, 2);
     });
 
-    it("EKS node group: desired size × instance type", () => {
+    it("EKS node group: its ceiling (maxSize) × instance type", () => {
         const c = est.estimate(aws("aws:eks/nodeGroup:NodeGroup", { instanceTypes: ["m5.large"], scalingConfig: { desiredSize: 4, minSize: 1, maxSize: 6 } }));
-        expect(c.monthlyUsd).toBeCloseTo(4 * 0.096 * H, 2);
+        expect(c.monthlyUsd).toBeCloseTo(6 * 0.096 * H, 2);
         const dflt = est.estimate(aws("aws:eks/nodeGroup:NodeGroup", { scalingConfig: { desiredSize: 2, minSize: 1, maxSize: 2 } }));
         expect(dflt.basis).toContain("t3.medium");
     });
