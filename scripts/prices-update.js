@@ -9,7 +9,7 @@
  *                                                      dependency @aws-sdk/client-pricing;
  *                                                      @aws-sdk/client-route-53-domains adds domains)
  *   node scripts/prices-update.js --from-files DIR     rebuild from the curated public data files
- *                                                      in DIR (default ../shared/data), offline
+ *                                                      in DIR (default src/cost/data), offline
  *   node scripts/prices-update.js --docs               only regenerate the coverage section of docs/cost.md
  *   options: --out FILE (snapshot path), --regions a,b (API mode: limit regions), --dry-run,
  *            --force (API mode: accept changes that fail the sanity check)
@@ -49,7 +49,7 @@ const DOCS_END = "<!-- END GENERATED COVERAGE -->";
  *            sources: Record<string, Source>, tables: Record<string, Table>}} Snapshot
  */
 
-/** Sources of the curated data files in shared/data (see each file's .source.md). */
+/** Sources of the curated data files in src/cost/data (see each file's .source.md). */
 const FILE_SOURCES = {
     "karpenter-ec2": {
         title: "AWS Price List API via Karpenter",
@@ -150,6 +150,14 @@ const WRITTEN_SOURCES = {
         date: "2026-11-26",
         url: "https://aws.amazon.com/route53/pricing/ https://aws.amazon.com/kms/pricing/ https://aws.amazon.com/secrets-manager/pricing/",
     },
+    "aws-page-hourly-fixed": {
+        title: "AWS pricing pages for API Gateway caching, Fargate, Kinesis Data Streams and Lambda provisioned concurrency (written down)",
+        origin:
+            "API Gateway pricing (REST API caching, per cache size-hour), AWS Fargate pricing (Linux/x86 and Linux/ARM per vCPU-hour and per GB-hour), Kinesis Data Streams pricing (provisioned mode, per shard-hour), AWS Lambda pricing (provisioned concurrency, x86, $0.0000041667 per GB-second = $0.015 per GB-hour), US East (N. Virginia), transcribed by hand",
+        licence: "AWS published list prices (facts, cited)",
+        date: "2026-12-01",
+        url: "https://aws.amazon.com/api-gateway/pricing/ https://aws.amazon.com/fargate/pricing/ https://aws.amazon.com/kinesis/data-streams/pricing/ https://aws.amazon.com/lambda/pricing/",
+    },
     "aws-page-dynamodb": {
         title: "AWS DynamoDB provisioned capacity pricing page (written down)",
         origin: "Amazon DynamoDB pricing for provisioned capacity, US East (N. Virginia), Standard table class, transcribed by hand",
@@ -211,6 +219,26 @@ const WRITTEN_DOWN = {
         prices: { route53_hosted_zone: 0.5, kms_key: 1, secretsmanager_secret: 0.4 },
     },
     dynamodb: { source: "aws-page-dynamodb", region: DEFAULT_REGION, prices: { wcu: 0.00065, rcu: 0.00013 } },
+    hourly_fixed: {
+        source: "aws-page-hourly-fixed",
+        region: DEFAULT_REGION,
+        prices: {
+            "apigateway_cache:0.5": 0.02,
+            "apigateway_cache:1.6": 0.038,
+            "apigateway_cache:6.1": 0.2,
+            "apigateway_cache:13.5": 0.25,
+            "apigateway_cache:28.4": 0.5,
+            "apigateway_cache:58.2": 1.0,
+            "apigateway_cache:118": 1.9,
+            "apigateway_cache:237": 3.8,
+            "fargate:vcpu:x86": 0.04048,
+            "fargate:gb:x86": 0.004445,
+            "fargate:vcpu:arm": 0.03238,
+            "fargate:gb:arm": 0.00356,
+            kinesis_shard: 0.015,
+            lambda_provisioned_gb: 0.015,
+        },
+    },
 };
 
 /** Table titles and units (the unit the estimator multiplies by). */
@@ -228,6 +256,7 @@ const TABLES = {
     dynamodb: { title: "DynamoDB provisioned capacity", unit: "USD per capacity unit-hour" },
     shield: { title: "Shield Advanced subscription", unit: "USD per month (1-year commitment)" },
     fixed_monthly: { title: "Fixed monthly charges (hosted zone, KMS key, secret)", unit: "USD per month" },
+    hourly_fixed: { title: "Fixed hourly charges (API Gateway cache, Fargate vCPU/GB, Kinesis shard, Lambda provisioned concurrency GB)", unit: "USD per hour (per cache, vCPU, GB or shard)" },
     route53_domains: { title: "Route 53 domain registration and renewal", unit: "USD per year" },
 };
 
@@ -915,7 +944,7 @@ function replaceCoverage(docsText, coverage) {
 /* ------------------------------------------------------------------------------------------ */
 
 function parseArgs(argv) {
-    const o = { mode: "aws", dir: path.resolve(ROOT, "..", "shared", "data"), out: SNAPSHOT_PATH, dryRun: false, force: false };
+    const o = { mode: "aws", dir: path.resolve(ROOT, "src", "cost", "data"), out: SNAPSHOT_PATH, dryRun: false, force: false };
     for (let i = 0; i < argv.length; i++) {
         const a = argv[i];
         if (a === "--from-files") {

@@ -14,8 +14,8 @@ export const ROWS: Rows = {
     "aws:amplify/webhook:Webhook": UNPRICED,
     // appautoscaling
     "aws:appautoscaling/policy:Policy": FREE,
-    "aws:appautoscaling/scheduledAction:ScheduledAction": UNPRICED,
-    "aws:appautoscaling/target:Target": FREE,
+    "aws:appautoscaling/scheduledAction:ScheduledAction": PRICED,
+    "aws:appautoscaling/target:Target": UNPRICED,
     // apprunner
     "aws:apprunner/autoScalingConfigurationVersion:AutoScalingConfigurationVersion": FREE,
     "aws:apprunner/connection:Connection": UNPRICED,
@@ -40,7 +40,7 @@ export const ROWS: Rows = {
     "aws:autoscaling/lifecycleHook:LifecycleHook": FREE,
     "aws:autoscaling/notification:Notification": FREE,
     "aws:autoscaling/policy:Policy": FREE,
-    "aws:autoscaling/schedule:Schedule": FREE,
+    "aws:autoscaling/schedule:Schedule": PRICED,
     "aws:autoscaling/tag:Tag": FREE,
     "aws:autoscaling/trafficSourceAttachment:TrafficSourceAttachment": FREE,
     // autoscalingplans
@@ -136,7 +136,7 @@ export const ROWS: Rows = {
     "aws:ecs/daemon:Daemon": UNPRICED,
     "aws:ecs/daemonTaskDefinition:DaemonTaskDefinition": UNPRICED,
     "aws:ecs/expressGatewayService:ExpressGatewayService": UNPRICED,
-    "aws:ecs/service:Service": UNPRICED,
+    "aws:ecs/service:Service": PRICED,
     "aws:ecs/tag:Tag": FREE,
     "aws:ecs/taskDefinition:TaskDefinition": FREE,
     "aws:ecs/taskSet:TaskSet": UNPRICED,
@@ -202,7 +202,7 @@ export const ROWS: Rows = {
     "aws:lambda/layerVersionPermission:LayerVersionPermission": access("Lambda invoke permissions"),
     "aws:lambda/microvmsImage:MicrovmsImage": UNPRICED,
     "aws:lambda/permission:Permission": judged("invokePermission", "Lambda invoke permissions (one scoped by sourceArn to a resource of the same stack is reviewed benign)"),
-    "aws:lambda/provisionedConcurrencyConfig:ProvisionedConcurrencyConfig": FREE,
+    "aws:lambda/provisionedConcurrencyConfig:ProvisionedConcurrencyConfig": PRICED,
     "aws:lambda/resourcePolicy:ResourcePolicy": access("a resource policy or permission"),
     "aws:lambda/runtimeManagementConfig:RuntimeManagementConfig": UNPRICED,
     // lightsail

@@ -36,7 +36,7 @@ export const ROWS: Rows = {
     "aws:apigateway/restApi:RestApi": usage("requests"),
     "aws:apigateway/restApiPolicy:RestApiPolicy": access("API Gateway resource policies"),
     "aws:apigateway/restApiPut:RestApiPut": UNPRICED,
-    "aws:apigateway/stage:Stage": UNPRICED,
+    "aws:apigateway/stage:Stage": PRICED,
     "aws:apigateway/usagePlan:UsagePlan": FREE,
     "aws:apigateway/usagePlanKey:UsagePlanKey": access("API keys and the usage plans they unlock"),
     "aws:apigateway/vpcLink:VpcLink": FREE,

@@ -3,7 +3,7 @@
  * See ./row.ts for what each class means; test/cost/catalog.test.ts checks that every type of
  * the installed SDK has a row.
  */
-import { access, accessWhen, FREE, purchase, Rows, UNPRICED, usage } from "./row";
+import { access, accessWhen, FREE, PRICED, purchase, Rows, UNPRICED, usage } from "./row";
 
 export const ROWS: Rows = {
     // accountaccess
@@ -288,7 +288,7 @@ export const ROWS: Rows = {
     "aws:kinesis/analyticsApplication:AnalyticsApplication": UNPRICED,
     "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream": usage("data ingested"),
     "aws:kinesis/resourcePolicy:ResourcePolicy": access("a resource policy"),
-    "aws:kinesis/stream:Stream": UNPRICED,
+    "aws:kinesis/stream:Stream": PRICED,
     "aws:kinesis/streamConsumer:StreamConsumer": UNPRICED,
     "aws:kinesis/videoStream:VideoStream": usage("data ingested and stored"),
     // kinesisanalyticsv2
