@@ -3,10 +3,11 @@
  * the access catalogue and the rejection codes. `npm run docs` writes them; a test fails when the
  * committed files are stale.
  */
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { APPROVAL_ERROR_TEXT, ApprovalErrorCode } from "../approvals/errors";
 import { TYPE_TABLE } from "../cost/catalog";
+import { renderTypeTable, replaceTypeTable } from "../cost/catalog/coverage";
 import { AWS_ACCESS_INPUTS, AWS_ACCESS_INPUTS_WHY } from "../gate/access";
 import { DEFAULT_GATE_CONFIG, gateConfigSchema } from "../gate/config";
 import { GATE_IDS } from "../gate/items";
@@ -107,7 +108,8 @@ export function exampleConfig(): Record<string, unknown> {
 
 /** The generated files, by path relative to the repository root. */
 export function generatedDocs(): Record<string, string> {
-    return { "docs/policies.md": policyReference(), "docs/configuration.md": configurationReference() };
+    const cost = readFileSync(path.resolve(__dirname, "../../docs/cost.md"), "utf8");
+    return { "docs/policies.md": policyReference(), "docs/configuration.md": configurationReference(), "docs/cost.md": replaceTypeTable(cost, renderTypeTable()) };
 }
 
 if (require.main === module) {

@@ -108,3 +108,16 @@ describe("the reviewed type table", () => {
         }
     });
 });
+
+describe("docs/cost.md", () => {
+    it("names every priced type in its hand-written coverage table (what decides the price)", async () => {
+        const { readFileSync } = await import("node:fs");
+        const doc = readFileSync(`${__dirname}/../../docs/cost.md`, "utf8");
+        const coverage = doc.slice(doc.indexOf("## Coverage"), doc.indexOf("<!-- BEGIN GENERATED TYPE TABLE"));
+        const missing = [...TYPE_TABLE]
+            .filter(([, r]) => r.cost === "priced")
+            .map(([t]) => t)
+            .filter((t) => !coverage.includes(`\`${t}\``));
+        expect(missing).toEqual([]);
+    });
+});
