@@ -5,16 +5,7 @@ import { createEstimator } from "../../src/cost";
 import { PriceBook, SnapshotData } from "../../src/cost/snapshot";
 import shippedJson from "../../src/cost/snapshot.json";
 import { H, aws } from "./helpers";
-// The snapshot builder is a plain Node script (it also runs without a build).
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const script = require("../../scripts/prices-update.js") as {
-    buildFromFiles(dir: string): SnapshotData;
-    buildFromAws(prev: SnapshotData, opts: object): Promise<SnapshotData>;
-    serialize(s: SnapshotData): string;
-    renderCoverage(s: SnapshotData): string;
-    replaceCoverage(doc: string, cov: string): string;
-    decodeTable(t: SnapshotData["tables"][string]): Record<string, Record<string, { usd: number; source: string }>>;
-};
+import * as script from "../../scripts/prices-update";
 
 const ROOT = resolve(__dirname, "..", "..");
 const SOURCE_DATA = resolve(ROOT, "src", "cost", "data");
