@@ -152,6 +152,9 @@ function addVolume(ctx: Ctx, calc: Calc, v: VolumeSpec, count: number, label: st
     return true;
 }
 
+/** Root volume size assumed when the AMI decides it (Amazon Linux and Ubuntu AMIs: 8 GiB). */
+export const DEFAULT_ROOT_GB = 8;
+
 /** Prices the EBS volumes an instance or launch template declares with a size. */
 function addInstanceVolumes(ctx: Ctx, calc: Calc, props: { [key: string]: Value }, count: number, where: string): void {
     const blocks: { block: { [key: string]: Value } | Unknown | undefined; where: string }[] = [];
@@ -183,6 +186,16 @@ function addInstanceVolumes(ctx: Ctx, calc: Calc, props: { [key: string]: Value 
         }
     }
     let sized = 0;
+    const rootSized = root !== undefined && !isUnknown(root) && root.volumeSize !== undefined;
+    const mapped = isUnknown(mappings) || (mappings ?? []).length > 0;
+    if (!rootSized && !mapped && !isUnknown(root)) {
+        // The root volume's size comes from the AMI; price the documented default (docs/cost.md).
+        const rootType = root !== undefined && typeof root.volumeType === "string" ? root.volumeType : "gp2";
+        if (addVolume(ctx, calc, { type: rootType, sizeGiB: DEFAULT_ROOT_GB }, count, "root ")) {
+            calc.note(`root volume size from the AMI: priced at the ${DEFAULT_ROOT_GB} GiB default`);
+            sized++;
+        }
+    }
     for (const b of blocks) {
         const v = readVolume(calc, b.block, BLOCK_FIELDS, "gp2", b.where);
         if (!v) {
@@ -308,29 +321,33 @@ function ec2Instance(ctx: Ctx, spot = false): ResourceCost {
     return calc.result();
 }
 
-/** Desired capacity, else the minimum (AWS starts a group at its minimum). */
-function groupCount(calc: Calc, props: Props | { [key: string]: Value }, desiredName: string, minName: string): { count: number; from: string } | undefined {
+/**
+ * The capacity a group can grow to: its maximum (an autoscaling policy, a scheduled action or a
+ * person can scale it there without another preview), else desired capacity, else the minimum.
+ */
+function groupCount(calc: Calc, props: Props | { [key: string]: Value }, maxName: string, desiredName: string, minName: string): { count: number; from: string } | undefined {
+    const max = asCount(input(props, maxName));
+    if (isUnknown(max)) {
+        calc.unknownInput(maxName);
+        return undefined;
+    }
+    if (max !== undefined) {
+        return { count: Math.ceil(max), from: `${maxName} (the ceiling it can scale to)` };
+    }
     const desired = asCount(input(props, desiredName));
     if (isUnknown(desired)) {
         calc.unknownInput(desiredName);
         return undefined;
     }
     if (desired !== undefined) {
-        return { count: Math.ceil(desired), from: desiredName };
+        return { count: Math.ceil(desired), from: `${desiredName} (no ${maxName})` };
     }
     const min = asCount(input(props, minName));
     if (isUnknown(min)) {
         calc.unknownInput(minName);
         return undefined;
     }
-    return { count: Math.ceil(min ?? 0), from: min === undefined ? `${desiredName} unset` : `${minName} (no ${desiredName})` };
-}
-
-function maxNote(ctx: Ctx, calc: Calc, props: Props | { [key: string]: Value }, maxName: string, count: number, hourly: number): void {
-    const max = asCount(input(props, maxName));
-    if (typeof max === "number" && max > count) {
-        calc.note(`${maxName} ${num(max)} would cost up to ${money(max * ctx.hours * hourly)}/month for instances`);
-    }
+    return { count: Math.ceil(min ?? 0), from: min === undefined ? `${desiredName} unset` : `${minName} (no ${maxName} or ${desiredName})` };
 }
 
 /** Picks the dearest of several instance types (an upper bound when a group may run any of them). */
@@ -350,7 +367,7 @@ function dearest(ctx: Ctx, types: readonly string[]): { type: string; hourly: nu
 
 function autoscalingGroup(ctx: Ctx): ResourceCost {
     const calc = new Calc(ctx);
-    const n = groupCount(calc, ctx.props, "desiredCapacity", "minSize");
+    const n = groupCount(calc, ctx.props, "maxSize", "desiredCapacity", "minSize");
     // Instance types: mixed-instances overrides, else the launch template, else the launch configuration.
     let types: string[] | undefined;
     let template: ResourceFacts | undefined;
@@ -400,8 +417,7 @@ function autoscalingGroup(ctx: Ctx): ResourceCost {
         return noInstancePrice(ctx, pick.missing);
     }
     addInstances(ctx, calc, pick.type, n.count);
-    calc.note(n.from === "desiredCapacity" ? `desiredCapacity ${num(n.count)}` : `${n.from}: ${num(n.count)}`);
-    maxNote(ctx, calc, ctx.props, "maxSize", n.count, pick.hourly);
+    calc.note(`${n.from}: ${num(n.count)}`);
     if (template) {
         addInstanceVolumes(ctx, calc, template.props as { [key: string]: Value }, n.count, "launchTemplate.");
     } else {
@@ -422,9 +438,9 @@ function eksNodeGroup(ctx: Ctx): ResourceCost {
     if (isUnknown(scaling)) {
         calc.unknownInput("scalingConfig");
     } else {
-        n = groupCount(calc, scaling ?? {}, "desiredSize", "minSize");
+        n = groupCount(calc, scaling ?? {}, "maxSize", "desiredSize", "minSize");
         if (n) {
-            n = { ...n, from: n.from === "desiredSize" ? "scalingConfig.desiredSize" : `scalingConfig.${n.from}` };
+            n = { ...n, from: `scalingConfig.${n.from}` };
         }
     }
     let types: string[] | undefined;
@@ -455,14 +471,13 @@ function eksNodeGroup(ctx: Ctx): ResourceCost {
         return noInstancePrice(ctx, pick.missing);
     }
     addInstances(ctx, calc, pick.type, n.count);
-    calc.note(`${n.from} ${num(n.count)}`);
+    calc.note(`${n.from}: ${num(n.count)}`);
     if (types.length > 1) {
         calc.note(`any of ${types.join(", ")}: priced at the dearest (upper bound)`);
     }
     if (asText(input(ctx.props, "capacityType")) === "SPOT") {
         calc.note("spot capacity priced at the on-demand rate (upper bound)");
     }
-    maxNote(ctx, calc, (scaling && !isUnknown(scaling) ? scaling : {}) as { [key: string]: Value }, "maxSize", n.count, pick.hourly);
     calc.note("node disks and data transfer not included");
     return calc.result();
 }
@@ -782,7 +797,23 @@ function hourly(key: string, label: string, note?: string): Rule {
     };
 }
 
-const natGateway = hourly("nat_gateway", "NAT gateway", "data processed (per GB) is usage");
+function natGateway(ctx: Ctx): ResourceCost {
+    const calc = new Calc(ctx);
+    const f = lookup(ctx, "network", "nat_gateway");
+    if (!f) {
+        return unpricedCost(ctx, `no price in the snapshot for NAT gateway in ${ctx.region.region}`);
+    }
+    calc.add(f, ctx.hours * f.price.usd, `NAT gateway × ${ctx.hours} h × ${rate(f.price.usd)}/h`);
+    const connectivity = asText(input(ctx.props, "connectivityType"));
+    if (isUnknown(connectivity)) {
+        calc.unknownInput("connectivityType");
+    } else if (connectivity !== "private" && input(ctx.props, "allocationId") === undefined) {
+        // With allocationId the address is an Elastic IP, priced as its own resource.
+        addPublicIpv4(ctx, calc, 1, "its public address");
+    }
+    calc.note("data processed (per GB) is usage");
+    return calc.result();
+}
 const eksCluster = hourly("eks_cluster", "EKS cluster", "standard support; extended support for old Kubernetes versions costs more");
 
 function eip(ctx: Ctx): ResourceCost {
@@ -808,6 +839,23 @@ function loadBalancer(kind?: "classic"): Rule {
         const label = { application: "Application", network: "Network", gateway: "Gateway", classic: "Classic" }[type] ?? type;
         calc.add(f, ctx.hours * f.price.usd, `${label} Load Balancer × ${ctx.hours} h × ${rate(f.price.usd)}/h`);
         calc.note("capacity units (LCU) are usage");
+        const internal = asBool(input(ctx.props, "internal"));
+        if (isUnknown(internal)) {
+            calc.unknownInput("internal");
+        } else if (internal !== true && type !== "gateway") {
+            // An internet-facing load balancer holds one public IPv4 address per subnet (zone).
+            const subnets = asList(input(ctx.props, "subnets"));
+            const mappings = asList(input(ctx.props, "subnetMappings"));
+            const zones = asList(input(ctx.props, "availabilityZones"));
+            const list = subnets ?? mappings ?? zones;
+            if (isUnknown(list)) {
+                calc.unknownInput("subnets");
+            } else if (list !== undefined && list.length > 0) {
+                addPublicIpv4(ctx, calc, list.length, "one per subnet");
+            } else {
+                addPublicIpv4(ctx, calc, 2, "subnets not listed: at least two zones");
+            }
+        }
         return calc.result();
     };
 }
@@ -930,7 +978,7 @@ function reservation(what: string, offeringInput: string, countInput: string): R
 }
 
 /** A savings plan: priced from its hourly commitment when known. */
-export function savingsPlan(ctx: Ctx): ResourceCost {
+function savingsPlan(ctx: Ctx): ResourceCost {
     const commitment = asNumber(input(ctx.props, "commitment"));
     const what = "a Savings Plan (1- or 3-year commitment)";
     if (isUnknown(commitment)) {
@@ -1018,7 +1066,7 @@ function budget(ctx: Ctx): ResourceCost {
 /* ------------------------------------------------------------------------------------------ */
 
 /** A Cloudflare account or zone subscription: always a purchase. */
-export function cloudflareSubscription(ctx: Ctx): ResourceCost {
+function cloudflareSubscription(ctx: Ctx): ResourceCost {
     const plan = asBlock(input(ctx.props, "ratePlan"));
     const planId = isUnknown(plan) ? UNKNOWN : plan ? asText(plan.id) : asText(input(ctx.props, "ratePlan"));
     const scope = ctx.r.type.includes("zoneSubscription") ? "zone" : ctx.r.type.includes("accountSubscription") ? "account" : "";
@@ -1048,6 +1096,199 @@ function cloudflareZone(ctx: Ctx): ResourceCost {
 /* ------------------------------------------------------------------------------------------ */
 /* Tables                                                                                      */
 /* ------------------------------------------------------------------------------------------ */
+
+/* ------------------------------------------------------------------------------------------ */
+/* Capacity that changes later, caches and fixed charges inside usage-priced services          */
+/* ------------------------------------------------------------------------------------------ */
+
+/** Adds `count × public IPv4 × hours`. */
+function addPublicIpv4(ctx: Ctx, calc: Calc, count: number, what: string): void {
+    const ip = lookup(ctx, "network", "public_ipv4_in_use");
+    if (!ip) {
+        calc.unpriced("public IPv4 address");
+        return;
+    }
+    const times = count === 1 ? "" : `${num(count)} × `;
+    calc.add(ip, count * ctx.hours * ip.price.usd, `${times}public IPv4 (${what}) × ${ctx.hours} h × ${rate(ip.price.usd)}/h`);
+}
+
+/** A scheduled action may raise a group's ceiling later: free only when it leaves `maxSize` alone. */
+function autoscalingSchedule(ctx: Ctx): ResourceCost {
+    const max = asCount(input(ctx.props, "maxSize"));
+    if (isUnknown(max)) {
+        return unknownCost(ctx, ["maxSize"]);
+    }
+    const raw = input(ctx.props, "maxSize");
+    if (raw === undefined || raw === null || raw === -1 || raw === "-1") {
+        return plainCost(ctx, "free", "leaves the group's maxSize alone: bounded by the group, which is priced at its maxSize");
+    }
+    return unpricedCost(ctx, `sets the group's maxSize to ${typeof max === "number" ? num(max) : quote(String(raw))} later: the group's price at that ceiling is not known here`);
+}
+
+/** An Application Auto Scaling scheduled action: free only when it does not raise `maxCapacity`. */
+function appScheduledAction(ctx: Ctx): ResourceCost {
+    const action = asBlock(input(ctx.props, "scalableTargetAction"));
+    if (isUnknown(action)) {
+        return unknownCost(ctx, ["scalableTargetAction"]);
+    }
+    const max = action?.maxCapacity;
+    if (isUnknown(max)) {
+        return unknownCost(ctx, ["scalableTargetAction.maxCapacity"]);
+    }
+    if (max === undefined || max === null) {
+        return plainCost(ctx, "free", "does not change maxCapacity: bounded by the scalable target");
+    }
+    return unpricedCost(ctx, `sets maxCapacity to ${String(max)} later: the scaled resource's price at that ceiling is not known here`);
+}
+
+/** API Gateway stage: free unless it has a cache cluster, priced by size. */
+function apigatewayStage(ctx: Ctx): ResourceCost {
+    const enabled = asBool(input(ctx.props, "cacheClusterEnabled"));
+    if (isUnknown(enabled)) {
+        return unknownCost(ctx, ["cacheClusterEnabled"]);
+    }
+    if (enabled !== true) {
+        return plainCost(ctx, "free", "no cache cluster: requests are billed on the API");
+    }
+    const raw = input(ctx.props, "cacheClusterSize");
+    if (isUnknown(raw)) {
+        return unknownCost(ctx, ["cacheClusterSize"]);
+    }
+    const size = raw === undefined || raw === null ? "0.5" : String(typeof raw === "number" ? raw : asText(raw) ?? "");
+    const calc = new Calc(ctx);
+    const f = lookup(ctx, "hourly_fixed", `apigateway_cache:${Number(size)}`);
+    if (!f) {
+        return unpricedCost(ctx, `no price in the snapshot for an API Gateway cache of ${quote(size)} GB`);
+    }
+    calc.add(f, ctx.hours * f.price.usd, `${size} GB cache × ${ctx.hours} h × ${rate(f.price.usd)}/h`);
+    if (raw === undefined || raw === null) {
+        calc.note("cacheClusterSize unset: the 0.5 GB default");
+    }
+    calc.note("requests are billed on the API");
+    return calc.result();
+}
+
+/** The single linked resource of `type` that feeds `inputName`, or why there is none. */
+function linked(ctx: Ctx, inputName: string, type: string): ResourceFacts | "unknown" | "outside" {
+    const deps = (ctx.r as LinkedResourceFacts).dependencies?.[inputName] ?? [];
+    const found = deps.filter((d) => d.type === type);
+    if (found.length === 1) {
+        return found[0]!;
+    }
+    return isUnknown(input(ctx.props, inputName)) ? "unknown" : "outside";
+}
+
+/** ECS service: on Fargate, desired count × the task definition's vCPU and memory (and public IPv4). */
+function ecsService(ctx: Ctx): ResourceCost {
+    const launch = asText(input(ctx.props, "launchType"));
+    const strategy = asBlocks(input(ctx.props, "capacityProviderStrategies"));
+    if (isUnknown(launch) || isUnknown(strategy)) {
+        return unknownCost(ctx, [isUnknown(launch) ? "launchType" : "capacityProviderStrategies"]);
+    }
+    const providers = (strategy ?? []).map((b) => (isUnknown(b) ? "?" : String(asText(b.capacityProvider) ?? "?")));
+    const fargate = launch === "FARGATE" || providers.some((p) => p.startsWith("FARGATE"));
+    if (!fargate) {
+        if (providers.length > 0 && providers.some((p) => p === "?")) {
+            return unknownCost(ctx, ["capacityProviderStrategies"]);
+        }
+        return plainCost(ctx, "free", "runs on EC2 capacity, priced through its instances or groups");
+    }
+    const calc = new Calc(ctx);
+    const count = asCount(input(ctx.props, "desiredCount"));
+    if (isUnknown(count)) {
+        return unknownCost(ctx, ["desiredCount"]);
+    }
+    const n = count ?? 0;
+    const task = linked(ctx, "taskDefinition", "aws:ecs/taskDefinition:TaskDefinition");
+    if (task === "unknown" || task === "outside") {
+        return task === "unknown" && !(ctx.r as LinkedResourceFacts).dependencies
+            ? unknownCost(ctx, ["taskDefinition"])
+            : unpricedCost(ctx, "the task definition (vCPU and memory) is not a resource of this stack");
+    }
+    const cpu = asCount(input(task.props, "cpu"));
+    const mem = asCount(input(task.props, "memory"));
+    if (isUnknown(cpu) || isUnknown(mem) || cpu === undefined || mem === undefined) {
+        return isUnknown(cpu) || isUnknown(mem) ? unknownCost(ctx, ["taskDefinition.cpu", "taskDefinition.memory"]) : unpricedCost(ctx, "the task definition sets no task-level cpu and memory");
+    }
+    const arch = asText(path(task.props as Value, "runtimePlatform", "cpuArchitecture")) === "ARM64" ? "arm" : "x86";
+    const pv = lookup(ctx, "hourly_fixed", `fargate:vcpu:${arch}`);
+    const pg = lookup(ctx, "hourly_fixed", `fargate:gb:${arch}`);
+    if (!pv || !pg) {
+        return unpricedCost(ctx, "no Fargate price in the snapshot");
+    }
+    const vcpu = cpu / 1024;
+    const gb = mem / 1024;
+    calc.add(pv, n * vcpu * ctx.hours * pv.price.usd, `${num(n)} task(s) × ${num(vcpu)} vCPU × ${ctx.hours} h × ${rate(pv.price.usd)}/vCPU-h`);
+    calc.add(pg, n * gb * ctx.hours * pg.price.usd, `${num(n)} task(s) × ${num(gb)} GB × ${ctx.hours} h × ${rate(pg.price.usd)}/GB-h`);
+    if (count === undefined) {
+        calc.note("desiredCount unset: 0 tasks");
+    }
+    const publicIp = asBool(path(ctx.props as Value, "networkConfiguration", "assignPublicIp"));
+    if (isUnknown(publicIp)) {
+        calc.unknownInput("networkConfiguration.assignPublicIp");
+    } else if (publicIp === true && n > 0) {
+        addPublicIpv4(ctx, calc, n, "one per task");
+    }
+    calc.note("Linux on Fargate; an autoscaling target may run more tasks (priced on its own)");
+    return calc.result();
+}
+
+/** Kinesis data stream: provisioned shards × hours; on-demand streams are usage. */
+function kinesisStream(ctx: Ctx): ResourceCost {
+    const mode = asText(path(ctx.props as Value, "streamModeDetails", "streamMode"));
+    if (isUnknown(mode)) {
+        return unknownCost(ctx, ["streamModeDetails.streamMode"]);
+    }
+    if (mode === "ON_DEMAND") {
+        return plainCost(ctx, "usage", "on-demand stream: billed by data written and read");
+    }
+    const shards = asCount(input(ctx.props, "shardCount"));
+    if (isUnknown(shards)) {
+        return unknownCost(ctx, ["shardCount"]);
+    }
+    if (shards === undefined) {
+        return unpricedCost(ctx, "provisioned stream without shardCount");
+    }
+    const f = lookup(ctx, "hourly_fixed", "kinesis_shard");
+    if (!f) {
+        return unpricedCost(ctx, "no Kinesis shard price in the snapshot");
+    }
+    const calc = new Calc(ctx);
+    calc.add(f, shards * ctx.hours * f.price.usd, `${num(shards)} shard(s) × ${ctx.hours} h × ${rate(f.price.usd)}/shard-h`);
+    calc.note("PUT payload units and retention beyond 24 h are usage");
+    return calc.result();
+}
+
+/** Lambda provisioned concurrency: executions × the function's memory (GB) × hours. */
+function lambdaProvisioned(ctx: Ctx): ResourceCost {
+    const n = asCount(input(ctx.props, "provisionedConcurrentExecutions"));
+    if (isUnknown(n)) {
+        return unknownCost(ctx, ["provisionedConcurrentExecutions"]);
+    }
+    if (n === undefined) {
+        return unpricedCost(ctx, "no provisionedConcurrentExecutions");
+    }
+    const fn = linked(ctx, "functionName", "aws:lambda/function:Function");
+    if (typeof fn === "string") {
+        return unpricedCost(ctx, "the function (its memory size) is not a resource of this stack");
+    }
+    const memRaw = asCount(input(fn.props, "memorySize"));
+    if (isUnknown(memRaw)) {
+        return unknownCost(ctx, ["function.memorySize"]);
+    }
+    const mem = memRaw ?? 128;
+    const f = lookup(ctx, "hourly_fixed", "lambda_provisioned_gb");
+    if (!f) {
+        return unpricedCost(ctx, "no provisioned concurrency price in the snapshot");
+    }
+    const calc = new Calc(ctx);
+    calc.add(f, n * (mem / 1024) * ctx.hours * f.price.usd, `${num(n)} × ${num(mem / 1024)} GB × ${ctx.hours} h × ${rate(f.price.usd)}/GB-h`);
+    if (memRaw === undefined) {
+        calc.note("memorySize unset: the 128 MB default");
+    }
+    calc.note("requests and duration are usage");
+    return calc.result();
+}
 
 const rdsReserved = reservation("RDS reserved DB instance", "offeringId", "instanceCount");
 const cacheReserved = reservation("ElastiCache reserved cache node", "reservedCacheNodesOfferingId", "cacheNodeCount");
@@ -1097,4 +1338,13 @@ export const RULES: { readonly [type: string]: Rule } = {
     "aws:rds/clusterInstance:ClusterInstance": (ctx) => unpricedCost(ctx, "Aurora instance prices are not in the snapshot"),
     "aws:ec2/dedicatedHost:DedicatedHost": (ctx) => unpricedCost(ctx, "dedicated host prices are not in the snapshot"),
     "cloudflare:index/zone:Zone": cloudflareZone,
+    "aws:autoscaling/schedule:Schedule": autoscalingSchedule,
+    "aws:appautoscaling/scheduledAction:ScheduledAction": appScheduledAction,
+    "aws:apigateway/stage:Stage": apigatewayStage,
+    "aws:ecs/service:Service": ecsService,
+    "aws:kinesis/stream:Stream": kinesisStream,
+    "aws:lambda/provisionedConcurrencyConfig:ProvisionedConcurrencyConfig": lambdaProvisioned,
+    "cloudflare:index/accountSubscription:AccountSubscription": cloudflareSubscription,
+    "cloudflare:index/zoneSubscription:ZoneSubscription": cloudflareSubscription,
+    "aws:savingsplans/savingsPlan:SavingsPlan": savingsPlan,
 };

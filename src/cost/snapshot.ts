@@ -1,6 +1,6 @@
 /**
  * The price snapshot shipped beside this file (`snapshot.json`, built by
- * `scripts/prices-update.js` from public data with its provenance) and an index over it.
+ * `scripts/prices-update.ts` from public data with its provenance) and an index over it.
  * @internal
  */
 

@@ -3,10 +3,12 @@
  * the access catalogue and the rejection codes. `npm run docs` writes them; a test fails when the
  * committed files are stale.
  */
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { APPROVAL_ERROR_TEXT, ApprovalErrorCode } from "../approvals/errors";
-import { ACCESS_CATALOGUE } from "../gate/access";
+import { TYPE_TABLE } from "../cost/catalog";
+import { renderTypeTable, replaceTypeTable } from "../cost/catalog/coverage";
+import { AWS_ACCESS_INPUTS, AWS_ACCESS_INPUTS_WHY } from "../gate/access";
 import { DEFAULT_GATE_CONFIG, gateConfigSchema } from "../gate/config";
 import { GATE_IDS } from "../gate/items";
 import { GATES } from "../gate/table";
@@ -27,13 +29,7 @@ export function policyReference(): string {
         s += `| \`${g}\` | ${spec.summary} | ${spec.approvals} | ${spec.coveredBy} | ${spec.flagsDoc} |\n`;
     }
     s += "\nResource-level items (environment, provider, access, a declared budget, a purchase, an unknown price) are judged per resource; a token whose `scope.resources` is set covers them only for those URNs. Stack-level items (the estimated total, the resource count, and the environment of a production or staging stack itself — raised for every agent run there, even one that declares no resources) are covered by `maxMonthlyUsd` / `maxResources` / `environments` alone, and never by a token whose `scope.resources` is set.\n\n";
-    s += "## Access catalogue\n\nResource types that change who can do what (`pkg:module/*` matches a whole module, `pkg:*` a whole package). Types listed with inputs count only when one of those inputs is set or unknown.\n\n";
-    s += "| types | only when input | why |\n|---|---|---|\n";
-    for (const row of ACCESS_CATALOGUE) {
-        const names = row.typeNames ? ` named like \`${row.typeNames.source}\`` : "";
-        const except = row.exceptTypeNames ? ` except names like \`${row.exceptTypeNames.source}\`` : "";
-        s += `| ${row.types.map((t) => `\`${t}\``).join("<br>")}${names}${except} | ${row.whenInputs ? row.whenInputs.map((i) => `\`${i}\``).join(", ") : "—"} | ${row.why} |\n`;
-    }
+    s += accessSection();
     s += `\n## \`${agentIdentityHygiene.name}\` (${agentIdentityHygiene.enforcementLevel} by default)\n\n${agentIdentityHygiene.description}\n\nIt checks the shape of identities, not approvals, and never repeats a decision of \`${GATE_POLICY_NAME}\`.\n\n| check | passes when |\n|---|---|\n`;
     for (const [check, text] of Object.entries(HYGIENE_CHECK_TEXT)) {
         s += `| \`${check}\` | ${text} |\n`;
@@ -46,6 +42,29 @@ export function policyReference(): string {
     for (const [code, text] of Object.entries(APPROVAL_ERROR_TEXT) as [ApprovalErrorCode, string][]) {
         s += `| \`${code}\` | ${text} |\n`;
     }
+    return s;
+}
+
+/** The access rows of the reviewed type table, grouped by reason. */
+function accessSection(): string {
+    const groups = new Map<string, { types: string[]; inputs: string }>();
+    for (const [type, row] of TYPE_TABLE) {
+        const why = row.access ?? row.judge?.why ?? row.accessWhen?.why;
+        if (!why) {
+            continue;
+        }
+        const inputs = row.judge ? "judged from its inputs" : row.accessWhen ? row.accessWhen.inputs.map((i) => `\`${i}\``).join(", ") : "—";
+        const key = `${why}\u0000${inputs}`;
+        const g = groups.get(key) ?? { types: [], inputs };
+        g.types.push(type);
+        groups.set(key, g);
+    }
+    let s = "## Access\n\nResource types that change who can do what, from the reviewed type table (src/cost/catalog; every type token of the pinned SDKs has a row, see [cost.md](cost.md)). Exact type tokens, no patterns. Types listed with inputs count only when one of those inputs is set or unknown; *judged* rows raise an item unless the resource matches the reviewed benign pattern in the reason (src/gate/grants.ts). Meta-provisioners (they can create arbitrary resources) are access and an unknown price.\n\n";
+    s += "| types | only when input | why |\n|---|---|---|\n";
+    for (const [key, g] of [...groups].sort((a, b) => a[0].localeCompare(b[0]))) {
+        s += `| ${g.types.sort().map((t) => `\`${t}\``).join("<br>")} | ${g.inputs} | ${key.split("\u0000")[0]} |\n`;
+    }
+    s += `| any other \`aws:\` type (except lifecycle policies) | ${AWS_ACCESS_INPUTS.map((i) => `\`${i}\``).join(", ")} | ${AWS_ACCESS_INPUTS_WHY} |\n\n`;
     return s;
 }
 
@@ -90,7 +109,8 @@ export function exampleConfig(): Record<string, unknown> {
 
 /** The generated files, by path relative to the repository root. */
 export function generatedDocs(): Record<string, string> {
-    return { "docs/policies.md": policyReference(), "docs/configuration.md": configurationReference() };
+    const cost = readFileSync(path.resolve(__dirname, "../../docs/cost.md"), "utf8");
+    return { "docs/policies.md": policyReference(), "docs/configuration.md": configurationReference(), "docs/cost.md": replaceTypeTable(cost, renderTypeTable()) };
 }
 
 if (require.main === module) {

@@ -84,7 +84,7 @@ describe("preview JSON → resource facts", () => {
         const { resources } = stackFromPreview(load(CREATE));
         const web = est.estimate(resources.find((r) => r.name === "web")!);
         expect(web).toMatchObject({ status: "priced", region: "eu-west-1", regionSource: "provider" });
-        expect(web.monthlyUsd).toBeCloseTo(3 * 0.107 * H + 3 * 20 * 0.08, 2);
+        expect(web.monthlyUsd).toBeCloseTo(6 * 0.107 * H + 6 * 20 * 0.08, 2); // maxSize 6: the ceiling
         expect(est.estimate(resources.find((r) => r.name === "worker")!)).toMatchObject({ status: "unknown", unknownInputs: ["instanceType"] });
         expect(est.estimate(resources.find((r) => r.name === "db")!).status).toBe("priced"); // the secret password does not matter
     });
@@ -97,10 +97,10 @@ describe("agentguard cost", () => {
         const [header, rule] = out.split("\n");
         expect(header).toMatch(/^resource\s+type\s+status\s+region\s+monthly USD\s+basis$/);
         expect(rule).toMatch(/^-+ {2}-+/);
-        expect(out).toMatch(/web \[create\]\s+aws:autoscaling\/group:Group\s+priced\s+eu-west-1\s+\$239\.13/);
-        expect(out).toMatch(/bastion \[create\]\s+aws:ec2\/instance:Instance\s+priced\s+us-west-2\s+\$7\.59/);
+        expect(out).toMatch(/web \[create\]\s+aws:autoscaling\/group:Group\s+priced\s+eu-west-1\s+\$478\.26/);
+        expect(out).toMatch(/bastion \[create\]\s+aws:ec2\/instance:Instance\s+priced\s+us-west-2\s+\$8\.39/);
         expect(out).toMatch(/worker \[create\]\s+aws:ec2\/instance:Instance\s+unknown\s+us-west-2\s+\?/);
-        expect(out).toMatch(/total: \$302\.39\/month estimated \(5 priced, 2 usage, 4 free, 1 unknown/);
+        expect(out).toMatch(/total: \$545\.97\/month estimated \(5 priced, 2 usage, 4 free, 1 unknown/);
         expect(out).toContain('purchases (need separate approval):\n  - domain registration of "example-shop.io": $71.00');
         expect(out).toContain("declared budgets:\n  - $250.00/month");
         expect(out).toContain('unknown at preview: "urn:pulumi:dev::shop::aws:ec2/instance:Instance::worker" (instanceType)');
@@ -110,9 +110,9 @@ describe("agentguard cost", () => {
         const { code, out } = await run(["--preview-json", CREATE, "--json"]);
         expect(code).toBe(0);
         const o = JSON.parse(out) as JsonOut;
-        expect(o.totalMonthlyUsd).toBeCloseTo(302.39, 2);
+        expect(o.totalMonthlyUsd).toBeCloseTo(545.97, 2); // includes root volumes and the NAT gateway's public IPv4
         expect(byName(o, "nat")).toMatchObject({ status: "priced", region: "us-west-2", op: "create" });
-        expect(byName(o, "nat")!.monthlyUsd).toBeCloseTo(0.045 * H, 2);
+        expect(byName(o, "nat")!.monthlyUsd).toBeCloseTo((0.045 + 0.005) * H, 2); // and its public IPv4 address
         expect(byName(o, "shop-domain")?.purchase?.what).toContain("example-shop.io");
         expect(byName(o, "budget")?.declaredBudgetUsd).toBe(250);
         expect(o.resources.every((r) => !r.urn.includes("pulumi:providers:") && !r.urn.includes("pulumi:pulumi:Stack"))).toBe(true);
@@ -124,8 +124,8 @@ describe("agentguard cost", () => {
         const o = JSON.parse(out) as JsonOut;
         expect(byName(o, "nat")).toBeUndefined();
         expect(byName(o, "web")?.op).toBe("update");
-        expect(byName(o, "web")!.monthlyUsd).toBeCloseTo(5 * 0.107 * H + 5 * 20 * 0.08, 2);
-        expect(byName(o, "worker")!.monthlyUsd).toBeCloseTo(0.096 * H, 2); // known after up
+        expect(byName(o, "web")!.monthlyUsd).toBeCloseTo(6 * 0.107 * H + 6 * 20 * 0.08, 2); // maxSize 6
+        expect(byName(o, "worker")!.monthlyUsd).toBeCloseTo(0.096 * H + 8 * 0.1, 2); // known after up; default root volume
         expect(byName(o, "bastion")?.op).toBe("same");
     });
 
@@ -141,7 +141,7 @@ describe("agentguard cost", () => {
         };
         const eu = JSON.parse((await run(["--region", "eu-west-1", "--json"], JSON.stringify(doc))).out) as JsonOut;
         expect(eu.resources[0]).toMatchObject({ region: "eu-west-1", regionSource: "default" });
-        expect(eu.resources[0].monthlyUsd).toBeCloseTo(0.107 * H, 2);
+        expect(eu.resources[0].monthlyUsd).toBeCloseTo(0.107 * H + 8 * 0.1, 2);
         const dflt = await run([], JSON.stringify(doc));
         expect(dflt.out).toMatch(/us-east-1\*/);
         expect(dflt.out).toContain("* region not named");

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { createEstimator } from "../../src/cost";
 import { UNKNOWN } from "../../src/gate/facts";
-import { CENT, H, aws, other } from "./helpers";
+import { CENT, H, ROOT, aws, other } from "./helpers";
 
 const est = createEstimator();
 
@@ -18,8 +18,8 @@ describe("known list prices × 730 h (tolerance: one cent)", () => {
     it.each(cases)("EC2 %s: %s %s", (_what, region, type, hourly) => {
         const c = est.estimate(aws("aws:ec2/instance:Instance", { instanceType: type }, { region }));
         expect(c.status).toBe("priced");
-        expect(c.monthlyUsd).toBeCloseTo(hourly * H, 2);
-        expect(Math.abs(c.monthlyUsd - hourly * H)).toBeLessThan(CENT);
+        expect(c.monthlyUsd).toBeCloseTo(hourly * H + ROOT, 2);
+        expect(Math.abs(c.monthlyUsd - hourly * H - ROOT)).toBeLessThan(CENT);
         expect(c.region).toBe(region);
         expect(c.regionSource).toBe("provider");
         expect(c.basis).toContain(`${type} × 730 h`);
@@ -27,7 +27,8 @@ describe("known list prices × 730 h (tolerance: one cent)", () => {
 
     it("says which source and date the price came from", () => {
         const c = est.estimate(aws("aws:ec2/instance:Instance", { instanceType: "m5.large" }));
-        expect(c.basis).toContain("m5.large × 730 h × $0.096/h = $70.08/month");
+        expect(c.basis).toContain("m5.large × 730 h × $0.096/h + root 8 GiB gp2 × $0.1/GB-month = $70.88/month");
+        expect(c.basis).toContain("root volume size from the AMI: priced at the 8 GiB default");
         expect(c.basis).toContain("Karpenter");
         expect(c.basis).toContain("2026-07-20");
         const eu = est.estimate(aws("aws:ec2/instance:Instance", { instanceType: "m5.large" }, { region: "eu-west-1" }));
@@ -69,15 +70,21 @@ describe("known list prices × 730 h (tolerance: one cent)", () => {
 
     it("NAT gateway, Elastic IP, EKS cluster, load balancers", () => {
         const nat = est.estimate(aws("aws:ec2/natGateway:NatGateway", { subnetId: UNKNOWN }));
-        expect(nat.monthlyUsd).toBeCloseTo(0.045 * H, 2);
+        expect(nat.monthlyUsd).toBeCloseTo((0.045 + 0.005) * H, 2); // and its public IPv4 address
         const natEu = est.estimate(aws("aws:ec2/natGateway:NatGateway", {}, { region: "eu-west-1" }));
-        expect(natEu.monthlyUsd).toBeCloseTo(0.048 * H, 2);
+        expect(natEu.monthlyUsd).toBeCloseTo((0.048 + 0.005) * H, 2);
+        expect(est.estimate(aws("aws:ec2/natGateway:NatGateway", { allocationId: UNKNOWN })).monthlyUsd).toBeCloseTo(0.045 * H, 2); // the Elastic IP is priced on its own
+        expect(est.estimate(aws("aws:ec2/natGateway:NatGateway", { connectivityType: "private" })).monthlyUsd).toBeCloseTo(0.045 * H, 2);
         expect(est.estimate(aws("aws:ec2/eip:Eip", { domain: "vpc" })).monthlyUsd).toBeCloseTo(0.005 * H, 2);
         expect(est.estimate(aws("aws:eks/cluster:Cluster", { roleArn: UNKNOWN })).monthlyUsd).toBeCloseTo(0.1 * H, 2);
-        expect(est.estimate(aws("aws:lb/loadBalancer:LoadBalancer", {})).monthlyUsd).toBeCloseTo(0.0225 * H, 2);
-        expect(est.estimate(aws("aws:alb/loadBalancer:LoadBalancer", { loadBalancerType: "network" })).monthlyUsd).toBeCloseTo(0.0225 * H, 2);
+        // Internet-facing load balancers hold a public IPv4 address per subnet (two zones when the subnets are not listed).
+        expect(est.estimate(aws("aws:lb/loadBalancer:LoadBalancer", {})).monthlyUsd).toBeCloseTo((0.0225 + 2 * 0.005) * H, 2);
+        expect(est.estimate(aws("aws:lb/loadBalancer:LoadBalancer", { subnets: ["a", "b", "c"] })).monthlyUsd).toBeCloseTo((0.0225 + 3 * 0.005) * H, 2);
+        expect(est.estimate(aws("aws:lb/loadBalancer:LoadBalancer", { internal: true, subnets: ["a", "b", "c"] })).monthlyUsd).toBeCloseTo(0.0225 * H, 2);
+        expect(est.estimate(aws("aws:lb/loadBalancer:LoadBalancer", { subnets: UNKNOWN })).status).toBe("unknown");
+        expect(est.estimate(aws("aws:alb/loadBalancer:LoadBalancer", { loadBalancerType: "network", internal: true })).monthlyUsd).toBeCloseTo(0.0225 * H, 2);
         expect(est.estimate(aws("aws:lb/loadBalancer:LoadBalancer", { loadBalancerType: "gateway" })).monthlyUsd).toBeCloseTo(0.0125 * H, 2);
-        expect(est.estimate(aws("aws:elb/loadBalancer:LoadBalancer", {})).monthlyUsd).toBeCloseTo(0.025 * H, 2);
+        expect(est.estimate(aws("aws:elb/loadBalancer:LoadBalancer", { internal: true })).monthlyUsd).toBeCloseTo(0.025 * H, 2);
         const byoip = est.estimate(aws("aws:ec2/eip:Eip", { publicIpv4Pool: "ipv4pool-ec2-123" }));
         expect(byoip.status).toBe("free");
     });
@@ -125,20 +132,21 @@ describe("known list prices × 730 h (tolerance: one cent)", () => {
 describe("multipliers", () => {
     const lt = aws("aws:ec2/launchTemplate:LaunchTemplate", { instanceType: "m5.large", blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { volumeSize: 20, volumeType: "gp3" } }] });
 
-    it("autoscaling group: desired capacity × the launch template's instance type (and its volumes)", () => {
+    it("autoscaling group: its ceiling (maxSize) × the launch template's instance type (and its volumes)", () => {
         const asg = aws("aws:autoscaling/group:Group", { desiredCapacity: 3, minSize: 1, maxSize: 10, launchTemplate: { id: UNKNOWN, version: "$Latest" } }, { dependencies: { launchTemplate: [lt] } });
         const c = est.estimate(asg);
         expect(c.status).toBe("priced");
-        expect(c.monthlyUsd).toBeCloseTo(3 * 0.096 * H + 3 * 20 * 0.08, 2);
-        expect(c.basis).toContain("3 × m5.large × 730 h");
-        expect(c.basis).toContain("desiredCapacity 3");
-        expect(c.basis).toContain("maxSize 10");
+        expect(c.monthlyUsd).toBeCloseTo(10 * 0.096 * H + 10 * 20 * 0.08, 2);
+        expect(c.basis).toContain("10 × m5.large × 730 h");
+        expect(c.basis).toContain("maxSize (the ceiling it can scale to): 10");
         expect(est.estimate(lt).status).toBe("free");
     });
 
-    it("autoscaling group without desired capacity starts at its minimum", () => {
-        const c = est.estimate(aws("aws:autoscaling/group:Group", { minSize: 2, maxSize: 4, launchTemplate: { id: "lt-1" } }, { dependencies: { launchTemplate: [lt] } }));
-        expect(c.monthlyUsd).toBeCloseTo(2 * 0.096 * H + 2 * 20 * 0.08, 2);
+    it("autoscaling group at desired capacity 0 is still priced at its ceiling (a scheduled action can scale it)", () => {
+        const c = est.estimate(aws("aws:autoscaling/group:Group", { desiredCapacity: 0, minSize: 0, maxSize: 4, launchTemplate: { id: "lt-1" } }, { dependencies: { launchTemplate: [lt] } }));
+        expect(c.monthlyUsd).toBeCloseTo(4 * 0.096 * H + 4 * 20 * 0.08, 2);
+        const noMax = est.estimate(aws("aws:autoscaling/group:Group", { minSize: 2, launchTemplate: { id: "lt-1" } }, { dependencies: { launchTemplate: [lt] } }));
+        expect(noMax.monthlyUsd).toBeCloseTo(2 * 0.096 * H + 2 * 20 * 0.08, 2);
     });
 
     it("mixed-instances overrides are priced at the dearest type", () => {
@@ -161,10 +169,10 @@ describe("multipliers", () => {
         expect(c.monthlyUsd).toBe(0);
     });
 
-    it("a group whose desired capacity is unknown is unknown", () => {
-        const c = est.estimate(aws("aws:autoscaling/group:Group", { desiredCapacity: UNKNOWN, minSize: 1, maxSize: 3 }, { dependencies: { launchTemplate: [lt] } }));
+    it("a group whose ceiling is unknown is unknown", () => {
+        const c = est.estimate(aws("aws:autoscaling/group:Group", { desiredCapacity: 1, minSize: 1, maxSize: UNKNOWN }, { dependencies: { launchTemplate: [lt] } }));
         expect(c.status).toBe("unknown");
-        expect(c.unknownInputs).toContain("desiredCapacity");
+        expect(c.unknownInputs).toContain("maxSize");
     });
 
     it("an instance launched from a launch template of the stack", () => {
@@ -172,9 +180,9 @@ describe("multipliers", () => {
         expect(c.monthlyUsd).toBeCloseTo(0.096 * H + 20 * 0.08, 2);
     });
 
-    it("EKS node group: desired size × instance type", () => {
+    it("EKS node group: its ceiling (maxSize) × instance type", () => {
         const c = est.estimate(aws("aws:eks/nodeGroup:NodeGroup", { instanceTypes: ["m5.large"], scalingConfig: { desiredSize: 4, minSize: 1, maxSize: 6 } }));
-        expect(c.monthlyUsd).toBeCloseTo(4 * 0.096 * H, 2);
+        expect(c.monthlyUsd).toBeCloseTo(6 * 0.096 * H, 2);
         const dflt = est.estimate(aws("aws:eks/nodeGroup:NodeGroup", { scalingConfig: { desiredSize: 2, minSize: 1, maxSize: 2 } }));
         expect(dflt.basis).toContain("t3.medium");
     });
@@ -211,13 +219,13 @@ describe("region", () => {
     it("reads a JSON-encoded provider region", () => {
         const c = est.estimate(aws("aws:ec2/instance:Instance", { instanceType: "m6i.large" }, { region: '"eu-west-1"' }));
         expect(c).toMatchObject({ region: "eu-west-1", regionSource: "provider" });
-        expect(c.monthlyUsd).toBeCloseTo(0.107 * H, 2);
+        expect(c.monthlyUsd).toBeCloseTo(0.107 * H + ROOT, 2);
     });
 
     it("a resource's own region wins over its provider's", () => {
         const c = est.estimate(aws("aws:ec2/instance:Instance", { instanceType: "t3.micro", region: "sa-east-1" }, { region: "eu-west-1" }));
         expect(c).toMatchObject({ region: "sa-east-1", regionSource: "resource" });
-        expect(c.monthlyUsd).toBeCloseTo(0.0168 * H, 2);
+        expect(c.monthlyUsd).toBeCloseTo(0.0168 * H + ROOT, 2);
     });
 
     it("falls back to us-east-1 and says so when no region is set", () => {
@@ -240,7 +248,7 @@ describe("region", () => {
     it("a type with no price in the region is priced at us-east-1's, and says so", () => {
         const c = est.estimate(aws("aws:ec2/instance:Instance", { instanceType: "m7i-flex.large" }, { region: "eu-west-1" }));
         expect(c.status).toBe("priced");
-        expect(c.monthlyUsd).toBeCloseTo(0.09576 * H, 2);
+        expect(c.monthlyUsd).toBeCloseTo(0.09576 * H + ROOT, 2);
         expect(c).toMatchObject({ region: "us-east-1", regionSource: "default" });
         expect(c.basis).toContain("no eu-west-1 price in the snapshot, us-east-1 price used");
     });
@@ -255,7 +263,7 @@ describe("region", () => {
         const e = createEstimator({ defaultRegion: "eu-west-1" });
         const c = e.estimate(aws("aws:ec2/instance:Instance", { instanceType: "m6i.large" }));
         expect(c).toMatchObject({ region: "eu-west-1", regionSource: "default" });
-        expect(c.monthlyUsd).toBeCloseTo(0.107 * H, 2);
+        expect(c.monthlyUsd).toBeCloseTo(0.107 * H + ROOT, 2);
     });
 });
 
@@ -381,10 +389,10 @@ describe("purchases", () => {
     });
 
     it("savings plans are purchases", () => {
-        const c = est.estimate(aws("aws:savingsplans/plan:Plan", { commitment: "0.5" }));
+        const c = est.estimate(aws("aws:savingsplans/savingsPlan:SavingsPlan", { commitment: "0.5" }));
         expect(c.purchase).toBeDefined();
         expect(c.monthlyUsd).toBeCloseTo(365, 2);
-        expect(est.estimate(aws("aws:savingsplans/plan:Plan", {})).purchase).toBeDefined();
+        expect(est.estimate(aws("aws:savingsplans/savingsPlan:SavingsPlan", {})).purchase).toBeDefined();
     });
 
     it("Cloudflare subscriptions are purchases; a zone on the free plan is free", () => {

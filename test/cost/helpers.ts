@@ -7,6 +7,9 @@ export const H = 730;
 /** Tolerance for money comparisons: one cent. */
 export const CENT = 0.01;
 
+/** The root volume an instance gets when the AMI decides its size: 8 GiB gp2 at $0.10/GB-month (docs/cost.md). */
+export const ROOT = 8 * 0.1;
+
 let n = 0;
 
 /** A custom resource managed by the default aws provider, optionally in a region. */

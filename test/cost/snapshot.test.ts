@@ -1,23 +1,14 @@
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { createEstimator } from "../../src/cost";
 import { PriceBook, SnapshotData } from "../../src/cost/snapshot";
 import shippedJson from "../../src/cost/snapshot.json";
 import { H, aws } from "./helpers";
-// The snapshot builder is a plain Node script (it also runs without a build).
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const script = require("../../scripts/prices-update.js") as {
-    buildFromFiles(dir: string): SnapshotData;
-    buildFromAws(prev: SnapshotData, opts: object): Promise<SnapshotData>;
-    serialize(s: SnapshotData): string;
-    renderCoverage(s: SnapshotData): string;
-    replaceCoverage(doc: string, cov: string): string;
-    decodeTable(t: SnapshotData["tables"][string]): Record<string, Record<string, { usd: number; source: string }>>;
-};
+import * as script from "../../scripts/prices-update";
 
 const ROOT = resolve(__dirname, "..", "..");
-const SHARED_DATA = resolve(ROOT, "..", "shared", "data");
+const SOURCE_DATA = resolve(ROOT, "src", "cost", "data");
 const snapshot = shippedJson as unknown as SnapshotData;
 
 describe("the shipped snapshot", () => {
@@ -79,17 +70,17 @@ describe("the shipped snapshot", () => {
     });
 });
 
-// The source files sit beside the repository (../shared/data) on this project's machines and in
-// CI, where their absence is a failure; a clone elsewhere skips only this regeneration check.
-describe.skipIf(!existsSync(SHARED_DATA) && process.env.CI !== "true")("rebuilding from ../shared/data", () => {
+// The source files live in the repository (src/cost/data, each with its .source.md note), so
+// every clone can rebuild the snapshot and nothing reads outside the repository.
+describe("rebuilding from src/cost/data", () => {
     it("gives exactly the committed snapshot", () => {
-        const built = script.buildFromFiles(SHARED_DATA);
+        const built = script.buildFromFiles(SOURCE_DATA);
         expect(script.serialize(built)).toBe(readFileSync(resolve(ROOT, "src/cost/snapshot.json"), "utf8"));
     });
 
     it("keeps every us-east-1 and regional EC2 price of the source files", () => {
-        const us = JSON.parse(readFileSync(resolve(SHARED_DATA, "ec2-us-east-1.json"), "utf8")) as Record<string, number>;
-        const all = JSON.parse(readFileSync(resolve(SHARED_DATA, "ec2-ondemand-linux-by-region.json"), "utf8")) as Record<string, Record<string, number>>;
+        const us = JSON.parse(readFileSync(resolve(SOURCE_DATA, "ec2-us-east-1.json"), "utf8")) as Record<string, number>;
+        const all = JSON.parse(readFileSync(resolve(SOURCE_DATA, "ec2-ondemand-linux-by-region.json"), "utf8")) as Record<string, Record<string, number>>;
         const book = new PriceBook(snapshot);
         for (const [type, usd] of Object.entries(us)) {
             const p = book.get("ec2", "us-east-1", type);
@@ -177,7 +168,7 @@ describe("prices:update from the AWS Price List API (fake client, no network)", 
         expect(pricing.calls.some((c) => (c as { NextToken?: string }).NextToken === "1")).toBe(true);
         // The estimator reads the refreshed snapshot the same way.
         const c = createEstimator({ snapshot: next }).estimate(aws("aws:ec2/instance:Instance", { instanceType: "m5.large" }, { region: "eu-west-1" }));
-        expect(c.monthlyUsd).toBeCloseTo(0.11 * H, 2);
+        expect(c.monthlyUsd).toBeCloseTo(0.11 * H + 8 * 0.1, 2); // and the default 8 GiB gp2 root volume (us-east-1 price)
         expect(c.basis).toContain("AWS Price List API 2026-12-01");
     });
 

@@ -1,16 +1,14 @@
-#!/usr/bin/env node
-// @ts-check
 /**
  * Builds the price snapshot that ships with agentguard (`src/cost/snapshot.json`) and the
  * generated coverage section of `docs/cost.md`.
  *
- *   node scripts/prices-update.js                      refresh from the AWS Price List API
+ *   npm run prices:update                      refresh from the AWS Price List API
  *                                                      (needs network, credentials and the dev
  *                                                      dependency @aws-sdk/client-pricing;
  *                                                      @aws-sdk/client-route-53-domains adds domains)
- *   node scripts/prices-update.js --from-files DIR     rebuild from the curated public data files
- *                                                      in DIR (default ../shared/data), offline
- *   node scripts/prices-update.js --docs               only regenerate the coverage section of docs/cost.md
+ *   npm run prices:update -- --from-files DIR    rebuild from the curated public data files
+ *                                                      in DIR (default src/cost/data), offline
+ *   npm run prices:update -- --docs             only regenerate the coverage section of docs/cost.md
  *   options: --out FILE (snapshot path), --regions a,b (API mode: limit regions), --dry-run,
  *            --force (API mode: accept changes that fail the sanity check)
  *
@@ -20,10 +18,9 @@
  *
  * Nothing here is loaded by the policy pack; the pack and the tests read the committed snapshot.
  */
-"use strict";
-
-const fs = require("fs");
-const path = require("path");
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { SnapshotData, SnapshotRegion, SnapshotSource, SnapshotTable } from "../src/cost/snapshot";
 
 const ROOT = path.resolve(__dirname, "..");
 const SNAPSHOT_PATH = path.join(ROOT, "src", "cost", "snapshot.json");
@@ -34,22 +31,22 @@ const GLOBAL = "global";
 /** AWS Region codes (not Local Zones or Wavelength Zones, which a provider region never is). */
 const REGION_RE = /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d+$/;
 
-const DOCS_BEGIN = "<!-- BEGIN GENERATED COVERAGE (scripts/prices-update.js --docs) -->";
+const DOCS_BEGIN = "<!-- BEGIN GENERATED COVERAGE (scripts/prices-update.ts --docs) -->";
 const DOCS_END = "<!-- END GENERATED COVERAGE -->";
 
 /* ------------------------------------------------------------------------------------------ */
 /* Sources                                                                                     */
 /* ------------------------------------------------------------------------------------------ */
 
-/**
- * @typedef {{title: string, origin: string, licence: string, date: string, url?: string, note?: string}} Source
- * @typedef {{source: string, prices: (number|null)[], extra?: Record<string, Record<string, number>>}} RegionBlock
- * @typedef {{title: string, unit: string, keys: string[], regions: Record<string, RegionBlock>, notes?: Record<string, string>}} Table
- * @typedef {{schema: 1, generated: {by: string, date: string}, hoursPerMonth: number, defaultRegion: string,
- *            sources: Record<string, Source>, tables: Record<string, Table>}} Snapshot
- */
+/** The snapshot's shapes come from the estimator that reads them (src/cost/snapshot.ts). */
+type Source = SnapshotSource;
+type Prices = Record<string, number>;
+type ByRegion = Record<string, { source: string; prices: Prices }[]>;
+type RegionBlock = { source: string; prices: (number | null)[]; extra?: Record<string, Record<string, number>> } & SnapshotRegion;
+type Table = { title: string; unit: string; keys: string[]; regions: Record<string, RegionBlock>; notes?: Record<string, string> } & SnapshotTable;
+type Snapshot = { schema: 1; generated: { by: string; date: string }; hoursPerMonth: number; defaultRegion: string; sources: Record<string, Source>; tables: Record<string, Table> } & SnapshotData;
 
-/** Sources of the curated data files in shared/data (see each file's .source.md). */
+/** Sources of the curated data files in src/cost/data (see each file's .source.md). */
 const FILE_SOURCES = {
     "karpenter-ec2": {
         title: "AWS Price List API via Karpenter",
@@ -150,6 +147,14 @@ const WRITTEN_SOURCES = {
         date: "2026-11-26",
         url: "https://aws.amazon.com/route53/pricing/ https://aws.amazon.com/kms/pricing/ https://aws.amazon.com/secrets-manager/pricing/",
     },
+    "aws-page-hourly-fixed": {
+        title: "AWS pricing pages for API Gateway caching, Fargate, Kinesis Data Streams and Lambda provisioned concurrency (written down)",
+        origin:
+            "API Gateway pricing (REST API caching, per cache size-hour), AWS Fargate pricing (Linux/x86 and Linux/ARM per vCPU-hour and per GB-hour), Kinesis Data Streams pricing (provisioned mode, per shard-hour), AWS Lambda pricing (provisioned concurrency, x86, $0.0000041667 per GB-second = $0.015 per GB-hour), US East (N. Virginia), transcribed by hand",
+        licence: "AWS published list prices (facts, cited)",
+        date: "2026-12-01",
+        url: "https://aws.amazon.com/api-gateway/pricing/ https://aws.amazon.com/fargate/pricing/ https://aws.amazon.com/kinesis/data-streams/pricing/ https://aws.amazon.com/lambda/pricing/",
+    },
     "aws-page-dynamodb": {
         title: "AWS DynamoDB provisioned capacity pricing page (written down)",
         origin: "Amazon DynamoDB pricing for provisioned capacity, US East (N. Virginia), Standard table class, transcribed by hand",
@@ -161,9 +166,8 @@ const WRITTEN_SOURCES = {
 
 /**
  * Written-down tables: `{table: {source, region, prices}}`. Units are in the table definitions.
- * @type {Record<string, {source: string, region: string, prices: Record<string, number>}>}
  */
-const WRITTEN_DOWN = {
+const WRITTEN_DOWN: Record<string, { source: string; region: string; prices: Record<string, number> }> = {
     ebs: {
         source: "aws-page-ebs",
         region: DEFAULT_REGION,
@@ -211,10 +215,30 @@ const WRITTEN_DOWN = {
         prices: { route53_hosted_zone: 0.5, kms_key: 1, secretsmanager_secret: 0.4 },
     },
     dynamodb: { source: "aws-page-dynamodb", region: DEFAULT_REGION, prices: { wcu: 0.00065, rcu: 0.00013 } },
+    hourly_fixed: {
+        source: "aws-page-hourly-fixed",
+        region: DEFAULT_REGION,
+        prices: {
+            "apigateway_cache:0.5": 0.02,
+            "apigateway_cache:1.6": 0.038,
+            "apigateway_cache:6.1": 0.2,
+            "apigateway_cache:13.5": 0.25,
+            "apigateway_cache:28.4": 0.5,
+            "apigateway_cache:58.2": 1.0,
+            "apigateway_cache:118": 1.9,
+            "apigateway_cache:237": 3.8,
+            "fargate:vcpu:x86": 0.04048,
+            "fargate:gb:x86": 0.004445,
+            "fargate:vcpu:arm": 0.03238,
+            "fargate:gb:arm": 0.00356,
+            kinesis_shard: 0.015,
+            lambda_provisioned_gb: 0.015,
+        },
+    },
 };
 
 /** Table titles and units (the unit the estimator multiplies by). */
-const TABLES = {
+const TABLES: Record<string, { title: string; unit: string }> = {
     ec2: { title: "EC2 instances (on-demand, Linux, shared tenancy)", unit: "USD per instance-hour" },
     "rds:mysql:single": { title: "RDS for MySQL, Single-AZ", unit: "USD per instance-hour" },
     "rds:mysql:multi": { title: "RDS for MySQL, Multi-AZ", unit: "USD per instance-hour" },
@@ -228,6 +252,7 @@ const TABLES = {
     dynamodb: { title: "DynamoDB provisioned capacity", unit: "USD per capacity unit-hour" },
     shield: { title: "Shield Advanced subscription", unit: "USD per month (1-year commitment)" },
     fixed_monthly: { title: "Fixed monthly charges (hosted zone, KMS key, secret)", unit: "USD per month" },
+    hourly_fixed: { title: "Fixed hourly charges (API Gateway cache, Fargate vCPU/GB, Kinesis shard, Lambda provisioned concurrency GB)", unit: "USD per hour (per cache, vCPU, GB or shard)" },
     route53_domains: { title: "Route 53 domain registration and renewal", unit: "USD per year" },
 };
 
@@ -248,24 +273,20 @@ const NETWORK_FIELDS = {
 /* ------------------------------------------------------------------------------------------ */
 
 /** Rounds away float noise (prices carry at most 8 significant decimals). */
-function clean(n) {
+function clean(n: number): number {
     return Number(Number(n).toPrecision(10));
 }
 
 /** True for a usable price. */
-function isPrice(v) {
+function isPrice(v: unknown): v is number {
     return typeof v === "number" && Number.isFinite(v) && v > 0;
 }
 
 /**
  * Builds a table from `{region: [{source, prices: {key: usd}}]}` (first source per region is the
  * primary; later ones only fill or override the keys they name).
- * @param {string} id
- * @param {Record<string, {source: string, prices: Record<string, number>}[]>} byRegion
- * @param {Record<string, string>} [notes]
- * @returns {Table}
  */
-function encodeTable(id, byRegion, notes) {
+function encodeTable(id: string, byRegion: Record<string, {source: string, prices: Record<string, number>}[]>, notes?: Record<string, string>): Table {
     const meta = TABLES[id];
     if (!meta) {
         throw new Error(`unknown table ${id}`);
@@ -285,21 +306,19 @@ function encodeTable(id, byRegion, notes) {
     // Keys present in most regions first, so arrays end early where a region lacks the rare ones.
     const keys = [...count.keys()].sort((a, b) => count.get(b) - count.get(a) || (a < b ? -1 : a > b ? 1 : 0));
     const index = new Map(keys.map((k, i) => [k, i]));
-    /** @type {Record<string, RegionBlock>} */
-    const regions = {};
+        const regions: Record<string, RegionBlock> = {};
     for (const region of Object.keys(byRegion).sort()) {
         const [primary, ...others] = byRegion[region];
         const prices = new Array(keys.length).fill(null);
         let last = -1;
         for (const [k, v] of Object.entries(primary.prices)) {
             if (isPrice(v)) {
-                const i = index.get(k);
+                const i = index.get(k) as number;
                 prices[i] = clean(v);
                 last = Math.max(last, i);
             }
         }
-        /** @type {RegionBlock} */
-        const block = { source: primary.source, prices: prices.slice(0, last + 1) };
+                const block: RegionBlock = { source: primary.source, prices: prices.slice(0, last + 1) };
         for (const o of others) {
             const entries = Object.entries(o.prices)
                 .filter(([, v]) => isPrice(v))
@@ -313,8 +332,7 @@ function encodeTable(id, byRegion, notes) {
             regions[region] = block;
         }
     }
-    /** @type {Table} */
-    const table = { title: meta.title, unit: meta.unit, keys, regions };
+        const table: Table = { title: meta.title, unit: meta.unit, keys, regions };
     if (notes && Object.keys(notes).length > 0) {
         table.notes = Object.fromEntries(Object.entries(notes).sort(([a], [b]) => (a < b ? -1 : 1)));
     }
@@ -323,16 +341,14 @@ function encodeTable(id, byRegion, notes) {
 
 /**
  * Reads a table back into `{region: {key: {usd, source}}}` (the same resolution the estimator uses).
- * @param {Table} table
  */
-function decodeTable(table) {
-    /** @type {Record<string, Record<string, {usd: number, source: string}>>} */
-    const out = {};
+function decodeTable(table: SnapshotTable) {
+        const out: Record<string, Record<string, {usd: number, source: string}>> = {};
     for (const [region, block] of Object.entries(table.regions)) {
-        const m = {};
+        const m: Record<string, { usd: number; source: string }> = {};
         block.prices.forEach((p, i) => {
             if (p !== null) {
-                m[table.keys[i]] = { usd: p, source: block.source };
+                m[table.keys[i] as string] = { usd: p, source: block.source };
             }
         });
         for (const [source, prices] of Object.entries(block.extra ?? {})) {
@@ -347,8 +363,7 @@ function decodeTable(table) {
 
 /** Written-down tables as encoded tables. */
 function writtenTables() {
-    /** @type {Record<string, Table>} */
-    const out = {};
+        const out: Record<string, Table> = {};
     for (const [id, w] of Object.entries(WRITTEN_DOWN)) {
         out[id] = encodeTable(id, { [w.region]: [{ source: w.source, prices: w.prices }] });
     }
@@ -356,9 +371,9 @@ function writtenTables() {
 }
 
 /** Orders a snapshot's tables and sources deterministically. */
-function assemble(tables, sources, by, date) {
+function assemble(tables: Record<string, Table>, sources: Record<string, Source>, by: string, date: string): Snapshot {
     const order = Object.keys(TABLES).filter((k) => tables[k]);
-    const used = new Set();
+    const used = new Set<string>();
     for (const id of order) {
         for (const block of Object.values(tables[id].regions)) {
             used.add(block.source);
@@ -371,8 +386,7 @@ function assemble(tables, sources, by, date) {
     if (missing.length > 0) {
         throw new Error(`prices without a source: ${missing.join(", ")}`);
     }
-    /** @type {Snapshot} */
-    const snap = {
+        const snap: Snapshot = {
         schema: 1,
         generated: { by, date },
         hoursPerMonth: HOURS_PER_MONTH,
@@ -384,7 +398,7 @@ function assemble(tables, sources, by, date) {
 }
 
 /** Serializes a snapshot compactly: one line per table region, so diffs stay readable. */
-function serialize(snap) {
+function serialize(snap: SnapshotData): string {
     const lines = ["{"];
     const top = [
         `"schema": ${JSON.stringify(snap.schema)}`,
@@ -417,17 +431,16 @@ function serialize(snap) {
 /* From the curated files                                                                      */
 /* ------------------------------------------------------------------------------------------ */
 
-function readJson(dir, name) {
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the curated files are checked by the code that reads them
+function readJson(dir: string, name: string): Record<string, any> {
     return JSON.parse(fs.readFileSync(path.join(dir, name), "utf8"));
 }
 
 /**
  * Builds the snapshot from the curated data files (see their .source.md) plus the written-down
  * figures. Deterministic: the same files give the same snapshot.
- * @param {string} dir
- * @returns {Snapshot}
  */
-function buildFromFiles(dir) {
+function buildFromFiles(dir: string): Snapshot {
     const ec2Us = readJson(dir, "ec2-us-east-1.json");
     const ec2All = readJson(dir, "ec2-ondemand-linux-by-region.json");
     const rds = readJson(dir, "rds-ondemand-by-region.json");
@@ -435,21 +448,20 @@ function buildFromFiles(dir) {
     const net = readJson(dir, "network-eks-fixed-prices-by-region.json");
     const domains = readJson(dir, "route53-domain-prices-2022.json");
 
-    /** @type {Record<string, Table>} */
-    const tables = {};
+        const tables: Record<string, Table> = {};
 
     // EC2: Karpenter's us-east-1 table is newer and more complete; the pricing-page feed covers
     // the other regions. Karpenter's `.metal` prices come from Dedicated-tenancy rows, so where the
     // page feed has a different `.metal` price for us-east-1 the page (shared tenancy) wins.
-    const ec2 = {};
+    const ec2: ByRegion = {};
     for (const [region, prices] of Object.entries(ec2All)) {
         if (REGION_RE.test(region) && region !== DEFAULT_REGION) {
             ec2[region] = [{ source: "aws-price-ec2", prices }];
         }
     }
     const pageUs = ec2All[DEFAULT_REGION] ?? {};
-    const fromPage = {};
-    for (const [type, usd] of Object.entries(pageUs)) {
+    const fromPage: Prices = {};
+    for (const [type, usd] of Object.entries(pageUs as Prices)) {
         if (!(type in ec2Us) || (type.endsWith(".metal") && ec2Us[type] !== usd)) {
             fromPage[type] = usd;
         }
@@ -463,13 +475,13 @@ function buildFromFiles(dir) {
 
     for (const engine of ["mysql", "postgres"]) {
         for (const az of ["single", "multi"]) {
-            const byRegion = {};
+            const byRegion: ByRegion = {};
             for (const [region, engines] of Object.entries(rds)) {
                 if (!REGION_RE.test(region) || !engines[engine]) {
                     continue;
                 }
-                const prices = {};
-                for (const [cls, p] of Object.entries(engines[engine])) {
+                const prices: Prices = {};
+                for (const [cls, p] of Object.entries(engines[engine] as Record<string, Record<string, unknown>>)) {
                     const v = p[`${az}_az`];
                     if (isPrice(v)) {
                         prices[cls] = v;
@@ -482,7 +494,7 @@ function buildFromFiles(dir) {
         }
     }
 
-    const cacheByRegion = {};
+    const cacheByRegion: ByRegion = {};
     for (const [region, prices] of Object.entries(cache)) {
         if (REGION_RE.test(region)) {
             cacheByRegion[region] = [{ source: "coroot-elasticache", prices }];
@@ -490,12 +502,12 @@ function buildFromFiles(dir) {
     }
     tables.elasticache = encodeTable("elasticache", cacheByRegion);
 
-    const netByRegion = {};
+    const netByRegion: ByRegion = {};
     for (const [region, fields] of Object.entries(net)) {
         if (!REGION_RE.test(region)) {
             continue;
         }
-        const prices = {};
+        const prices: Prices = {};
         for (const [from, to] of Object.entries(NETWORK_FIELDS)) {
             if (isPrice(fields[from])) {
                 prices[to] = fields[from];
@@ -505,8 +517,8 @@ function buildFromFiles(dir) {
     }
     tables.network = encodeTable("network", netByRegion);
 
-    const tld = {};
-    const notes = {};
+    const tld: Prices = {};
+    const notes: Record<string, string> = {};
     for (const [name, d] of Object.entries(domains)) {
         if (isPrice(d.registration_and_renewal_usd_per_year)) {
             tld[name] = d.registration_and_renewal_usd_per_year;
@@ -527,7 +539,7 @@ function buildFromFiles(dir) {
         .map((s) => s.date)
         .sort()
         .at(-1);
-    return assemble(tables, sources, "scripts/prices-update.js --from-files", date ?? "");
+    return assemble(tables, sources, "scripts/prices-update.ts --from-files", date ?? "");
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -537,14 +549,20 @@ function buildFromFiles(dir) {
 /**
  * What is read from the Price List API. Each fetcher lists TERM_MATCH filters, then picks rows
  * client-side and names the table key a row prices. All are on-demand hourly or monthly rates.
- * @typedef {{product: {productFamily?: string, attributes: Record<string, string>},
- *            terms?: {OnDemand?: Record<string, {priceDimensions: Record<string, {unit: string, beginRange?: string, pricePerUnit: {USD?: string}}>}>}}} PriceItem
- * @typedef {{table: string, service: string, filters: Record<string, string>, unit: RegExp,
- *            key: (a: Record<string, string>, item: PriceItem) => string | undefined}} Fetcher
  */
+interface PriceItem {
+    product: { productFamily?: string; attributes: Record<string, string> };
+    terms?: { OnDemand?: Record<string, { priceDimensions: Record<string, { unit: string; beginRange?: string; pricePerUnit: { USD?: string } }> }> };
+}
+interface Fetcher {
+    table: string;
+    service: string;
+    filters: Record<string, string>;
+    unit: RegExp;
+    key: (a: Record<string, string>, item: PriceItem) => string | undefined;
+}
 
-/** @type {Fetcher[]} */
-const FETCHERS = [
+const FETCHERS: Fetcher[] = [
     {
         table: "ec2",
         service: "AmazonEC2",
@@ -574,13 +592,13 @@ const FETCHERS = [
     ...["MySQL", "PostgreSQL"].flatMap((engine) =>
         ["Single-AZ", "Multi-AZ"].map(
             (deployment) =>
-                /** @type {Fetcher} */ ({
+                ({
                     table: `rds:${engine === "MySQL" ? "mysql" : "postgres"}:${deployment === "Single-AZ" ? "single" : "multi"}`,
                     service: "AmazonRDS",
                     filters: { productFamily: "Database Instance", databaseEngine: engine, deploymentOption: deployment },
                     unit: /^Hrs$/,
-                    key: (a) => a.instanceType,
-                }),
+                    key: (a: Record<string, string>) => a.instanceType,
+                }) as Fetcher,
         ),
     ),
     {
@@ -647,7 +665,7 @@ const FETCHERS = [
 ];
 
 /** The on-demand USD rates of a price item whose unit matches (first tier only). */
-function onDemandUsd(item, unit) {
+function onDemandUsd(item: PriceItem, unit: RegExp): number[] {
     const out = [];
     for (const term of Object.values(item.terms?.OnDemand ?? {})) {
         for (const dim of Object.values(term.priceDimensions ?? {})) {
@@ -668,9 +686,8 @@ function onDemandUsd(item, unit) {
 
 /**
  * The real Price List client, loaded only here (an optional dependency of the script).
- * @returns {{getProducts: (input: object) => Promise<{PriceList?: unknown[], NextToken?: string}>}}
  */
-function awsPricingClient() {
+function awsPricingClient(): {getProducts: (input: object) => Promise<{PriceList?: unknown[], NextToken?: string}>} {
     let sdk;
     try {
         sdk = require("@aws-sdk/client-pricing");
@@ -691,7 +708,33 @@ function awsDomainsClient() {
         return undefined;
     }
     const client = new sdk.Route53DomainsClient({ region: "us-east-1" });
-    return { listPrices: (input) => client.send(new sdk.ListPricesCommand(input)) };
+    return { listPrices: (input: object) => client.send(new sdk.ListPricesCommand(input)) };
+}
+
+/** The Price List client (`GetProducts`). */
+interface PricingClient {
+    getProducts(input: GetProductsInput): Promise<{ PriceList?: unknown[]; NextToken?: string }>;
+}
+/** What `GetProducts` is asked. */
+interface GetProductsInput {
+    ServiceCode: string;
+    Filters: { Type?: string; Field: string; Value: string }[];
+    FormatVersion?: string;
+    MaxResults?: number;
+    NextToken?: string;
+}
+/** The Route 53 Domains client (`ListPrices`). */
+interface DomainsClient {
+    listPrices(input: { Marker?: string }): Promise<{ Prices?: { Name?: string; RegistrationPrice?: { Price?: number; Currency?: string } }[]; NextPageMarker?: string }>;
+}
+/** What {@link buildFromAws} needs. */
+interface AwsOptions {
+    pricing: PricingClient;
+    domains?: DomainsClient;
+    regions?: string[];
+    force?: boolean;
+    today?: string;
+    log?: (s: string) => void;
 }
 
 /**
@@ -699,28 +742,23 @@ function awsDomainsClient() {
  * keep their previous prices and sources. A price that moves by more than ×3 either way, or a
  * table region that loses more than a quarter of its keys, is kept at its previous value unless
  * `force` (the API's attribute conventions drift; this guards the gate against a bad refresh).
- * @param {Snapshot} prev
- * @param {{pricing: {getProducts: (input: object) => Promise<{PriceList?: unknown[], NextToken?: string}>},
- *          domains?: {listPrices: (input: object) => Promise<{Prices?: {Name?: string, RegistrationPrice?: {Price?: number, Currency?: string}}[], NextPageMarker?: string}>},
- *          regions?: string[], force?: boolean, today?: string, log?: (s: string) => void}} opts
- * @returns {Promise<Snapshot>}
  */
-async function buildFromAws(prev, opts) {
+async function buildFromAws(prev: SnapshotData, opts: AwsOptions): Promise<Snapshot> {
     const today = opts.today ?? new Date().toISOString().slice(0, 10);
     const log = opts.log ?? ((s) => process.stderr.write(s + "\n"));
     const sourceId = `aws-price-list-api-${today}`;
     const sources = { ...prev.sources };
     sources[sourceId] = {
         title: "AWS Price List API",
-        origin: "AWS Price List Query API GetProducts (on-demand terms), read by scripts/prices-update.js",
+        origin: "AWS Price List Query API GetProducts (on-demand terms), read by scripts/prices-update.ts",
         licence: "AWS published list prices (facts, cited)",
         date: today,
         url: "https://docs.aws.amazon.com/aws-cost-management/latest/APIReference/API_pricing_GetProducts.html",
     };
     const wanted = opts.regions ? new Set(opts.regions) : undefined;
 
-    /** @type {Record<string, Record<string, Record<string, number>>>} table → region → key → usd */
-    const fetched = {};
+        // table → region → key → usd
+    const fetched: Record<string, Record<string, Record<string, number>>> = {};
     for (const f of FETCHERS) {
         const filters = Object.entries(f.filters).map(([Field, Value]) => ({ Type: "TERM_MATCH", Field, Value }));
         let token;
@@ -734,8 +772,7 @@ async function buildFromAws(prev, opts) {
                 ...(token ? { NextToken: token } : {}),
             });
             for (const raw of page.PriceList ?? []) {
-                /** @type {PriceItem} */
-                let item;
+                let item: PriceItem;
                 try {
                     item = typeof raw === "string" ? JSON.parse(raw) : JSON.parse(String(raw));
                 } catch {
@@ -769,8 +806,8 @@ async function buildFromAws(prev, opts) {
     }
 
     if (opts.domains) {
-        const prices = {};
-        let marker;
+        const prices: Prices = {};
+        let marker: string | undefined;
         do {
             const page = await opts.domains.listPrices({ ...(marker ? { Marker: marker } : {}) });
             for (const p of page.Prices ?? []) {
@@ -787,29 +824,27 @@ async function buildFromAws(prev, opts) {
         }
     }
 
-    /** @type {Record<string, Table>} */
-    const tables = {};
+        const tables: Record<string, Table> = {};
     for (const [id, table] of Object.entries(prev.tables)) {
         const old = decodeTable(table);
         const fresh = fetched[id] ?? {};
-        /** @type {Record<string, {source: string, prices: Record<string, number>}[]>} */
-        const byRegion = {};
+                const byRegion: Record<string, {source: string, prices: Record<string, number>}[]> = {};
         const regions = new Set([...Object.keys(old), ...Object.keys(fresh)]);
         for (const region of regions) {
             const was = old[region] ?? {};
             const now = fresh[region];
             // Group the old prices by source (the first group stays the primary one).
-            const groups = new Map();
+            const groups = new Map<string, Prices>();
             for (const [k, v] of Object.entries(was)) {
                 if (!groups.has(v.source)) {
                     groups.set(v.source, {});
                 }
-                groups.get(v.source)[k] = v.usd;
+                groups.get(v.source)![k] = v.usd;
             }
             if (now) {
                 const lost = Object.keys(was).filter((k) => !(k in now)).length;
-                const keep = {};
-                const accepted = {};
+                const keep: Record<string, { usd: number; source: string }> = {};
+                const accepted: Prices = {};
                 for (const [k, usd] of Object.entries(now)) {
                     const before = was[k]?.usd;
                     if (!opts.force && before !== undefined && (usd > before * 3 || usd < before / 3)) {
@@ -828,12 +863,12 @@ async function buildFromAws(prev, opts) {
                     }
                 }
                 const blocks = [{ source: sourceId, prices: accepted }];
-                const oldGroups = new Map();
+                const oldGroups = new Map<string, Prices>();
                 for (const [k, v] of Object.entries(keep)) {
                     if (!oldGroups.has(v.source)) {
                         oldGroups.set(v.source, {});
                     }
-                    oldGroups.get(v.source)[k] = v.usd;
+                    oldGroups.get(v.source)![k] = v.usd;
                 }
                 for (const [source, prices] of oldGroups) {
                     blocks.push({ source, prices });
@@ -848,7 +883,7 @@ async function buildFromAws(prev, opts) {
         }
         tables[id] = encodeTable(id, byRegion, table.notes);
     }
-    return assemble(tables, sources, "scripts/prices-update.js (AWS Price List API)", today);
+    return assemble(tables, sources, "scripts/prices-update.ts (AWS Price List API)", today);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -857,9 +892,8 @@ async function buildFromAws(prev, opts) {
 
 /**
  * The coverage section of docs/cost.md, generated from a snapshot.
- * @param {Snapshot} snap
  */
-function renderCoverage(snap) {
+function renderCoverage(snap: SnapshotData) {
     const out = [];
     const dates = Object.values(snap.sources)
         .map((s) => s.date)
@@ -901,7 +935,7 @@ function renderCoverage(snap) {
 }
 
 /** Replaces the generated section of the docs text. */
-function replaceCoverage(docsText, coverage) {
+function replaceCoverage(docsText: string, coverage: string): string {
     const a = docsText.indexOf(DOCS_BEGIN);
     const b = docsText.indexOf(DOCS_END);
     if (a < 0 || b < a) {
@@ -914,8 +948,17 @@ function replaceCoverage(docsText, coverage) {
 /* Main                                                                                        */
 /* ------------------------------------------------------------------------------------------ */
 
-function parseArgs(argv) {
-    const o = { mode: "aws", dir: path.resolve(ROOT, "..", "shared", "data"), out: SNAPSHOT_PATH, dryRun: false, force: false };
+interface Args {
+    mode: "aws" | "files" | "docs";
+    dir: string;
+    out: string;
+    dryRun: boolean;
+    force: boolean;
+    regions?: string[];
+}
+
+function parseArgs(argv: readonly string[]): Args {
+    const o: Args = { mode: "aws", dir: path.resolve(ROOT, "src", "cost", "data"), out: SNAPSHOT_PATH, dryRun: false, force: false };
     for (let i = 0; i < argv.length; i++) {
         const a = argv[i];
         if (a === "--from-files") {
@@ -940,7 +983,7 @@ function parseArgs(argv) {
     return o;
 }
 
-async function main(argv) {
+async function main(argv: readonly string[]): Promise<void> {
     const o = parseArgs(argv);
     let snap;
     if (o.mode === "docs") {
@@ -970,22 +1013,5 @@ async function main(argv) {
     }
 }
 
-module.exports = {
-    buildFromFiles,
-    buildFromAws,
-    encodeTable,
-    decodeTable,
-    serialize,
-    renderCoverage,
-    replaceCoverage,
-    DOCS_BEGIN,
-    DOCS_END,
-    WRITTEN_DOWN,
-};
-
-if (require.main === module) {
-    main(process.argv.slice(2)).catch((e) => {
-        process.stderr.write(`prices-update: ${e instanceof Error ? e.message : String(e)}\n`);
-        process.exit(1);
-    });
-}
+export { main, buildFromFiles, buildFromAws, encodeTable, decodeTable, serialize, renderCoverage, replaceCoverage, DOCS_BEGIN, DOCS_END, WRITTEN_DOWN };
+export type { AwsOptions, DomainsClient, PricingClient, Snapshot };

@@ -1,0 +1,80 @@
+/**
+ * One row of the reviewed type table: how a resource type is priced and whether it changes
+ * access. Every type token of the pinned SDKs has exactly one row (test/cost/catalog.test.ts);
+ * a type without a row is an unknown price, so the spend gate holds it (fail closed).
+ *
+ * Cost classes:
+ * - `priced`: a cost rule in src/cost/rules.ts prices it from its inputs;
+ * - `free`: no charge of its own (a route, a tag, an IAM role);
+ * - `usage`: billed only by use, with no baseline (`note` says what is billed); counts as $0;
+ * - `unpriced`: it has a charge of its own that the snapshot does not price: an unknown price;
+ * - `purchase`: creating it buys something (a subscription, a reservation, a licence);
+ * - `meta`: a meta-provisioner that can create arbitrary resources (Cloud Control, CloudFormation):
+ *   an unknown price *and* an access change.
+ *
+ * Access: `access` (always, with the reason), `accessWhen` (only when one of the inputs is set or
+ * unknown), or `judge` (the grant is judged from the inputs by the named judge in
+ * src/gate/grants.ts: network exposure, service roles, source-scoped invoke permissions).
+ * @internal
+ */
+
+/** How a type is priced. */
+export type CostClass = "priced" | "free" | "usage" | "unpriced" | "purchase" | "meta";
+
+/** Judges that decide from a resource's inputs whether it grants access (src/gate/grants.ts). */
+export type JudgeId = "exposure" | "serviceRole" | "rolePolicyAttachment" | "invokePermission";
+
+/** A row of the type table. */
+export interface CatalogRow {
+    readonly cost: CostClass;
+    /** `usage`: what is billed; `purchase`/`meta`/`unpriced`: what it is or why. */
+    readonly note?: string;
+    /** Why this type changes access control; set for every `access` and `meta` row. */
+    readonly access?: string;
+    /** The type changes access only when one of these inputs is set (or unknown). */
+    readonly accessWhen?: { readonly inputs: readonly string[]; readonly why: string };
+    /** The grant is judged from the inputs (benign patterns pass; the rest is access). */
+    readonly judge?: { readonly id: JudgeId; readonly why: string };
+}
+
+/** A family's rows by exact type token. */
+export type Rows = { readonly [type: string]: CatalogRow };
+
+export const PRICED: CatalogRow = { cost: "priced" };
+export const FREE: CatalogRow = { cost: "free" };
+export const UNPRICED: CatalogRow = { cost: "unpriced" };
+
+/** Billed only by use: `what` is billed. */
+export function usage(what: string): CatalogRow {
+    return { cost: "usage", note: what };
+}
+
+/** Creating it buys `what`. */
+export function purchase(what: string): CatalogRow {
+    return { cost: "purchase", note: what };
+}
+
+/** Can create arbitrary resources: unknown price and an access change. */
+export function meta(why: string): CatalogRow {
+    return { cost: "meta", note: why, access: `can create arbitrary resources: ${why}` };
+}
+
+/** Always changes access control (`why`); priced as `base` (free by default). */
+export function access(why: string, base: CatalogRow = FREE): CatalogRow {
+    return { ...base, access: why };
+}
+
+/** Changes access only when one of `inputs` is set or unknown. */
+export function accessWhen(why: string, inputs: readonly string[], base: CatalogRow): CatalogRow {
+    return { ...base, accessWhen: { inputs, why } };
+}
+
+/** Network exposure, judged from its rules: ingress from anywhere beyond ports 80/443 is access. */
+export function exposure(base: CatalogRow = FREE): CatalogRow {
+    return { ...base, judge: { id: "exposure", why: "network exposure: ingress from anywhere (0.0.0.0/0 or ::/0) beyond ports 80 and 443" } };
+}
+
+/** Access judged by `id` from the inputs: reviewed benign patterns pass, anything else is access. */
+export function judged(id: JudgeId, why: string, base: CatalogRow = FREE): CatalogRow {
+    return { ...base, judge: { id, why } };
+}

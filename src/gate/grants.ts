@@ -1,0 +1,216 @@
+/**
+ * Judges that read what a resource grants, for the type-table rows marked `judge`
+ * (src/cost/catalog/row.ts). Each returns `undefined` when the resource matches a reviewed benign
+ * pattern, else the reason it changes access. Anything unknown, malformed or unrecognised is
+ * access (fail closed).
+ * @internal
+ */
+import type { JudgeId } from "../cost/catalog/row";
+import { Value, isUnknown } from "./facts";
+import { asList, decodeJsonish, field } from "./values";
+
+/** A judge: `undefined` = reviewed benign, a string = why it is access. */
+export type Judge = (props: { readonly [key: string]: Value }) => string | undefined;
+
+/**
+ * AWS-managed policies reviewed as execution-only: they let a service write its own logs and
+ * traces, pull container images and manage the network interfaces of VPC functions, nothing more.
+ */
+export const REVIEWED_EXECUTION_POLICIES: readonly string[] = [
+    "service-role/AWSLambdaBasicExecutionRole",
+    "service-role/AWSLambdaVPCAccessExecutionRole",
+    "service-role/AmazonECSTaskExecutionRolePolicy",
+    "AWSXRayDaemonWriteAccess",
+    "CloudWatchLambdaInsightsExecutionRolePolicy",
+];
+
+const POLICY_ARN = /^arn:aws(-cn|-us-gov)?:iam::aws:policy\/(.+)$/;
+const SERVICE_PRINCIPAL = /^[a-z0-9-]+(\.[a-z0-9-]+)*\.amazonaws\.com(\.cn)?$/;
+const ANYWHERE = new Set(["0.0.0.0/0", "::/0"]);
+
+function isReviewedPolicy(v: Value | undefined): boolean {
+    const m = typeof v === "string" ? POLICY_ARN.exec(v) : null;
+    return m !== null && REVIEWED_EXECUTION_POLICIES.includes(m[2] ?? "");
+}
+
+function strings(v: Value | undefined): string[] | undefined {
+    if (typeof v === "string") {
+        return [v];
+    }
+    if (Array.isArray(v) && v.every((x): x is string => typeof x === "string")) {
+        return v;
+    }
+    return undefined;
+}
+
+/** True when a trust policy lets only AWS service principals assume the role. */
+function trustsOnlyServices(doc: Value | undefined): boolean {
+    const d = decodeJsonish(doc);
+    const statements = field(d, "Statement");
+    const list = Array.isArray(statements) ? statements : statements !== undefined && !isUnknown(statements) && typeof statements === "object" ? [statements] : undefined;
+    if (!list || list.length === 0) {
+        return false;
+    }
+    return list.every((s) => {
+        if (s === null || typeof s !== "object" || Array.isArray(s) || isUnknown(s)) {
+            return false;
+        }
+        const keys = Object.keys(s);
+        if (keys.some((k) => !["Sid", "Effect", "Action", "Principal", "Condition"].includes(k))) {
+            return false; // NotPrincipal, NotAction, … are not reviewed
+        }
+        if (s["Effect"] === "Deny") {
+            return true;
+        }
+        const actions = strings(s["Action"]);
+        const principal = s["Principal"];
+        if (s["Effect"] !== "Allow" || !actions || !actions.every((a) => a === "sts:AssumeRole")) {
+            return false;
+        }
+        if (principal === null || typeof principal !== "object" || Array.isArray(principal) || isUnknown(principal)) {
+            return false;
+        }
+        const pk = Object.keys(principal);
+        const services = strings(principal["Service"]);
+        return pk.length === 1 && pk[0] === "Service" && services !== undefined && services.length > 0 && services.every((x) => SERVICE_PRINCIPAL.test(x));
+    });
+}
+
+/** `aws:iam/role:Role`: benign when only services may assume it and it carries only reviewed managed policies. */
+const serviceRole: Judge = (p) => {
+    if (!trustsOnlyServices(field(p, "assumeRolePolicy"))) {
+        return "its trust policy lets more than AWS service principals assume it (or is unknown at preview)";
+    }
+    const managed = field(p, "managedPolicyArns");
+    if (managed !== undefined && managed !== null && !(Array.isArray(managed) && managed.every(isReviewedPolicy))) {
+        return "it carries managed policies beyond the reviewed execution policies (or they are unknown at preview)";
+    }
+    const inline = field(p, "inlinePolicies");
+    if (inline !== undefined && inline !== null && !(Array.isArray(inline) && inline.every((x) => field(x, "policy") === undefined || field(x, "policy") === ""))) {
+        return "it carries inline policies";
+    }
+    return undefined;
+};
+
+/** `aws:iam/rolePolicyAttachment:RolePolicyAttachment`: benign when it attaches a reviewed execution policy. */
+const rolePolicyAttachment: Judge = (p) =>
+    isReviewedPolicy(field(p, "policyArn")) ? undefined : "it attaches a policy that is not a reviewed AWS-managed execution policy (or it is unknown at preview)";
+
+/**
+ * `aws:lambda/permission:Permission`: benign when an AWS service may invoke the function only
+ * from one resource of this stack: `sourceArn` unknown at preview is an output of a resource this
+ * run creates or changes; a known `sourceArn` must name the function's own account.
+ */
+const invokePermission: Judge = (p) => {
+    const action = field(p, "action");
+    const principal = field(p, "principal");
+    if (action !== "lambda:InvokeFunction" || typeof principal !== "string" || !SERVICE_PRINCIPAL.test(principal)) {
+        return "it lets a principal other than an AWS service invoke the function, or grants more than lambda:InvokeFunction";
+    }
+    for (const k of ["eventSourceToken", "principalOrgId", "functionUrlAuthType"]) {
+        if (field(p, k) !== undefined && field(p, k) !== null) {
+            return `it sets "${k}"`;
+        }
+    }
+    const source = field(p, "sourceArn");
+    if (isUnknown(source)) {
+        return undefined;
+    }
+    if (typeof source !== "string" || source === "") {
+        return "it is not scoped by sourceArn";
+    }
+    const fn = field(p, "function");
+    const fnAccount = typeof fn === "string" ? fn.split(":")[4] : undefined;
+    const srcAccount = source.split(":")[4];
+    if (!fnAccount || !/^\d{12}$/.test(fnAccount) || srcAccount !== fnAccount || source.split(":").slice(0, 5).some((part) => part.includes("*"))) {
+        return "its sourceArn is not shown to be a resource of the function's own account";
+    }
+    return undefined;
+};
+
+function num(v: Value | undefined): number | undefined {
+    if (typeof v === "number") {
+        return v;
+    }
+    if (typeof v === "string" && /^-?\d+$/.test(v)) {
+        return Number(v);
+    }
+    return undefined;
+}
+
+/** One ingress entry: open beyond 80/443 from anywhere → the reason, else undefined. */
+function openEntry(e: Value | undefined, cidrKeys: readonly string[], protocolKey: string): string | undefined {
+    if (isUnknown(e) || e === null || typeof e !== "object" || Array.isArray(e)) {
+        return isUnknown(e) ? "an ingress rule is unknown at preview" : undefined;
+    }
+    const action = field(e, "action") ?? field(e, "ruleAction");
+    if (typeof action === "string" && action.toLowerCase() === "deny") {
+        return undefined;
+    }
+    if (isUnknown(action)) {
+        return "an ingress rule's action is unknown at preview";
+    }
+    let fromAnywhere = false;
+    for (const k of cidrKeys) {
+        const v = field(e, k);
+        if (isUnknown(v) || (Array.isArray(v) && v.some(isUnknown))) {
+            return `an ingress rule's "${k}" is unknown at preview`;
+        }
+        if ((typeof v === "string" && ANYWHERE.has(v.trim())) || (Array.isArray(v) && v.some((x) => typeof x === "string" && ANYWHERE.has(x.trim())))) {
+            fromAnywhere = true;
+        }
+    }
+    if (!fromAnywhere) {
+        return undefined;
+    }
+    const protocol = field(e, protocolKey);
+    const from = num(field(e, "fromPort"));
+    const to = num(field(e, "toPort"));
+    const proto = typeof protocol === "string" ? protocol.toLowerCase() : typeof protocol === "number" ? String(protocol) : undefined;
+    if (proto === undefined) {
+        return "an ingress rule from anywhere has an unknown protocol";
+    }
+    if (proto === "-1" || proto === "all") {
+        return "ingress from anywhere on all protocols and ports";
+    }
+    if ((proto === "tcp" || proto === "6") && from !== undefined && to !== undefined && from === to && (from === 80 || from === 443)) {
+        return undefined;
+    }
+    return `ingress from anywhere on ${proto} ports ${from ?? "?"}-${to ?? "?"}`;
+}
+
+/** Security groups, their rules and network ACLs: ingress from anywhere beyond 80/443 is access. */
+const exposure: Judge = (p) => {
+    // Standalone rules: aws:ec2/securityGroupRule (type), aws:vpc/securityGroupIngressRule, aws:ec2/networkAclRule (egress).
+    const type = field(p, "type");
+    const egress = field(p, "egress");
+    const isRule = type !== undefined || field(p, "cidrIpv4") !== undefined || field(p, "cidrIpv6") !== undefined || field(p, "ruleNumber") !== undefined;
+    if (isRule) {
+        if (type === "egress" || egress === true) {
+            return undefined;
+        }
+        if (isUnknown(type) || isUnknown(egress)) {
+            return "whether the rule is ingress is unknown at preview";
+        }
+        const protocolKey = field(p, "ipProtocol") !== undefined ? "ipProtocol" : "protocol";
+        return openEntry(p, ["cidrBlocks", "ipv6CidrBlocks", "cidrIpv4", "cidrIpv6", "cidrBlock", "ipv6CidrBlock"], protocolKey);
+    }
+    const ingress = field(p, "ingress");
+    if (ingress === undefined || ingress === null) {
+        return undefined;
+    }
+    const list = asList(ingress);
+    if (isUnknown(list)) {
+        return "its ingress rules are unknown at preview";
+    }
+    for (const e of list ?? []) {
+        const why = openEntry(e, ["cidrBlocks", "ipv6CidrBlocks", "cidrBlock", "ipv6CidrBlock"], "protocol");
+        if (why) {
+            return why;
+        }
+    }
+    return undefined;
+};
+
+/** The judges by id. */
+export const JUDGES: { readonly [id in JudgeId]: Judge } = { exposure, serviceRole, rolePolicyAttachment, invokePermission };

@@ -1,0 +1,101 @@
+/**
+ * Allowed and denied example resources for every judged row of the type table (like
+ * gatekeeper-library's example_allowed / example_disallowed per rule). test/gate/access.test.ts
+ * runs each through the access gate and fails when a judged row has none.
+ */
+import { Props, UNKNOWN } from "../../src/gate/facts";
+
+const LAMBDA_TRUST = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }] });
+const ECS_TRUST = { Version: "2012-10-17", Statement: [{ Sid: "", Effect: "Allow", Principal: { Service: ["ecs-tasks.amazonaws.com"] }, Action: ["sts:AssumeRole"] }] };
+const BASIC = "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole";
+const ADMIN = "arn:aws:iam::aws:policy/AdministratorAccess";
+
+export interface Examples {
+    readonly allowed: readonly Props[];
+    readonly denied: readonly Props[];
+}
+
+export const JUDGED_EXAMPLES: { readonly [type: string]: Examples } = {
+    "aws:iam/role:Role": {
+        allowed: [{ assumeRolePolicy: LAMBDA_TRUST }, { assumeRolePolicy: LAMBDA_TRUST, managedPolicyArns: [BASIC] }, { assumeRolePolicy: ECS_TRUST as unknown as Props[string] }],
+        denied: [
+            { assumeRolePolicy: JSON.stringify({ Statement: [{ Effect: "Allow", Principal: { AWS: "arn:aws:iam::999999999999:root" }, Action: "sts:AssumeRole" }] }) },
+            { assumeRolePolicy: JSON.stringify({ Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com", AWS: "*" }, Action: "sts:AssumeRole" }] }) },
+            { assumeRolePolicy: JSON.stringify({ Statement: [{ Effect: "Allow", Principal: { Federated: "cognito-identity.amazonaws.com" }, Action: "sts:AssumeRoleWithWebIdentity" }] }) },
+            { assumeRolePolicy: LAMBDA_TRUST, managedPolicyArns: [BASIC, ADMIN] },
+            { assumeRolePolicy: LAMBDA_TRUST, managedPolicyArns: UNKNOWN },
+            { assumeRolePolicy: LAMBDA_TRUST, inlinePolicies: [{ name: "x", policy: '{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}' }] },
+            { assumeRolePolicy: UNKNOWN },
+            { assumeRolePolicy: "not json" },
+            {},
+        ],
+    },
+    "aws:iam/rolePolicyAttachment:RolePolicyAttachment": {
+        allowed: [{ role: UNKNOWN, policyArn: BASIC }, { role: "fn-role", policyArn: "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy" }],
+        denied: [{ role: UNKNOWN, policyArn: ADMIN }, { role: "r", policyArn: UNKNOWN }, { role: "r", policyArn: "arn:aws:iam::123456789012:policy/service-role/AWSLambdaBasicExecutionRole" }],
+    },
+    "aws:lambda/permission:Permission": {
+        allowed: [
+            { action: "lambda:InvokeFunction", function: UNKNOWN, principal: "apigateway.amazonaws.com", sourceArn: UNKNOWN },
+            { action: "lambda:InvokeFunction", function: "arn:aws:lambda:us-east-1:123456789012:function:f", principal: "events.amazonaws.com", sourceArn: "arn:aws:events:us-east-1:123456789012:rule/r" },
+        ],
+        denied: [
+            { action: "lambda:InvokeFunction", function: "f", principal: "*" },
+            { action: "lambda:InvokeFunction", function: "f", principal: "apigateway.amazonaws.com" },
+            { action: "lambda:InvokeFunction", function: "f", principal: "123456789012" , sourceArn: UNKNOWN },
+            { action: "lambda:*", function: "f", principal: "s3.amazonaws.com", sourceArn: UNKNOWN },
+            { action: "lambda:InvokeFunction", function: "arn:aws:lambda:us-east-1:123456789012:function:f", principal: "events.amazonaws.com", sourceArn: "arn:aws:events:us-east-1:999999999999:rule/r" },
+            { action: "lambda:InvokeFunction", function: "f", principal: "events.amazonaws.com", sourceArn: "arn:aws:events:us-east-1:123456789012:rule/r" },
+            { action: "lambda:InvokeFunction", function: "f", principal: "lambda.amazonaws.com", sourceArn: UNKNOWN, functionUrlAuthType: "NONE" },
+        ],
+    },
+    "aws:ec2/securityGroup:SecurityGroup": {
+        allowed: [
+            { ingress: [{ protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["0.0.0.0/0"] }, { protocol: "tcp", fromPort: 80, toPort: 80, ipv6CidrBlocks: ["::/0"] }] },
+            { ingress: [{ protocol: "tcp", fromPort: 22, toPort: 22, cidrBlocks: ["10.0.0.0/8"] }], egress: [{ protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"] }] },
+            { description: "no rules" },
+        ],
+        denied: [
+            { ingress: [{ protocol: "tcp", fromPort: 22, toPort: 22, cidrBlocks: ["0.0.0.0/0"] }] },
+            { ingress: [{ protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"] }] },
+            { ingress: [{ protocol: "tcp", fromPort: 0, toPort: 65535, ipv6CidrBlocks: ["::/0"] }] },
+            { ingress: [{ protocol: "tcp", fromPort: 80, toPort: 443, cidrBlocks: ["0.0.0.0/0"] }] },
+            { ingress: [{ protocol: "tcp", fromPort: 22, toPort: 22, cidrBlocks: UNKNOWN }] },
+            { ingress: UNKNOWN },
+        ],
+    },
+    "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup": {
+        allowed: [{ ingress: [{ protocol: "-1", fromPort: 0, toPort: 0, self: true }] }],
+        denied: [{ ingress: [{ protocol: "all", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"] }] }],
+    },
+    "aws:ec2/securityGroupRule:SecurityGroupRule": {
+        allowed: [
+            { type: "ingress", protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["0.0.0.0/0"], securityGroupId: "sg-1" },
+            { type: "egress", protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"], securityGroupId: "sg-1" },
+            { type: "ingress", protocol: "tcp", fromPort: 5432, toPort: 5432, sourceSecurityGroupId: "sg-2", securityGroupId: "sg-1" },
+        ],
+        denied: [
+            { type: "ingress", protocol: "tcp", fromPort: 3389, toPort: 3389, cidrBlocks: ["0.0.0.0/0"], securityGroupId: "sg-1" },
+            { type: UNKNOWN, protocol: "tcp", fromPort: 22, toPort: 22, cidrBlocks: ["0.0.0.0/0"], securityGroupId: "sg-1" },
+        ],
+    },
+    "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": {
+        allowed: [{ ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: "0.0.0.0/0", securityGroupId: "sg-1" }, { ipProtocol: "-1", cidrIpv4: "10.0.0.0/16", securityGroupId: "sg-1" }],
+        denied: [{ ipProtocol: "-1", cidrIpv4: "0.0.0.0/0", securityGroupId: "sg-1" }, { ipProtocol: "tcp", fromPort: 22, toPort: 22, cidrIpv6: "::/0", securityGroupId: "sg-1" }],
+    },
+    "aws:ec2/networkAcl:NetworkAcl": {
+        allowed: [{ ingress: [{ protocol: "tcp", ruleNo: 100, action: "allow", cidrBlock: "0.0.0.0/0", fromPort: 443, toPort: 443 }, { protocol: "-1", ruleNo: 200, action: "deny", cidrBlock: "0.0.0.0/0", fromPort: 0, toPort: 0 }] }],
+        denied: [{ ingress: [{ protocol: "-1", ruleNo: 100, action: "allow", cidrBlock: "0.0.0.0/0", fromPort: 0, toPort: 0 }] }],
+    },
+    "aws:ec2/defaultNetworkAcl:DefaultNetworkAcl": {
+        allowed: [{ ingress: [{ protocol: "tcp", ruleNo: 100, action: "allow", cidrBlock: "10.0.0.0/8", fromPort: 0, toPort: 65535 }] }],
+        denied: [{ ingress: [{ protocol: "-1", ruleNo: 100, action: "allow", cidrBlock: "0.0.0.0/0", fromPort: 0, toPort: 0 }] }],
+    },
+    "aws:ec2/networkAclRule:NetworkAclRule": {
+        allowed: [
+            { networkAclId: "acl-1", ruleNumber: 100, egress: false, protocol: "tcp", ruleAction: "allow", cidrBlock: "0.0.0.0/0", fromPort: 80, toPort: 80 },
+            { networkAclId: "acl-1", ruleNumber: 100, egress: true, protocol: "-1", ruleAction: "allow", cidrBlock: "0.0.0.0/0" },
+        ],
+        denied: [{ networkAclId: "acl-1", ruleNumber: 100, egress: false, protocol: "tcp", ruleAction: "allow", cidrBlock: "0.0.0.0/0", fromPort: 1024, toPort: 65535 }],
+    },
+};
