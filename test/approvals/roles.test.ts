@@ -137,7 +137,7 @@ describe("the summary names who can still approve each gate", () => {
         const d = await decide([role()], { config: cfg, run: prodRun(), tokens });
         const denied = d.gates.filter((g) => !g.satisfied);
         const text = summaryDenial(denied, PROD, AGENT, { config: cfg });
-        expect(text).toContain('Who can approve: environment "bob"; access "alice". ');
+        expect(text).toContain('Who can approve: environment "bob"; access "alice".');
         const noone = summaryDenial(denied, PROD, AGENT, { config: config({ approvers: [{ ...bob.entry, gates: ["environment"] }] }) });
         expect(noone).toContain('access nobody (configure another approver whose "gates" include access and who does not own "deploy-bot")');
     });

@@ -289,7 +289,11 @@ describe("agentguard plan check exit codes", () => {
         expect((await run("plan", "check", "--plan", bad, "--state", state, "--policy-config", exceptions, "--stack", "organization/shop/prod", "--agent", "deploy-bot")).code).toBe(2);
         const empty = path.join(d, "empty-plan.json");
         writeFileSync(empty, '{"manifest": {"version": "v3.274.1"}}');
-        const allowed = await run(...base, "--plan", empty, "--json");
+        // An empty plan on production still raises the stack's own environment item.
+        const onProd = await run(...base, "--plan", empty, "--json");
+        expect(onProd.code, onProd.stdout).toBe(1);
+        expect(JSON.parse(onProd.stdout).gates.map((g: { gate: string; resource?: string }) => `${g.gate}:${g.resource ?? "stack"}`)).toEqual(["environment:stack"]);
+        const allowed = await run(...base.map((a) => (a === "organization/shop/prod" ? "organization/shop/dev" : a)), "--plan", empty, "--json");
         expect(allowed.code, allowed.stdout).toBe(0);
         expect(JSON.parse(allowed.stdout)).toMatchObject({ decision: "allow", plan: expect.stringMatching(/^sha256:/) });
     });

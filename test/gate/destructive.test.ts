@@ -51,13 +51,16 @@ describe("destructive gate", () => {
     it("counts plan-bound tokens in no run without that plan (the pack without AGENTGUARD_PLAN)", async () => {
         const tokens = [await bound(alice, { environments: ["production"] }, { plan: PLAN_A.digest }, prod.stack), await bound(bob, { environments: ["production"] }, { plan: PLAN_A.digest }, prod.stack)];
         const d = await decide([topic], { config: cfg, run: prod, tokens });
-        expect(gatesOf(d)).toEqual(["environment:2:denied"]);
+        // The topic's own item and the production stack's (every agent run there raises one).
+        expect(gatesOf(d)).toEqual(["environment:2:denied", "environment:2:denied"]);
         expect(d.approvals.every((a) => a.code === "ERR_APPROVAL_WRONG_PLAN")).toBe(true);
     });
 
     it("counts destroy-bound tokens only in the check of that destroy", async () => {
         const destroy: PlanBinding = { kind: "destroy", digest: fileDigest(Buffer.from("state")) };
-        const tokens = [await bound(alice, { destructive: true }, { destroy: destroy.digest }, prod.stack), await bound(bob, { destructive: true }, { destroy: destroy.digest }, prod.stack)];
+        // A destroy of a production stack is a destructive change and a run on production.
+        const scope = { destructive: true, environments: ["production"] };
+        const tokens = [await bound(alice, scope, { destroy: destroy.digest }, prod.stack), await bound(bob, scope, { destroy: destroy.digest }, prod.stack)];
         const steps = { [topic.urn]: "delete" as const };
         expect((await decide([topic], { config: cfg, run: prod, binding: destroy, steps, tokens })).decision).toBe("allow");
         const asPlan = await decide([topic], { config: cfg, run: prod, binding: PLAN_A, steps, tokens });
@@ -66,15 +69,16 @@ describe("destructive gate", () => {
 
     it("raises 2 for a production delete, 1 for staging, none for a plain dev resource", async () => {
         const steps = { [topic.urn]: "delete" as const };
-        expect(gatesOf(await decide([topic], { config: cfg, run: prod, binding: PLAN_A, steps }))).toEqual(["destructive:2:denied"]);
+        // Each with the stack-level environment item of a run on production or staging.
+        expect(gatesOf(await decide([topic], { config: cfg, run: prod, binding: PLAN_A, steps }))).toEqual(["destructive:2:denied", "environment:2:denied"]);
         const staging = run({ stack: { ...STACK, stack: "staging" } });
-        expect(gatesOf(await decide([topic], { config: cfg, run: staging, binding: PLAN_A, steps }))).toEqual(["destructive:1:denied"]);
+        expect(gatesOf(await decide([topic], { config: cfg, run: staging, binding: PLAN_A, steps }))).toEqual(["destructive:1:denied", "environment:1:denied"]);
         expect((await decide([topic], { config: cfg, binding: PLAN_A, steps })).decision).toBe("allow");
     });
 
     it("judges a replace as a create plus a destroy", async () => {
         const steps = { [db.urn]: "replace" as const };
-        expect(gatesOf(await decide([db], { config: cfg, run: prod, binding: PLAN_A, steps }))).toEqual(["environment:2:denied", "destructive:2:denied"]);
+        expect(gatesOf(await decide([db], { config: cfg, run: prod, binding: PLAN_A, steps }))).toEqual(["environment:2:denied", "destructive:2:denied", "environment:2:denied"]);
     });
 
     it("raises nothing for a same step, and a purchase only when created", async () => {

@@ -67,21 +67,22 @@ async function tokens(scope: ApprovalScope, binding: { plan?: string; destroy?: 
 }
 
 describe("plan check", () => {
-    it("passes an all-same plan of a production stack: unchanged resources raise nothing", async () => {
+    it("raises no resource-level item for an all-same plan of a production stack: only the stack's own environment item", async () => {
         const r = await check(basePlan());
-        expect(r.decision.decision).toBe("allow");
-        expect(r.decision.gates).toEqual([]);
+        expect(r.decision.gates.map((g) => `${g.gate}:${g.level}:${g.required}`)).toEqual(["environment:stack:2"]);
         expect(r.decision.estimatedMonthlyUsd).toBe(15);
+        const ok = await check(basePlan(), { tokens: await tokens({ environments: ["production"] }, { plan: fileDigest(bytes(basePlan())) }) });
+        expect(ok.decision.decision).toBe("allow");
     });
 
     it("denies deleting the production database, and passes with two tokens bound to this plan", async () => {
         const plan = basePlan({ [DB]: { steps: ["delete"], state: null } });
         const denied = await check(plan);
-        expect(denied.decision.gates.map((g) => `${g.gate}:${g.required}`)).toEqual(["destructive:2"]);
+        expect(denied.decision.gates.map((g) => `${g.gate}:${g.required}`)).toEqual(["destructive:2", "environment:2"]);
         expect(denied.messages.at(-1)).toContain("--destructive --plan plan.json");
         expect(denied.decision.estimatedMonthlyUsd).toBe(0);
         expect(denied.currentMonthlyUsd).toBe(15);
-        const ok = await check(plan, { tokens: await tokens({ destructive: true }, { plan: fileDigest(bytes(plan)) }) });
+        const ok = await check(plan, { tokens: await tokens({ destructive: true, environments: ["production"] }, { plan: fileDigest(bytes(plan)) }) });
         expect(ok.decision.decision).toBe("allow");
         expect(ok.expiresAt).toBe(NOW + 3540);
         const otherPlan = await check(plan, { tokens: await tokens({ destructive: true }, { plan: fileDigest(bytes({ ...plan, config: {} })) }) });
@@ -92,17 +93,17 @@ describe("plan check", () => {
     it("--destroy deletes every resource of the state; only destroy-bound tokens count", async () => {
         const denied = await check(undefined);
         expect(denied.binding.kind).toBe("destroy");
-        expect(denied.decision.gates.map((g) => `${g.gate}:${g.resource}`)).toEqual([`destructive:${DB}`, `destructive:${PROVIDER}`]);
+        expect(denied.decision.gates.map((g) => `${g.gate}:${g.resource}`)).toEqual([`destructive:${DB}`, `destructive:${PROVIDER}`, "environment:undefined"]);
         const planTokens = await check(undefined, { tokens: await tokens({ destructive: true }, { plan: fileDigest(bytes(state())) }) });
         expect(planTokens.decision.decision).toBe("deny");
-        const ok = await check(undefined, { tokens: await tokens({ destructive: true }, { destroy: fileDigest(bytes(state())) }) });
+        const ok = await check(undefined, { tokens: await tokens({ destructive: true, environments: ["production"] }, { destroy: fileDigest(bytes(state())) }) });
         expect(ok.decision.decision).toBe("allow");
     });
 
     it("rebuilds an update's inputs from the state and the diff, and judges them", async () => {
         const plan = basePlan({ [DB]: { goal: { type: "aws:rds/instance:Instance", name: "db", custom: true, provider: REF, inputDiff: { updates: { tags: { Environment: "prod" } } } }, steps: ["update"] } });
         const r = await check(plan, { stack: { ...STACK } });
-        expect(r.decision.gates.map((g) => g.gate)).toEqual(["environment"]);
+        expect(r.decision.gates.map((g) => `${g.gate}:${g.level}`)).toEqual(["environment:resource", "environment:stack"]);
     });
 
     it("treats a secret input as unknown: a price that needs it fails closed", async () => {
