@@ -29,7 +29,7 @@ describe("coding-agent markers under the real pulumi CLI", () => {
 
         const marked = await ws.preview({ policyConfig, env: { AGENTGUARD_INITIATOR: "human:carol", CLAUDECODE: "1" } });
         expect(marked.code).not.toBe(0);
-        expect(marked.output).toContain('agent "claude-local" would change "urn:pulumi:prod::shop::aws:s3/bucket:Bucket::site" in production');
+        expect(marked.output).toContain('agent "claude-local" declares "urn:pulumi:prod::shop::aws:s3/bucket:Bucket::site" in production');
         const last = ws.decisions().at(-1);
         expect(last).toMatchObject({
             project: "shop",

@@ -8,7 +8,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "n
 import * as path from "node:path";
 import { execFileSync } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Approver, approver } from "../fixtures";
+import { Approver, approver, realNow, sign } from "../fixtures";
 import { EXECUTABLE, PACK_ENTRIES, ROOT, Workspace } from "./pulumi";
 
 const GENERIC = path.join(ROOT, "test/e2e/programs/generic");
@@ -50,6 +50,10 @@ async function created(ws: Workspace): Promise<string> {
 describe.each(PACK_ENTRIES)("a program that reconfigures the pack over gRPC (%s)", (_entry, pack) => {
     it("is refused, and the run is denied in preview and in up, with a decision-log line; nothing is created", async () => {
         const { ws, policyConfig } = await prodStack(RECONFIGURE, pack);
+        // Approvals for production itself, so the stack's own item passes and the program runs:
+        // what stops it then is the reconfiguration (and the admin role's access item).
+        const stack = { organization: "organization", project: "shop", stack: "prod" };
+        await ws.approvals([await sign(alice, { environments: ["production"] }, { stack, now: realNow() }), await sign(bob, { environments: ["production"] }, { stack, now: realNow() })], "list");
         const report = path.join(ws.dir, "attack.jsonl");
         const env = { ATTACK_REPORT: report, GENERIC_PROGRAM: path.join(GENERIC, "index.js") };
 
@@ -83,7 +87,7 @@ describe("code preloaded into the pack", () => {
         const env = { NODE_OPTIONS: `--require ${PRELOAD}`, EVIL_MARK: marks };
         const preview = await ws.preview({ policyConfig, env });
         expect(preview.code).not.toBe(0);
-        expect(preview.output).toContain('agent "deploy-bot" would change "urn:pulumi:prod::shop::aws:s3/bucket:Bucket::site" in production');
+        expect(preview.output).toContain('agent "deploy-bot" declares "urn:pulumi:prod::shop::aws:s3/bucket:Bucket::site" in production');
         const up = await ws.up({ policyConfig, env, skipPreview: true });
         expect(up.code).not.toBe(0);
         expect(await created(ws)).not.toContain("aws:s3/bucket:Bucket::site");

@@ -79,8 +79,8 @@ describe("production that names cannot hide, under the real pulumi CLI", () => {
         const { ws, policyConfig } = await agentStack("dev", [zone, record], gate);
         const denied = await ws.preview({ policyConfig });
         expect(denied.code).not.toBe(0);
-        expect(denied.output).toContain('would change "urn:pulumi:dev::shop::cloudflare:index/zone:Zone::site" in production (its Cloudflare account.id "acct-prod" is production)');
-        expect(denied.output).toContain('would change "urn:pulumi:dev::shop::aws:route53/record:Record::www" in production (its Route 53 hosted zone "Z0PROD" is production)');
+        expect(denied.output).toContain('declares "urn:pulumi:dev::shop::cloudflare:index/zone:Zone::site" in production (its Cloudflare account.id "acct-prod" is production)');
+        expect(denied.output).toContain('declares "urn:pulumi:dev::shop::aws:route53/record:Record::www" in production (its Route 53 hosted zone "Z0PROD" is production)');
         const up = await ws.up({ policyConfig, skipPreview: true });
         expect(up.code).not.toBe(0);
         expect((await ws.pulumi(["stack", "export"])).stdout).not.toContain("aws:route53/record:Record::www");

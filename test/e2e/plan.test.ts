@@ -107,7 +107,7 @@ describe("the plan gate under the real pulumi CLI", () => {
         const denied = await check(ws, policyConfig, ["--plan", planA], standing);
         expect(denied.code).toBe(1);
         const report = JSON.parse(denied.stdout);
-        expect(report.gates.map((g: { gate: string; resource: string }) => `${g.gate}:${g.resource}`)).toEqual([`destructive:${DB_URN("prod")}`]);
+        expect(report.gates.map((g: { gate: string; resource: string }) => `${g.gate}:${g.resource}`)).toEqual([`destructive:${DB_URN("prod")}`, "environment:undefined"]);
         expect(report.messages.at(-1)).toContain(`--destructive --plan ${planA}`);
 
         const tokensA = await sign("prod", "--environment", "production", "--destructive", "--plan", planA);
@@ -133,7 +133,7 @@ describe("the plan gate under the real pulumi CLI", () => {
         await ws.resources([site, extra]);
         const added = await ws.pulumi(["up", "--yes", "--policy-pack", ROOT, "--policy-pack-config", policyConfig], { AGENTGUARD_PLAN: planA });
         expect(added.code).not.toBe(0);
-        expect(added.output).toContain('would change "urn:pulumi:prod::shop::aws:sns/topic:Topic::extra" in production');
+        expect(added.output).toContain('declares "urn:pulumi:prod::shop::aws:sns/topic:Topic::extra" in production');
         // up --plan A with a changed program changes nothing.
         const changed = await ws.pulumi(["up", "--yes", "--plan", planA, "--policy-pack", ROOT, "--policy-pack-config", policyConfig], { AGENTGUARD_PLAN: planA });
         expect(changed.code).not.toBe(0);
@@ -170,7 +170,8 @@ describe("the plan gate under the real pulumi CLI", () => {
         const state = path.join(ws.dir, "state.json");
         const planBound = await sign("prod", "--destructive", "--plan", state);
         expect((await check(ws, policyConfig, ["--destroy"], planBound)).code).toBe(1);
-        const tokens = await sign("prod", "--destructive", "--destroy-state", state);
+        // A destroy of production: destructive, and a run on production.
+        const tokens = await sign("prod", "--environment", "production", "--destructive", "--destroy-state", state);
         const ok = await check(ws, policyConfig, ["--destroy"], tokens);
         expect(ok.code, ok.stdout).toBe(0);
         // The destroy tokens never count in the pack.

@@ -67,7 +67,7 @@ describe("the CI recipe's layout", () => {
         expect(attack).toMatch(/^EACCES /); // the program tried, and could not
         expect(config).toBe(JSON.stringify({ "agent-change-gate": {} }));
         expect(up.code).not.toBe(0);
-        expect(up.output).toContain('would change "urn:pulumi:dev::shop::aws:s3/bucket:Bucket::site" in production');
+        expect(up.output).toContain('declares "urn:pulumi:dev::shop::aws:s3/bucket:Bucket::site" in production');
         expect(state).not.toContain("aws:s3/bucket:Bucket::site");
         expect(ws.decisions().map((d) => [d.dryRun, d.decision])).toEqual([
             [true, "allow"],

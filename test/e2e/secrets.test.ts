@@ -35,9 +35,9 @@ describe.each(PACK_ENTRIES)("secret inputs (%s)", (_entry, pack) => {
         const r = await ws.preview({ policyConfig });
         expect(r.code).not.toBe(0);
         // The gate still decided on the values: production through the account, the role and the tag, and a purchase.
-        expect(r.output).toContain('would change "urn:pulumi:dev::shop::aws:s3/bucket:Bucket::in-account" in production');
-        expect(r.output).toContain('would change "urn:pulumi:dev::shop::aws:s3/bucket:Bucket::by-role" in production');
-        expect(r.output).toContain('would change "urn:pulumi:dev::shop::aws:s3/bucket:Bucket::tagged" in production');
+        expect(r.output).toContain('declares "urn:pulumi:dev::shop::aws:s3/bucket:Bucket::in-account" in production');
+        expect(r.output).toContain('declares "urn:pulumi:dev::shop::aws:s3/bucket:Bucket::by-role" in production');
+        expect(r.output).toContain('declares "urn:pulumi:dev::shop::aws:s3/bucket:Bucket::tagged" in production');
         expect(r.output).toContain("would buy");
         expect(r.output).toContain("[secret]");
         const log = JSON.stringify(ws.decisions());

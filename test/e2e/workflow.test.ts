@@ -175,7 +175,7 @@ describe("docs/examples/plan-gate.yml, run job by job", () => {
         expect((await runJob("destroy-check", {})).ok).toBe(false);
         const stateFile = path.join(mkdtempSync(path.join(tmpdir(), "agentguard-approver-")), "state.json");
         execFileSync("pulumi", ["stack", "export", "--stack", "prod", "--file", stateFile], { cwd: ws.programDir, env: (ws as unknown as { env: Record<string, string> }).env });
-        const destroyTokens = approve(stateFile, "--destructive", "--destroy-state");
+        const destroyTokens = approve(stateFile, "--environment", "production", "--destructive", "--destroy-state");
         const destroyCheck = await runJob("destroy-check", { approvals: destroyTokens });
         expect(destroyCheck.ok, destroyCheck.output).toBe(true);
         const destroyed = await runJob("destroy", {});

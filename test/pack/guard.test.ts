@@ -97,8 +97,10 @@ describe("the executable entry", () => {
             env: { PULUMI_NODEJS_STACK: "dev", PULUMI_NODEJS_ORGANIZATION: "evil", PULUMI_CONFIG: JSON.stringify({ "agentguard:agent": "other-bot" }) },
         });
         const [d] = await pack.analyze({ ...bucket, stack: "prod" });
-        expect(d.message).toContain(`agent "deploy-bot" would change "${urnOf(bucket, "prod")}" in production`);
-        expect(d.message).toContain("--stack acme/shop/prod");
+        expect(d.message).toContain(`agent "deploy-bot" declares "${urnOf(bucket, "prod")}" in production`);
+        // The summary names what to sign, for the organization ConfigureStack gave.
+        const summary = (await pack.analyzeStack([{ ...bucket, stack: "prod" }])).map((x) => x.message).join("\n");
+        expect(summary).toContain("--stack acme/shop/prod");
     });
 });
 

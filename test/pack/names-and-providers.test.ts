@@ -65,7 +65,7 @@ describe("production that names cannot hide (Analyzer protocol)", () => {
     it("reads a v6 zone's account.id and a Route 53 record's hosted zone on a dev stack", async () => {
         const pack = await start({ stack: "dev", config: { productionCloudflareAccountIds: ["acct-prod"], productionAwsHostedZoneIds: ["Z0PROD"] } });
         const zone: ResourceInput = { type: "cloudflare:index/zone:Zone", name: "site", props: { name: "example.com", account: { id: "acct-prod" } } };
-        expect(messages(await pack.analyze(zone))).toContain(`would change "${urnOf(zone)}" in production (its Cloudflare account.id "acct-prod" is production)`);
+        expect(messages(await pack.analyze(zone))).toContain(`declares "${urnOf(zone)}" in production (its Cloudflare account.id "acct-prod" is production)`);
         const record: ResourceInput = { type: "aws:route53/record:Record", name: "www", props: { zoneId: "Z0PROD", name: "www", type: "A" } };
         expect(messages(await pack.analyze(record))).toContain('its Route 53 hosted zone "Z0PROD" is production');
         const devRecord: ResourceInput = { type: "aws:route53/record:Record", name: "dev", props: { zoneId: "Z0DEV", name: "dev", type: "A" } };

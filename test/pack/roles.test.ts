@@ -49,7 +49,7 @@ describe("approver roles, owners and revocation over the Analyzer protocol", () 
         expect(perResource[0][0].enforcementLevel).toBe(MANDATORY);
         expect(perResource[0][0].message).toContain("needs 2 approvals with access: true, has 1 (from \"alice\")");
         expect(perResource[0][0].message).toContain('token "b1" from "bob" does not count for it ("bob" may approve environment, provider; not access)');
-        expect(text(stack)).toContain('Who can approve: access "carol". ');
+        expect(text(stack)).toContain('Who can approve: access "carol".');
     });
 
     it("an owner approving their agent counts for nothing, with the reason, and is not named as someone to ask", async () => {
@@ -59,7 +59,7 @@ describe("approver roles, owners and revocation over the Analyzer protocol", () 
         expect(perResource[0]).toHaveLength(1);
         expect(perResource[0][0].message).toContain('has 1 (from "bob")');
         expect(perResource[0][0].message).toContain('token "own-1" from "alice" rejected: an owner of the agent (agents[id].owners) never counts as its approver: "alice" is owner "alice@example.com" of "deploy-bot"');
-        expect(text(stack)).toContain('Who can approve: environment "carol". ');
+        expect(text(stack)).toContain('Who can approve: environment "carol".');
     });
 
     it("a revoked jti counts for nothing and is named in the denial", async () => {
