@@ -587,7 +587,7 @@ async function realPreview(): Promise<void> {
             pass: undefined,
         });
         const e = S["empty pack"].median;
-        // The executable entry (contract §1): no language host, no ts-node, no @pulumi/pulumi runtime.
+        // The executable entry (docs/contract.md §1): no language host, no ts-node, no @pulumi/pulumi runtime.
         const x = S[variants[3].name].median;
         rows.push({
             what: `preview ${PREVIEW_RESOURCES}: executable entry vs empty directory pack`,

@@ -101,10 +101,15 @@ function condense(section) {
     if (starts.length <= 4) {
         return section;
     }
-    const keepHead = starts[3];
-    const last = starts[starts.length - 1];
-    const folded = starts.length - 4;
-    return [...lines.slice(0, keepHead), `        … ${folded} more violations of the same form, one per gated resource …`, ...lines.slice(last)].join("\n");
+    // A violation runs from its "- [mandatory]" line to the next one (the last to the blank line before Diagnostics).
+    const end = (k) => (k + 1 < starts.length ? starts[k + 1] : lines.findIndex((l, i) => i > starts[k] && l.trim() === ""));
+    const block = (k) => lines.slice(starts[k], end(k));
+    // The summary says what to sign: always shown, with the first findings and the last one.
+    const summary = starts.findIndex((_, k) => block(k).join(" ").includes("needs approval for"));
+    const keep = [0, 1, 2, summary, starts.length - 1].filter((k, i, all) => k >= 0 && all.indexOf(k) === i);
+    const folded = starts.length - keep.length;
+    const shown = keep.sort((a, b) => a - b).flatMap((k, i) => [...(i === 3 && folded > 0 ? [`        … ${folded} more violations of the same form, one per gated resource …`] : []), ...block(k)]);
+    return [...lines.slice(0, starts[0]), ...shown, ...lines.slice(end(starts.length - 1))].join("\n");
 }
 
 function main() {

@@ -1,5 +1,5 @@
 /**
- * Who may approve what (contract v2 §2, §4): an approver's `gates`, an agent's `owners` and
+ * Who may approve what (docs/contract.md §2, §4): an approver's `gates`, an agent's `owners` and
  * `revoked` tokens. One place, used by token verification (owners, revocation) and by the
  * decision core's `covers` (gates), so the pack, `agentguard verify` and `plan check` all apply
  * the same rules.

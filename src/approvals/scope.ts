@@ -6,7 +6,7 @@
 import { Schema, problemText, schemaProblem } from "../schema/check";
 import { ApprovalError } from "./errors";
 
-/** What an approval grants (contract §5). Absent fields grant nothing. */
+/** What an approval grants (docs/contract.md §5). Absent fields grant nothing. */
 export interface ApprovalScope {
     readonly environments?: readonly string[];
     readonly providers?: readonly string[];

@@ -1,5 +1,5 @@
 /**
- * Verifies approval tokens (contract §5) with jose: the header allowlist first (alg, typ, kid),
+ * Verifies approval tokens (docs/contract.md §5) with jose: the header allowlist first (alg, typ, kid),
  * then the signature with the key of the approver that owns `kid`, then every claim. Tokens are
  * verified once per run, never per resource.
  */

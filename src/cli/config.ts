@@ -103,7 +103,7 @@ export async function configCommand(argv: string[], io: Io): Promise<number> {
     try {
         const registry = readRegistryFile(values.registry);
         agents = gateAgents(registry) as unknown as Json;
-        // The registry's owner runs the agent: never one of its approvers (contract v2 §2).
+        // The registry's owner runs the agent: never one of its approvers (docs/contract.md §2).
         for (const a of registry.agents) {
             agents[a.id] = { ...(agents[a.id] as Json), owners: [a.owner] };
         }

@@ -1,6 +1,6 @@
 /**
  * `agentguard instructions --policy-config <file> --agent <id> [--registry agents.yaml]
- * [--format markdown|text]` (contract §10): the rules for one agent's system prompt or AGENTS.md,
+ * [--format markdown|text]` (docs/contract.md §10): the rules for one agent's system prompt or AGENTS.md,
  * generated from the same policy config the gate enforces, so the two never drift apart. Every
  * figure the gate judges the agent by (budget, per-provider caps, providers, environments,
  * approvals, resource count, who approves) is in the text; a test changes each figure of the config

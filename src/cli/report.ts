@@ -1,6 +1,6 @@
 /**
  * `agentguard report --log <decision-log.jsonl> [--json] [--html <file>] [--since <time|7d>]
- * [--burst-runs N] [--burst-minutes M] [--work-hours 7-20]` (contract §10): the decision log
+ * [--burst-runs N] [--burst-minutes M] [--work-hours 7-20]` (docs/contract.md §10): the decision log
  * summarized per agent. Thin: src/report does the work.
  */
 import { readFileSync, writeFileSync } from "node:fs";

@@ -1,6 +1,6 @@
 /**
  * `agentguard revoke --policy-config <file> (--jti <id>… | --approver <id> --before <time>)`:
- * adds to `revoked` of the gate's section in a POLICY PACK config file (contract v2 §2) — the file
+ * adds to `revoked` of the gate's section in a POLICY PACK config file (docs/contract.md §2) — the file
  * given to `--policy-pack-config`, never stack config, which the agent controls and the gate never
  * trusts. Anything that looks like stack config is refused. The edited section must still pass the
  * gate's own config validation, or nothing is written.

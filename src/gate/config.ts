@@ -50,7 +50,7 @@ export type UnlistedStackEnvironment = "development" | "staging" | "production";
 /** What to do when a run names no initiator. */
 export type UnidentifiedInitiatorMode = "reject" | "human";
 
-/** Configuration of the `agent-change-gate` policy (contract §2). */
+/** Configuration of the `agent-change-gate` policy (docs/contract.md §2). */
 export interface GateConfig {
     readonly approvers: readonly ApproverConfig[];
     readonly revoked: RevokedConfig;
@@ -78,7 +78,7 @@ export interface GateConfig {
     readonly unidentifiedInitiator: UnidentifiedInitiatorMode;
 }
 
-/** The defaults of contract §2. */
+/** The defaults of docs/contract.md §2. */
 export const DEFAULT_GATE_CONFIG: GateConfig = Object.freeze({
     approvers: [],
     revoked: { jtis: [], approvers: {} },

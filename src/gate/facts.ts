@@ -79,7 +79,7 @@ export interface RunFacts {
     readonly stackTags: Readonly<Record<string, string>>;
     /** The value of env `AGENTGUARD_INITIATOR`, if set. */
     readonly initiatorEnv?: string;
-    /** Coding-agent marker variables set in the run's environment (contract §3.4), name → value; see `agentMarkersFromEnv`. */
+    /** Coding-agent marker variables set in the run's environment (docs/contract.md §3.4), name → value; see `agentMarkersFromEnv`. */
     readonly agentMarkers?: Readonly<Record<string, string>>;
     readonly dryRun: boolean;
     /** Seconds since the epoch. */

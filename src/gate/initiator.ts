@@ -1,5 +1,5 @@
 /**
- * Who is running the preview (contract §3).
+ * Who is running the preview (docs/contract.md §3).
  */
 import { GateConfig } from "./config";
 import { RunFacts } from "./facts";
@@ -103,7 +103,7 @@ export function detectCodingAgent(markers: Readonly<Record<string, string>> | un
 }
 
 /**
- * Resolves the initiator (contract §3): env wins, then stack config, then `unidentifiedInitiator`;
+ * Resolves the initiator (docs/contract.md §3): env wins, then stack config, then `unidentifiedInitiator`;
  * then (§3.4) coding-agent markers make a run that would be human an agent run — stricter only.
  */
 export function resolveInitiator(run: RunFacts, config: GateConfig): Initiator {

@@ -2,7 +2,7 @@
  * What a gate raises: one item per thing an approver must look at.
  */
 
-/** The five gates of contract §4 and the plan gate's `destructive` (docs/plans.md). */
+/** The five gates of docs/contract.md §4 and the plan gate's `destructive` (docs/plans.md). */
 export type GateId = "environment" | "provider" | "access" | "spend" | "operations" | "destructive";
 
 /** Every gate, in the order denials are reported. */

@@ -1,5 +1,5 @@
 /**
- * The words of a denial (contract §6): a summary first (the fewest tokens that cover the run,
+ * The words of a denial (docs/contract.md §6): a summary first (the fewest tokens that cover the run,
  * after the approvals already valid, then one short line per finding), and per item one factual
  * sentence, subject first, observed vs allowed, how many approvals it needs and has, and why each
  * presented token did not count.
@@ -126,7 +126,7 @@ export function denialMessage(item: JudgedItem, ctx: DenialContext): string {
 }
 
 /**
- * Per denied gate, the configured approvers who may still approve it (contract v2 §4: the gate is
+ * Per denied gate, the configured approvers who may still approve it (docs/contract.md §4: the gate is
  * in their `gates`, they are neither the agent nor one of its owners, and they have not already
  * approved every denied item of that gate): `Who can approve: environment "bob", "carol"; access nobody (…)`.
  */

@@ -58,7 +58,7 @@ export interface GateSpec {
 
 const includes = (list: readonly string[] | undefined, v: string) => list !== undefined && list.includes(v);
 
-/** Every gate: the five of contract §4 and the plan gate's `destructive`. */
+/** Every gate: the five of docs/contract.md §4 and the plan gate's `destructive`. */
 export const GATES: Readonly<Record<GateId, GateSpec>> = {
     environment: {
         id: "environment",

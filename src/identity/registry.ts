@@ -901,7 +901,7 @@ export function validateDefinition(agent: AgentDefinition, opts: RegistryOptions
     return validateAgent(agentToRegistryEntry(agent), opts);
 }
 
-/** The gate config entry (contract §2 `agents[id]`) of each agent. */
+/** The gate config entry (docs/contract.md §2 `agents[id]`) of each agent. */
 export interface GateAgentEntry {
     readonly monthlyBudgetUsd: number;
     /** `aws` with AWS scopes, `cloudflare` with Cloudflare scopes, plus the registry's `providers`; sorted. */

@@ -1,5 +1,5 @@
 /**
- * The decision log (contract §7): one JSON line per run, appended to the file named by env
+ * The decision log (docs/contract.md §7): one JSON line per run, appended to the file named by env
  * `AGENTGUARD_DECISION_LOG`, also when the run is denied. It holds no token strings and no
  * secret values: tokens are named by jti (or a hash label), config values never appear.
  */

@@ -1,5 +1,5 @@
 /**
- * The executable entry's Analyzer gRPC server (contract §1, v2): `bin/agentguard-analyzer` clears
+ * The executable entry's Analyzer gRPC server (docs/contract.md §1, v2): `bin/agentguard-analyzer` clears
  * the environment and runs this file with node. The engine starts it directly as a binary analyzer
  * plugin (no language host, no ts-node, no @pulumi/pulumi runtime), passing the engine's address;
  * it prints its port on stdout, as a provider does.

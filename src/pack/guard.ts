@@ -1,6 +1,6 @@
 /**
- * Holds the pack to one caller and one configuration per run (contract §1, v2), and keeps secret
- * inputs out of everything the pack answers (contract §5).
+ * Holds the pack to one caller and one configuration per run (docs/contract.md §1, v2), and keeps secret
+ * inputs out of everything the pack answers (docs/contract.md §5).
  *
  * The pack's Analyzer gRPC server listens on 127.0.0.1 without authentication, and the agent's
  * program runs on the same machine after the engine has configured the pack. So:

@@ -9,7 +9,7 @@ import { gateConfigSchema } from "../gate/config";
 import { GATE_IDS } from "../gate/items";
 import { GateRun } from "./run";
 
-/** The gate's policy name (contract §1). */
+/** The gate's policy name (docs/contract.md §1). */
 export const GATE_POLICY_NAME = "agent-change-gate";
 
 /**

@@ -1,5 +1,5 @@
 /**
- * The decision log summarized per agent (contract §10): runs (previews and updates apart),
+ * The decision log summarized per agent (docs/contract.md §10): runs (previews and updates apart),
  * denials, approvals by whom, estimated spend over time, stacks touched, and anomalies.
  *
  * Every string in the log is agent-chosen (stack names, agent ids, resource types, approver ids

@@ -1,5 +1,5 @@
 /**
- * Who may approve what (contract v2 §2, §4): approver `gates`, agent `owners`, `revoked` tokens —
+ * Who may approve what (docs/contract.md §2, §4): approver `gates`, agent `owners`, `revoked` tokens —
  * through the same verification and decision core every door uses.
  */
 import { beforeAll, describe, expect, it } from "vitest";

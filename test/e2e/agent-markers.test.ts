@@ -1,5 +1,5 @@
 /**
- * Coding-agent markers under the real `pulumi` CLI (contract §3.4): the engine starts the pack
+ * Coding-agent markers under the real `pulumi` CLI (docs/contract.md §3.4): the engine starts the pack
  * with its own environment, so a human's run from inside a coding agent (CLAUDECODE=1) on a
  * production stack is judged as that agent's run and denied.
  */

@@ -35,7 +35,7 @@ export interface WorkspaceOptions {
     readonly user?: { readonly uid: number; readonly gid: number };
 }
 
-/** The executable entry (contract §1): the engine starts it as a binary analyzer plugin. */
+/** The executable entry (docs/contract.md §1): the engine starts it as a binary analyzer plugin. */
 export const EXECUTABLE = path.join(ROOT, "bin/agentguard-analyzer");
 /** Both entries, for suites that must hold for each. */
 export const PACK_ENTRIES: readonly [string, string][] = [

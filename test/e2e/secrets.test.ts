@@ -1,5 +1,5 @@
 /**
- * No secret input value in any denial, log line or CLI output (contract §5), under the real
+ * No secret input value in any denial, log line or CLI output (docs/contract.md §5), under the real
  * `pulumi` CLI with both entries: values the program marked `pulumi.secret` — a domain, an AWS
  * account id, a role ARN and a tag — decide as usual but are never echoed.
  */

@@ -1,5 +1,5 @@
 /**
- * Coding-agent detection (contract §3.4): markers in the run's environment make a run that would
+ * Coding-agent detection (docs/contract.md §3.4): markers in the run's environment make a run that would
  * be human an agent run — stricter only. The matrix crosses what the environment says with what
  * the config says.
  */

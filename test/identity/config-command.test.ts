@@ -33,7 +33,7 @@ describe("agentguard config", () => {
         });
         // The gate accepts it as is.
         expect(normalizeGateConfig(config["agent-change-gate"]).agents["research-bot"].monthlyBudgetUsd).toBe(20);
-        // The registry's owner never counts as the agent's approver (contract v2 §2).
+        // The registry's owner never counts as the agent's approver (docs/contract.md §2).
         expect(normalizeGateConfig(config["agent-change-gate"]).agents["deploy-bot"].owners).toEqual(["alice@example.com"]);
     });
 

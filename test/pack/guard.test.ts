@@ -1,5 +1,5 @@
 /**
- * Configuration fixed per run, one caller (contract §1, v2), over the Analyzer protocol, for
+ * Configuration fixed per run, one caller (docs/contract.md §1, v2), over the Analyzer protocol, for
  * both entries: the directory pack (run-policy-pack) and the executable entry.
  */
 import { mkdtempSync, readFileSync } from "node:fs";

@@ -1,5 +1,5 @@
 /**
- * Who may approve what (contract v2 §2, §4), over the Analyzer protocol against the real pack:
+ * Who may approve what (docs/contract.md §2, §4), over the Analyzer protocol against the real pack:
  * approver `gates`, agent `owners`, `revoked` tokens, and the summary naming who can approve.
  */
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
