@@ -20,7 +20,7 @@ const started = Date.now();
 const bold = (s) => (process.stdout.isTTY ? `\x1b[1m${s}\x1b[0m` : s);
 const dim = (s) => (process.stdout.isTTY ? `\x1b[2m${s}\x1b[0m` : s);
 let step = 0;
-const STEPS = 7;
+const STEPS = 11;
 
 function say(title) {
     step += 1;
@@ -161,10 +161,10 @@ function main() {
     note(`$ agentguard config --registry stacks/agents/agents.yaml --approvers approvers.json --out policy-config.json`);
     note(dim(`agents: ${JSON.stringify(gate.agents)}`));
 
-    say('Agent "deploy-bot" previews its app on stack "prod": production, a domain purchase, a dynamic provider');
+    say('Agent "deploy-bot" previews its app on stack "prod": production, a domain purchase, a dynamic provider, an orders table');
     const app = program("app");
     must(pulumi(app, ["stack", "init", "prod"]), "pulumi stack init prod");
-    for (const [k, v] of [["agentguard:agent", "deploy-bot"], ["shop:buyDomain", "true"], ["shop:dynamic", "true"]]) {
+    for (const [k, v] of [["agentguard:agent", "deploy-bot"], ["shop:buyDomain", "true"], ["shop:dynamic", "true"], ["shop:database", "true"]]) {
         must(pulumi(app, ["config", "set", k, v]), `pulumi config set ${k}`);
     }
     const asAgent = { AGENTGUARD_INITIATOR: "agent:deploy-bot" };
@@ -207,6 +207,74 @@ function main() {
         fail(`the approved preview did not pass:\n${policySection(allowed.output)}`);
     }
     note(`pulumi preview → exit 0: every gated change is covered by two approvals`);
+    must(pulumi(app, ["up", "--yes", ...policyArgs], asAgent), "the approved pulumi up");
+    note(`pulumi up → exit 0: the site, the domain and the orders table exist`);
+
+    // The second half: a change the pack cannot see. Policies never see deletes (docs/plans.md).
+    say("deploy-bot removes the production orders table (and its build stamp) from its program; the pack alone lets it through");
+    // The build stamp goes too: a dynamic provider receives the whole stack config as its inputs, so
+    // approvals added to stack config after the plan is saved would make up --plan refuse it (docs/plans.md).
+    must(pulumi(app, ["config", "set", "shop:database", "false"]), "pulumi config set shop:database false");
+    must(pulumi(app, ["config", "set", "shop:dynamic", "false"]), "pulumi config set shop:dynamic false");
+    const unseen = pulumi(app, ["preview", ...policyArgs], asAgent);
+    if (unseen.code !== 0) {
+        fail(`the preview of the delete was stopped by the pack, which cannot see deletes:\n${policySection(unseen.output)}`);
+    }
+    note(`$ pulumi config set shop:database false; pulumi config set shop:dynamic false; pulumi preview --policy-pack …   → exit 0 (the engine never shows a policy pack a delete)`);
+
+    say("CI's plan job saves the plan; its check job (no agent code) stops the delete");
+    const planConfig = path.join(tmp, "plan-config.json");
+    fs.writeFileSync(planConfig, JSON.stringify({ "agent-change-gate": { ...gate, enforcementLevel: "advisory" } }));
+    const plan = path.join(tmp, "plan.json");
+    must(pulumi(app, ["preview", "--save-plan", plan, "--policy-pack", ROOT, "--policy-pack-config", planConfig], asAgent), "pulumi preview --save-plan");
+    const stateFile = path.join(tmp, "state.json");
+    must(pulumi(app, ["stack", "export", "--file", stateFile]), "pulumi stack export");
+    note("$ pulumi preview --save-plan plan.json --policy-pack … --policy-pack-config plan-config.json   (the gate advisory: the plan is always written)");
+    note("$ pulumi stack export --file state.json");
+    const checkArgs = ["plan", "check", "--plan", plan, "--state", stateFile, "--policy-config", policyConfig, "--stack", "organization/shop/prod", "--agent", "deploy-bot"];
+    const stopped = agentguard([...checkArgs, "--approvals", tokens.join(" ")]);
+    if (stopped.code !== 1) {
+        fail(`plan check did not stop the delete (exit ${stopped.code}):\n${stopped.output}`);
+    }
+    note(`$ agentguard plan check --plan plan.json --state state.json --policy-config policy-config.json --stack organization/shop/prod --agent deploy-bot --approvals "<bob token> <carol token>"   → exit 1`);
+    note(stopped.stdout.trim().split(tmp + path.sep).join(""));
+
+    say("Bob and Carol sign that exact plan");
+    const askPlan = /each run: agentguard approve (--key "\$AGENTGUARD_KEY" .*?--ttl \S+)/.exec(stopped.stdout.replace(/\s*\n\s*/g, " "));
+    if (!askPlan) {
+        fail("plan check did not say which approval to sign");
+    }
+    const planTokens = [];
+    for (const id of approverIds) {
+        const key = path.join(tmp, `${id}.agentguard-key.json`);
+        const r = run("bash", ["-c", `"$NODE" "$CLI" approve ${askPlan[1]}`], { env: { AGENTGUARD_KEY: key, NODE: process.execPath, CLI } });
+        must(r, `agentguard approve --plan as ${id}`);
+        planTokens.push(r.stdout.trim());
+        note(`$ agentguard approve ${askPlan[1].replace('--key "$AGENTGUARD_KEY"', `--key ${path.basename(key)}`).split(tmp + path.sep).join("")}`);
+    }
+    const all = [...tokens, ...planTokens].join(" ");
+    const approved = agentguard([...checkArgs, "--approvals", all]);
+    if (approved.code !== 0) {
+        fail(`plan check did not pass the signed plan:\n${approved.output}`);
+    }
+    note(`$ agentguard plan check … --approvals "<4 tokens>"   → exit 0`);
+    note(approved.stdout.trim().split("\n").slice(-1)[0]);
+
+    say("The apply job: up --plan applies exactly that plan; a changed program is refused");
+    must(pulumi(app, ["config", "set", "agentguard:approvals", all]), "pulumi config set agentguard:approvals");
+    const applyEnv = { ...asAgent, AGENTGUARD_PLAN: plan };
+    must(pulumi(app, ["config", "set", "shop:siteName", "acme-site-elsewhere"]), "pulumi config set shop:siteName");
+    const changed = pulumi(app, ["up", "--yes", "--plan", plan, ...policyArgs], applyEnv);
+    if (changed.code === 0) {
+        fail("up --plan applied a program that departs from the approved plan");
+    }
+    note("$ pulumi config set shop:siteName acme-site-elsewhere; AGENTGUARD_PLAN=$PWD/plan.json pulumi up --plan plan.json …   → refused: the change is not in the plan");
+    must(pulumi(app, ["config", "rm", "shop:siteName"]), "pulumi config rm shop:siteName");
+    must(pulumi(app, ["up", "--yes", "--plan", plan, ...policyArgs], applyEnv), "pulumi up --plan");
+    if (must(pulumi(app, ["stack", "export"]), "pulumi stack export").stdout.includes("aws:dynamodb/table:Table::orders")) {
+        fail("the approved plan was applied but the orders table still exists");
+    }
+    note("$ AGENTGUARD_PLAN=$PWD/plan.json pulumi up --plan plan.json …   → exit 0: the orders table is deleted, as the approvers saw");
 
     say("The decision log");
     const lines = fs.readFileSync(env.AGENTGUARD_DECISION_LOG, "utf8").trim().split("\n").map((l) => JSON.parse(l));

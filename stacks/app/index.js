@@ -11,6 +11,7 @@
 //   shop:zoneId      Cloudflare zone id of the domain              (default the registry's zone)
 //   shop:buyDomain   true: register the domain with Route 53       (a purchase)
 //   shop:dynamic     true: add a dynamic resource (a build stamp)  (an unallowlisted provider)
+//   shop:database    true: an orders table (DynamoDB)              (holds data: removing it is destructive)
 "use strict";
 const pulumi = require("@pulumi/pulumi");
 const aws = require("@pulumi/aws");
@@ -25,6 +26,10 @@ const zoneId = config.get("zoneId") || "023e105f4ecef8ad9ca31a8372d0c353";
 const host = stack === "prod" || stack === "production" ? `www.${domain}` : `${stack}.${domain}`;
 
 const tags = { Environment: stack, "agentguard:agent": agent };
+
+if (config.getBoolean("database")) {
+    new aws.dynamodb.Table("orders", { billingMode: "PAY_PER_REQUEST", hashKey: "id", attributes: [{ name: "id", type: "S" }], tags });
+}
 
 const bucket = new aws.s3.Bucket("site", { bucket: siteName, tags });
 const website = new aws.s3.BucketWebsiteConfiguration("site", {

@@ -1,6 +1,8 @@
 /**
  * `npm run demo` is the README's first command after install: it must keep telling the story
- * (agent stopped, humans approve exactly what the denial asks, agent passes) on a fresh clone.
+ * (agent stopped, humans approve exactly what the denial asks, agent passes) on a fresh clone,
+ * and its second half: a delete the pack cannot see is stopped by plan check, approved for the
+ * exact plan, applied with up --plan, and a changed program is refused.
  */
 import { spawnSync } from "node:child_process";
 import * as path from "node:path";
@@ -8,7 +10,7 @@ import { expect, it } from "vitest";
 
 it("npm run demo stops the agent, has two approvers sign what the denial asks, and then passes", () => {
     const root = path.resolve(__dirname, "../..");
-    const r = spawnSync(process.execPath, [path.join(root, "scripts/demo.js")], { cwd: root, encoding: "utf8", timeout: 240_000, env: { ...process.env } });
+    const r = spawnSync(process.execPath, [path.join(root, "scripts/demo.js")], { cwd: root, encoding: "utf8", timeout: 420_000, env: { ...process.env } });
     const out = `${r.stdout}${r.stderr}`;
     expect(r.status, out).toBe(0);
     expect(out).toContain('needs approval for');
@@ -21,6 +23,13 @@ it("npm run demo stops the agent, has two approvers sign what the denial asks, a
     // The shown command works when pasted: the key file in place of the variable, no VAR=… prefix.
     expect(out).toContain("$ agentguard approve --key bob.agentguard-key.json --stack organization/shop/prod");
     expect(out).not.toContain("AGENTGUARD_KEY=");
+    // The second half: the pack alone lets the delete through; plan check stops it until the plan is signed.
+    expect(out).toContain("pulumi preview --policy-pack …   → exit 0 (the engine never shows a policy pack a delete)");
+    expect(out).toMatch(/would delete "urn:pulumi:prod::shop::aws:dynamodb\/table:Table::orders"/);
+    expect(out).toMatch(/\$ agentguard approve --key bob\.agentguard-key\.json .*--destructive --plan plan\.json/);
+    expect(out).toContain("--approvals \"<4 tokens>\"   → exit 0");
+    expect(out).toContain("→ refused: the change is not in the plan");
+    expect(out).toContain("→ exit 0: the orders table is deleted, as the approvers saw");
     expect(out).toMatch(/DENY .*\n.*ALLOW .*approvedBy: bob, carol/);
     expect(out).not.toMatch(/\n\s+at .+\(.+:\d+:\d+\)/); // no stack traces
-}, 240_000);
+}, 420_000);
