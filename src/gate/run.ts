@@ -124,11 +124,6 @@ export function bindApprovals(set: ApprovalSet, binding: PlanBinding | undefined
     return { valid, reports };
 }
 
-/** True when the gate has nothing to say about this run: a human's. */
-export function isHumanRun(open: OpenRun): boolean {
-    return open.initiator.kind === "human";
-}
-
 /**
  * Which approvals count for an item: all that count in the run, or — for a resource (or a stack)
  * that departs from the plan the run applies — only those bound to no plan.
@@ -241,6 +236,14 @@ export function judgeRun(
         errors: [],
     });
     return { decision, stackItems: stackJudged };
+}
+
+/**
+ * The run denied outright for one more reason (the pack reconfigured during the run, a saved plan
+ * it cannot use): no item is judged, every later item of an agent's run is refused.
+ */
+export function denyOutright(open: OpenRun, reason: string): OpenRun {
+    return { ...open, errors: [...open.errors, reason], ctx: undefined };
 }
 
 /** The decision of a run denied outright (no items judged). */

@@ -14,7 +14,7 @@ import { CostEstimator } from "../cost/types";
 import { GateConfig, GateConfigError, normalizeGateConfig } from "../gate/config";
 import { JudgedItem, RunDecision } from "../gate/decide";
 import { ResourceFacts, RunFacts } from "../gate/facts";
-import { OpenRun, denial, judgeResource, judgeRun, openRun, outrightDecision, partialDecision, runSummary } from "../gate/run";
+import { OpenRun, denial, denyOutright, judgeResource, judgeRun, openRun, outrightDecision, partialDecision, runSummary } from "../gate/run";
 import { DECISION_LOG_ENV, appendDecision, logEntry } from "../log/decision-log";
 import { EngineResource, resourceFacts, runFactsFromEnv } from "./facts";
 import { AppliedPlan, PLAN_ENV, planStepOf, plannedDeletes, readAppliedPlan, stackMatches } from "./plan";
@@ -64,7 +64,7 @@ export class GateRun {
     /** The setup, with the taint (if any) as one more reason to deny outright. */
     private async setup(call: EngineCall): Promise<OpenRun> {
         const s = await this.setupOnce(call);
-        return this.tainted === undefined ? s : { ...s, errors: [...s.errors, this.tainted], ctx: undefined };
+        return this.tainted === undefined ? s : denyOutright(s, this.tainted);
     }
 
     private setupOnce(call: EngineCall): Promise<OpenRun> {
@@ -104,7 +104,7 @@ export class GateRun {
             verify: (ctx) => verifyApprovals(readPresentedTokens(run.stackConfig[APPROVALS_CONFIG_KEY]), ctx),
             binding: this.plan?.binding,
         });
-        return planError && open.initiator.kind !== "human" ? { ...open, errors: [...open.errors, planError], ctx: undefined } : open;
+        return planError && open.initiator.kind !== "human" ? denyOutright(open, planError) : open;
     }
 
     /** Judges one resource (Analyze). Returns the violation messages to report. */
