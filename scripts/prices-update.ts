@@ -563,32 +563,15 @@ interface Fetcher {
 }
 
 const FETCHERS: Fetcher[] = [
-    {
-        table: "ec2",
-        service: "AmazonEC2",
-        filters: {
-            productFamily: "Compute Instance",
-            operatingSystem: "Linux",
-            tenancy: "Shared",
-            preInstalledSw: "NA",
-            capacitystatus: "Used",
-        },
-        unit: /^Hrs$/,
-        key: (a) => a.instanceType,
-    },
-    {
-        table: "ec2",
-        service: "AmazonEC2",
-        filters: {
-            productFamily: "Compute Instance (bare metal)",
-            operatingSystem: "Linux",
-            tenancy: "Shared",
-            preInstalledSw: "NA",
-            capacitystatus: "Used",
-        },
-        unit: /^Hrs$/,
-        key: (a) => a.instanceType,
-    },
+    ...["Compute Instance", "Compute Instance (bare metal)"].map(
+        (productFamily): Fetcher => ({
+            table: "ec2",
+            service: "AmazonEC2",
+            filters: { productFamily, operatingSystem: "Linux", tenancy: "Shared", preInstalledSw: "NA", capacitystatus: "Used" },
+            unit: /^Hrs$/,
+            key: (a) => a.instanceType,
+        }),
+    ),
     ...["MySQL", "PostgreSQL"].flatMap((engine) =>
         ["Single-AZ", "Multi-AZ"].map(
             (deployment) =>
