@@ -4,17 +4,12 @@
  * production stack is judged as that agent's run and denied.
  */
 import * as path from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ROOT, Workspace } from "./pulumi";
+import { workspacesOfFile } from "./workspaces";
 
 const PROGRAM = path.join(ROOT, "test/e2e/programs/generic");
-const workspaces: Workspace[] = [];
-
-afterAll(() => {
-    for (const ws of workspaces.splice(0)) {
-        ws.cleanup();
-    }
-});
+const workspaces = workspacesOfFile();
 
 describe("coding-agent markers under the real pulumi CLI", () => {
     it("denies a human's preview of prod as the detected agent's when CLAUDECODE=1; logs the marker names, types and providers", async () => {

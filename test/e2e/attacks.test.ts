@@ -7,26 +7,21 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { execFileSync } from "node:child_process";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { Approver, approver, realNow, sign } from "../fixtures";
 import { EXECUTABLE, PACK_ENTRIES, ROOT, Workspace } from "./pulumi";
+import { workspacesOfFile } from "./workspaces";
 
 const GENERIC = path.join(ROOT, "test/e2e/programs/generic");
 const RECONFIGURE = path.join(ROOT, "test/e2e/programs/reconfigure");
 const PRELOAD = path.join(ROOT, "test/e2e/attacks/preload.js");
-const workspaces: Workspace[] = [];
+const workspaces = workspacesOfFile();
 let alice: Approver;
 let bob: Approver;
 
 beforeAll(async () => {
     alice = await approver("alice");
     bob = await approver("bob");
-});
-
-afterAll(() => {
-    for (const ws of workspaces.splice(0)) {
-        ws.cleanup();
-    }
 });
 
 /** What the attacker created on production: a bucket and an admin role. */

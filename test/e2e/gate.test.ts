@@ -4,13 +4,14 @@
  * aws/cloudflare simulators standing in for the clouds.
  */
 import * as path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { ApprovalScope } from "../../src/approvals/scope";
 import { Approver, approver, realNow, sign } from "../fixtures";
 import { PACK_ENTRIES, ROOT, Workspace, jsonEvents } from "./pulumi";
+import { workspacesOfFile } from "./workspaces";
 
 const PROGRAM = path.join(ROOT, "test/e2e/programs/generic");
-const workspaces: Workspace[] = [];
+const workspaces = workspacesOfFile();
 let alice: Approver;
 let bob: Approver;
 /** The `--policy-pack` of the describe block that runs: the suite runs once for each entry. */
@@ -19,12 +20,6 @@ let pack = ROOT;
 beforeAll(async () => {
     alice = await approver("alice");
     bob = await approver("bob");
-});
-
-afterAll(async () => {
-    for (const ws of workspaces.splice(0)) {
-        ws.cleanup();
-    }
 });
 
 /** A workspace for agent deploy-bot on `stack` holding `resources`, with alice and bob as approvers. */

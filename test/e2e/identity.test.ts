@@ -13,9 +13,10 @@
  */
 import { existsSync, mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { configCommand } from "../../src/cli/config";
 import { ROOT, Workspace } from "./pulumi";
+import { workspacesOfFile } from "./workspaces";
 
 const AGENTS = path.join(ROOT, "stacks/agents");
 const APP = path.join(ROOT, "stacks/app");
@@ -23,7 +24,7 @@ const GENERIC = path.join(ROOT, "test/e2e/programs/generic");
 const REGISTRY = path.join(AGENTS, "agents.yaml");
 const TIMEOUT = 180_000;
 
-const workspaces: Workspace[] = [];
+const workspaces = workspacesOfFile();
 
 async function workspace(program: string, stack: string, env: Record<string, string> = {}): Promise<Workspace> {
     const ws = await Workspace.create({ program, stack, env: { AGENTGUARD_ROOT: ROOT, ...env } });
@@ -57,12 +58,6 @@ function hygieneLines(output: string): string[] {
 beforeAll(() => {
     if (!existsSync(path.join(ROOT, "dist/identity/index.js")) || !existsSync(path.join(ROOT, "dist/policies/identity-hygiene.js"))) {
         throw new Error("dist/ is not built: run `npm run build` (npm test does) before the e2e suite");
-    }
-});
-
-afterAll(() => {
-    for (const ws of workspaces.splice(0)) {
-        ws.cleanup();
     }
 });
 

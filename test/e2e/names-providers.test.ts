@@ -4,26 +4,21 @@
  * dev stack, and a provider whose plugin comes from its own download URL.
  */
 import * as path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { Approver, approver, realNow, sign } from "../fixtures";
 import { ROOT, Workspace } from "./pulumi";
+import { workspacesOfFile } from "./workspaces";
 
 const PROGRAM = path.join(ROOT, "test/e2e/programs/generic");
 /** Several real CLI runs per case, on a shared 2-core machine. */
 const E2E_TIMEOUT = 300_000;
-const workspaces: Workspace[] = [];
+const workspaces = workspacesOfFile();
 let alice: Approver;
 let bob: Approver;
 
 beforeAll(async () => {
     alice = await approver("alice");
     bob = await approver("bob");
-});
-
-afterAll(() => {
-    for (const ws of workspaces.splice(0)) {
-        ws.cleanup();
-    }
 });
 
 async function agentStack(stack: string, resources: unknown[], gate: Record<string, unknown> = {}) {

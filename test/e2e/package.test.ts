@@ -8,13 +8,14 @@
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { tempDir } from "../tmp";
 import { ROOT, Workspace } from "./pulumi";
+import { workspacesOfFile } from "./workspaces";
 
 let platform = "";
 let pack = "";
-const workspaces: Workspace[] = [];
+const workspaces = workspacesOfFile();
 
 describe("the published package", () => {
     beforeAll(() => {
@@ -30,12 +31,6 @@ describe("the published package", () => {
         });
         pack = path.join(platform, "node_modules", "agentguard");
     }, 600_000);
-
-    afterAll(() => {
-        for (const ws of workspaces.splice(0)) {
-            ws.cleanup();
-        }
-    });
 
     it("holds the pack, its PulumiPolicy.yaml, the CLI and the declared exports, and no sources or tests", () => {
         const manifest = JSON.parse(readFileSync(path.join(pack, "package.json"), "utf8"));

@@ -6,13 +6,14 @@
  */
 import { writeFileSync } from "node:fs";
 import * as path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { main } from "../../src/cli/main";
 import { Approver, approver } from "../fixtures";
 import { ROOT, Workspace } from "./pulumi";
+import { workspacesOfFile } from "./workspaces";
 
 const PROGRAM = path.join(ROOT, "test/e2e/programs/generic");
-const workspaces: Workspace[] = [];
+const workspaces = workspacesOfFile();
 let alice: Approver;
 let bob: Approver;
 let keys: { alice: string; bob: string };
@@ -20,12 +21,6 @@ let keys: { alice: string; bob: string };
 beforeAll(async () => {
     alice = await approver("alice");
     bob = await approver("bob");
-});
-
-afterAll(() => {
-    for (const ws of workspaces.splice(0)) {
-        ws.cleanup();
-    }
 });
 
 const HUMAN = { AGENTGUARD_INITIATOR: "human:carol" };

@@ -13,11 +13,12 @@ import * as path from "node:path";
 import { execFileSync } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EXECUTABLE, ROOT, SIMULATORS, Workspace } from "./pulumi";
+import { workspacesOfFile } from "./workspaces";
 
 const PROGRAM = path.join(ROOT, "test/e2e/programs/rewrite");
 const AGENT_USER = { uid: 65534, gid: 65534 }; // nobody: the recipe's `agent` user
 let trusted: string;
-const workspaces: Workspace[] = [];
+const workspaces = workspacesOfFile();
 
 beforeAll(() => {
     // Root-owned, world-readable: the CLI and its language host, where the agent cannot write.
@@ -37,7 +38,6 @@ beforeAll(() => {
 });
 
 afterAll(() => {
-    workspaces.splice(0).forEach((ws) => ws.cleanup());
     rmSync(trusted, { recursive: true, force: true });
 });
 

@@ -4,23 +4,20 @@
  * revoked tokens — by jti, and an approver's tokens issued before a time (later ones count).
  */
 import * as path from "node:path";
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { beforeAll, expect, it } from "vitest";
 import { main } from "../../src/cli/main";
 import { Approver, approver, realNow, sign } from "../fixtures";
 import { ROOT, Workspace } from "./pulumi";
+import { workspacesOfFile } from "./workspaces";
 
 const PROGRAM = path.join(ROOT, "test/e2e/programs/generic");
 const PROD = { organization: "organization", project: "shop", stack: "prod" };
-const workspaces: Workspace[] = [];
+const workspaces = workspacesOfFile();
 let alice: Approver;
 let bob: Approver;
 
 beforeAll(async () => {
     [alice, bob] = await Promise.all([approver("alice"), approver("bob")]);
-});
-
-afterAll(() => {
-    workspaces.splice(0).forEach((ws) => ws.cleanup());
 });
 
 async function revoke(...argv: string[]): Promise<void> {

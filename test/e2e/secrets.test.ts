@@ -4,12 +4,12 @@
  * account id, a role ARN and a tag — decide as usual but are never echoed.
  */
 import * as path from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { PACK_ENTRIES, ROOT, Workspace } from "./pulumi";
+import { workspacesOfFile } from "./workspaces";
 
 const PROGRAM = path.join(ROOT, "test/e2e/programs/generic");
-const workspaces: Workspace[] = [];
-afterAll(() => workspaces.splice(0).forEach((ws) => ws.cleanup()));
+const workspaces = workspacesOfFile();
 
 const DOMAIN = "hidden-shop-example.io";
 const ACCOUNT = "111122223333";
