@@ -13,6 +13,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
 import { Io, UsageError } from "./io";
+import { CommandSpec, parseCommand } from "./options";
 
 /** One thing that would weaken the gate. */
 export interface DoctorFinding {
@@ -167,10 +168,22 @@ export function doctor(dir: string): DoctorFinding[] {
 }
 
 /** `agentguard doctor <program dir>`. */
+/** `agentguard doctor` */
+export const DOCTOR: CommandSpec = {
+    name: "doctor",
+    summary: "Reports what in a program directory would weaken the gate (plugins, preload hooks, install scripts); exit 1 if anything must be refused.",
+    options: {},
+    positionals: "<program dir>",
+};
+
 export async function doctorCommand(argv: string[], io: Io): Promise<number> {
-    const dir = argv[0];
-    if (!dir || argv.length > 1 || dir.startsWith("-")) {
-        throw new UsageError("usage: agentguard doctor <program dir>");
+    const p = parseCommand(DOCTOR, argv, io);
+    if (!p) {
+        return 0;
+    }
+    const [dir] = p.positionals;
+    if (!dir || p.positionals.length > 1) {
+        throw new UsageError("give one program directory: agentguard doctor <program dir>");
     }
     if (!existsSync(dir) || !statSync(dir).isDirectory()) {
         throw new UsageError(`"${dir}" is not a directory`);

@@ -6,7 +6,6 @@
  * approvals, resource count, who approves) is in the text; a test changes each figure of the config
  * and checks that the text changes with it.
  */
-import { parseArgs } from "node:util";
 import { AgentConfig, GateConfig, agentProfile, providerCapUsd } from "../gate/config";
 import { ENVIRONMENT_APPROVALS } from "../gate/environment";
 import { GATE_IDS } from "../gate/items";
@@ -15,6 +14,7 @@ import { SPEND_APPROVALS } from "../gate/spend";
 import { AgentDefinition, RegistryError, readRegistryFile } from "../identity/registry";
 import { readPolicyConfig } from "./approvals";
 import { Io, UsageError } from "./io";
+import { CommandSpec, parseCommand, str } from "./options";
 
 /** Output formats. */
 export type InstructionsFormat = "markdown" | "text";
@@ -257,16 +257,25 @@ export function agentInstructions(config: GateConfig, agentId: string, opts: { r
     return lines.join("\n").replace(/\n+$/, "\n");
 }
 
-/** Usage line for the command list. */
-export const INSTRUCTIONS_USAGE = `agentguard instructions --policy-config <file> --agent <id> [--registry <agents.yaml>] [--format markdown|text]
-    prints the rules for that agent's system prompt / AGENTS.md, from the config the gate enforces`;
+/** `agentguard instructions` */
+export const INSTRUCTIONS: CommandSpec = {
+    name: "instructions",
+    summary: "Prints an agent's governance rules for its system prompt or AGENTS.md, from the config the gate enforces.",
+    options: {
+        "policy-config": { type: "string", value: "file", help: "the policy pack config the gate enforces (required)" },
+        agent: { type: "string", value: "id", help: "the agent the rules are for (required)" },
+        registry: { type: "string", value: "agents.yaml", help: "the stack module's agent registry, for the agent's credentials and budget" },
+        format: { type: "string", value: "markdown|text", help: "output format (default markdown)" },
+    },
+};
 
 /** `agentguard instructions …` */
 export async function instructionsCommand(argv: string[], io: Io): Promise<number> {
-    const { values } = parseArgs({
-        args: argv,
-        options: { "policy-config": { type: "string" }, agent: { type: "string" }, registry: { type: "string" }, format: { type: "string" } },
-    });
+    const p = parseCommand(INSTRUCTIONS, argv, io);
+    if (!p) {
+        return 0;
+    }
+    const values = { "policy-config": str(p, "policy-config"), agent: str(p, "agent"), registry: str(p, "registry"), format: str(p, "format") };
     if (!values["policy-config"]) {
         throw new UsageError("--policy-config is required (the policy pack config the gate enforces)");
     }

@@ -7,61 +7,43 @@
 import { APPROVE, KEYGEN, VERIFY, approve, keygen, verify } from "./approvals";
 import { CONFIG, configCommand } from "./config";
 import { COST, costCommand } from "./cost";
-import { doctorCommand } from "./doctor";
-import { INSTRUCTIONS_USAGE, instructionsCommand } from "./instructions";
+import { DOCTOR, doctorCommand } from "./doctor";
+import { INSTRUCTIONS, instructionsCommand } from "./instructions";
 import { Io, UsageError, processIo } from "./io";
 import { CommandSpec, packageVersion, synopsis } from "./options";
-import { PLAN_USAGE, planCommand } from "./plan";
-import { REPORT_USAGE, reportCommand } from "./report";
-import { REVOKE_USAGE, revoke } from "./revoke";
+import { PLAN_CHECK, planCommand } from "./plan";
+import { REPORT, reportCommand } from "./report";
+import { REVOKE, revoke } from "./revoke";
 
-/** A command: what `agentguard help` says about it and how it runs. */
+/** A command: its declaration (help and parser) and how it runs. */
 interface Command {
-    readonly spec: Pick<CommandSpec, "name" | "summary" | "positionals">;
+    readonly spec: CommandSpec;
     readonly run: (argv: string[], io: Io) => Promise<number>;
 }
 
 /** Every command, in the order the help lists them. A new command adds one entry. */
-const DOCTOR_USAGE = "agentguard doctor <program dir>   (exit 1 if anything in it must be refused)";
-
 const COMMANDS: readonly Command[] = [
     { spec: KEYGEN, run: keygen },
     { spec: APPROVE, run: approve },
     { spec: VERIFY, run: verify },
     { spec: CONFIG, run: configCommand },
     { spec: COST, run: costCommand },
-    withUsage("plan", "Checks a saved update plan (or a destroy) against the gate, deletes and replaces included (docs/plans.md).", PLAN_USAGE, planCommand),
-    withUsage("revoke", "Revokes tokens in the policy pack config (never stack config): by jti, or an approver's issued before a time.", REVOKE_USAGE, revoke),
-    withUsage("doctor", "Reports what in a program directory would weaken the gate (plugins, preload hooks, install scripts).", DOCTOR_USAGE, doctorCommand, "<program dir>"),
-    withUsage("instructions", "Prints an agent's governance rules for its system prompt or AGENTS.md, from the config the gate enforces.", INSTRUCTIONS_USAGE, instructionsCommand),
-    withUsage("report", "Summarizes the decision log per agent: runs, denials, approvals, spend, anomalies.", REPORT_USAGE, (argv, io) => reportCommand(argv, io)),
+    { spec: PLAN_CHECK, run: planCommand },
+    { spec: REVOKE, run: revoke },
+    { spec: DOCTOR, run: doctorCommand },
+    { spec: INSTRUCTIONS, run: instructionsCommand },
+    { spec: REPORT, run: (argv, io) => reportCommand(argv, io) },
 ];
 
-/**
- * A command whose parser is its own (node:util parseArgs) and whose help is its usage text.
- * `--help`/`-h` print that text; `--version` the package's version.
- */
-function withUsage(name: string, summary: string, usageText: string, run: Command["run"], positionals?: string): Command {
-    return {
-        spec: { name, summary, positionals },
-        run: async (argv, io) => {
-            if (argv.includes("--help") || argv.includes("-h")) {
-                io.stdout(`usage: ${usageText.trim()}\n\n${summary}\n`);
-                return 0;
-            }
-            if (argv.includes("--version")) {
-                io.stdout(`agentguard ${packageVersion()}\n`);
-                return 0;
-            }
-            return run(argv, io);
-        },
-    };
+/** The word a command is called by: `plan` for `plan check`. */
+function nameOf(c: Command): string {
+    return c.spec.name.split(" ")[0];
 }
 
 function usage(): string {
     const lines = ["agentguard — approvals for AI-agent changes to Pulumi stacks", "", "usage:"];
     for (const c of COMMANDS) {
-        lines.push(`  ${synopsis(c.spec as CommandSpec)}`, `      ${c.spec.summary}`);
+        lines.push(`  ${synopsis(c.spec)}`, `      ${c.spec.summary}`);
     }
     lines.push("", "  agentguard <command> --help   options of one command", "  agentguard --version");
     return lines.join("\n") + "\n";
@@ -71,7 +53,7 @@ function usage(): string {
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
     const [name, ...rest] = argv;
     if (!name || name === "help" || name === "--help" || name === "-h") {
-        const sub = name === "help" ? COMMANDS.find((c) => c.spec.name === rest[0]) : undefined;
+        const sub = name === "help" ? COMMANDS.find((c) => nameOf(c) === rest[0]) : undefined;
         if (sub) {
             return sub.run(["--help"], io);
         }
@@ -82,9 +64,9 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
         io.stdout(`agentguard ${packageVersion()}\n`);
         return 0;
     }
-    const command = COMMANDS.find((c) => c.spec.name === name);
+    const command = COMMANDS.find((c) => nameOf(c) === name);
     if (!command) {
-        io.stderr(`agentguard: unknown command "${name}"; the commands are ${COMMANDS.map((c) => c.spec.name).join(", ")} (agentguard --help)\n`);
+        io.stderr(`agentguard: unknown command "${name}"; the commands are ${COMMANDS.map(nameOf).join(", ")} (agentguard --help)\n`);
         return 2;
     }
     try {

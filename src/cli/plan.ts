@@ -6,7 +6,6 @@
  * unreadable file.
  */
 import { readFileSync } from "node:fs";
-import { parseArgs } from "node:util";
 import { fileDigest } from "../approvals/issue";
 import { readPresentedTokens } from "../approvals/tokens";
 import { verifyApprovals } from "../approvals/verify";
@@ -24,14 +23,24 @@ import { GATE_POLICY_NAME } from "../pack/policy";
 import { PlanError, PlannedStack, parseJson, plannedStack } from "../plan/read";
 import { parseStack } from "./approvals";
 import { Io, UsageError } from "./io";
+import { CommandSpec, flag, helpText, parseCommand, str } from "./options";
 
-export const PLAN_USAGE = `
-agentguard plan check --plan <plan.json> --state <state.json> [--stack-tags <tags.json>]
-                      --policy-config <file> --stack <org/project/stack> --agent <id>
-                      [--approvals "<tokens>"] [--json]
-agentguard plan check --destroy --state <state.json> … (every resource of the state is deleted)
-    judges a saved plan (pulumi preview --save-plan) against the gate; exit 0 approved, 1 denied, 2 usage
-`;
+/** `agentguard plan check` */
+export const PLAN_CHECK: CommandSpec = {
+    name: "plan check",
+    summary: "Judges a saved update plan (pulumi preview --save-plan), or a destroy, against the gate, deletes and replaces included; exit 0 approved, 1 denied, 2 usage (docs/plans.md).",
+    options: {
+        plan: { type: "string", value: "plan.json", help: "the plan `pulumi preview --save-plan` wrote (or --destroy)" },
+        destroy: { type: "flag", help: "check a destroy: every resource of --state is deleted" },
+        state: { type: "string", value: "state.json", help: "`pulumi stack export` taken in this job, never from the plan job (required)" },
+        "stack-tags": { type: "string", value: "tags.json", help: "the stack's tags as a JSON object" },
+        "policy-config": { type: "string", value: "file", help: "the policy pack config the gate enforces (required)" },
+        stack: { type: "string", value: "org/project/stack", help: "the stack the plan is for (required)" },
+        agent: { type: "string", value: "id", help: "the agent whose run it is (required)" },
+        approvals: { type: "string", value: "tokens", help: 'the approval tokens, space-separated: "<token1> <token2>"' },
+        json: { type: "flag", help: "print the result as JSON" },
+    },
+};
 
 function readBytes(path: string, flag: string): Buffer {
     try {
@@ -196,27 +205,28 @@ function earliestExpiry(open: OpenRun, gates: readonly JudgedItem[]): number | u
 /** `agentguard plan check …` */
 export async function planCommand(argv: string[], io: Io): Promise<number> {
     const [sub, ...rest] = argv;
+    if (sub === "-h" || sub === "--help") {
+        io.stdout(helpText(PLAN_CHECK));
+        return 0;
+    }
     if (sub !== "check") {
-        throw new UsageError(`unknown plan command "${sub ?? ""}"; usage:${PLAN_USAGE}`);
+        throw new UsageError(`unknown plan command "${sub ?? ""}"; the one command is: agentguard plan check (see agentguard plan check --help)`);
     }
-    const { values, positionals } = parseArgs({
-        args: rest,
-        allowPositionals: true,
-        options: {
-            plan: { type: "string" },
-            state: { type: "string" },
-            "stack-tags": { type: "string" },
-            "policy-config": { type: "string" },
-            stack: { type: "string" },
-            agent: { type: "string" },
-            approvals: { type: "string" },
-            json: { type: "boolean" },
-            destroy: { type: "boolean" },
-        },
-    });
-    if (positionals.length > 0) {
-        throw new UsageError(`unexpected argument "${positionals[0]}"; tokens go in --approvals "<token1> <token2>"`);
+    const p = parseCommand(PLAN_CHECK, rest, io);
+    if (!p) {
+        return 0;
     }
+    const values = {
+        plan: str(p, "plan"),
+        state: str(p, "state"),
+        "stack-tags": str(p, "stack-tags"),
+        "policy-config": str(p, "policy-config"),
+        stack: str(p, "stack"),
+        agent: str(p, "agent"),
+        approvals: str(p, "approvals"),
+        json: flag(p, "json"),
+        destroy: flag(p, "destroy"),
+    };
     if (values.destroy && values.plan !== undefined) {
         throw new UsageError("--destroy checks a destroy of the state: give --state, not --plan");
     }

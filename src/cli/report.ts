@@ -4,15 +4,25 @@
  * summarized per agent. Thin: src/report does the work.
  */
 import { readFileSync, writeFileSync } from "node:fs";
-import { parseArgs } from "node:util";
 import { reportHtml, reportJson, reportText } from "../report/render";
 import { DEFAULT_REPORT_OPTIONS, ReportOptions, parseSince, summarizeLog } from "../report/summarize";
 import { Io, UsageError } from "./io";
+import { CommandSpec, flag, parseCommand, str } from "./options";
 
-/** Usage lines for the command list. */
-export const REPORT_USAGE = `agentguard report --log <decision-log.jsonl> [--json] [--html <file>] [--since <ISO time|30m|24h|7d>]
-                     [--burst-runs N] [--burst-minutes M] [--work-hours 7-20]
-    summarizes the decision log per agent: runs, denials, approvals, spend, stacks, anomalies`;
+/** `agentguard report` */
+export const REPORT: CommandSpec = {
+    name: "report",
+    summary: "Summarizes the decision log per agent: runs, denials, approvals, spend, stacks, anomalies.",
+    options: {
+        log: { type: "string", value: "decision-log.jsonl", help: "the file AGENTGUARD_DECISION_LOG names (required)" },
+        json: { type: "flag", help: "print the summary as JSON" },
+        html: { type: "string", value: "file", help: "also write a self-contained HTML report" },
+        since: { type: "string", value: "ISO time|30m|24h|7d", help: "only runs from then on" },
+        "burst-runs": { type: "string", value: "N", help: `more than N runs of one agent within --burst-minutes is a burst (default ${DEFAULT_REPORT_OPTIONS.burstRuns})` },
+        "burst-minutes": { type: "string", value: "M", help: `the burst window in minutes (default ${DEFAULT_REPORT_OPTIONS.burstMinutes})` },
+        "work-hours": { type: "string", value: "start-end", help: "UTC hours outside which a run is an anomaly, e.g. 7-20" },
+    },
+};
 
 function positive(v: string | undefined, flag: string, def: number): number {
     if (v === undefined) {
@@ -27,18 +37,11 @@ function positive(v: string | undefined, flag: string, def: number): number {
 
 /** `agentguard report …` */
 export async function reportCommand(argv: string[], io: Io, now: () => number = Date.now): Promise<number> {
-    const { values } = parseArgs({
-        args: argv,
-        options: {
-            log: { type: "string" },
-            json: { type: "boolean" },
-            html: { type: "string" },
-            since: { type: "string" },
-            "burst-runs": { type: "string" },
-            "burst-minutes": { type: "string" },
-            "work-hours": { type: "string" },
-        },
-    });
+    const p = parseCommand(REPORT, argv, io);
+    if (!p) {
+        return 0;
+    }
+    const values = { log: str(p, "log"), json: flag(p, "json"), html: str(p, "html"), since: str(p, "since"), "burst-runs": str(p, "burst-runs"), "burst-minutes": str(p, "burst-minutes"), "work-hours": str(p, "work-hours") };
     if (!values.log) {
         throw new UsageError("--log is required (the file AGENTGUARD_DECISION_LOG names)");
     }

@@ -7,13 +7,23 @@
  */
 import { chmodSync, lstatSync, readFileSync, realpathSync, renameSync, statSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
-import { parseArgs } from "node:util";
 import { GateConfigError, normalizeGateConfig } from "../gate/config";
 import { GATE_POLICY_NAME } from "../pack/policy";
 import { Io, UsageError } from "./io";
+import { CommandSpec, list, parseCommand, str } from "./options";
 
-/** The usage line of `agentguard revoke`. */
-export const REVOKE_USAGE = "agentguard revoke --policy-config <file> (--jti <id>… | --approver <id> --before <time|now>)";
+/** `agentguard revoke` */
+export const REVOKE: CommandSpec = {
+    name: "revoke",
+    summary: "Revokes tokens in the policy pack config (never stack config): by jti, or an approver's issued before a time.",
+    options: {
+        "policy-config": { type: "string", value: "file", help: "the JSON file given to --policy-pack-config (required)" },
+        jti: { type: "string", value: "id", multiple: true, help: "a token's id (agentguard verify prints it)" },
+        approver: { type: "string", value: "id", help: "revoke every token of this approver issued before --before" },
+        before: { type: "string", value: "time|now", help: "an ISO time with a zone (2026-12-01T09:00:00Z) or now" },
+    },
+    notes: "Give either --jti <id>… or --approver <id> --before <time>. The edited section must pass the gate's config validation, or nothing is written.",
+};
 
 type Json = Record<string, unknown>;
 
@@ -83,15 +93,11 @@ export function parseBefore(s: string, now: Date = new Date()): string {
 
 /** `agentguard revoke --policy-config <file> (--jti <id>… | --approver <id> --before <time>)` */
 export async function revoke(argv: string[], io: Io): Promise<number> {
-    const { values } = parseArgs({
-        args: argv,
-        options: {
-            "policy-config": { type: "string" },
-            jti: { type: "string", multiple: true },
-            approver: { type: "string" },
-            before: { type: "string" },
-        },
-    });
+    const p = parseCommand(REVOKE, argv, io);
+    if (!p) {
+        return 0;
+    }
+    const values = { "policy-config": str(p, "policy-config"), jti: list(p, "jti"), approver: str(p, "approver"), before: str(p, "before") };
     const file = values["policy-config"];
     if (!file) {
         throw new UsageError("--policy-config is required (the JSON file given to --policy-pack-config)");

@@ -114,14 +114,16 @@ describe("agentguard command line", () => {
         expect(r.stderr.trim().split("\n")).toHaveLength(1);
     });
 
-    it.each(["keygen", "approve", "verify", "config", "cost"])("%s --help and -h print help made from its options", async (cmd) => {
+    const COMMANDS = ["keygen", "approve", "verify", "config", "cost", "plan check", "revoke", "doctor", "instructions", "report"];
+
+    it.each(COMMANDS)("%s --help and -h print help made from its options", async (cmd) => {
         for (const flag of ["--help", "-h"]) {
-            const r = await run(cmd, flag);
+            const r = await run(...cmd.split(" "), flag);
             expect(r.code).toBe(0);
             expect(r.stdout).toMatch(new RegExp(`^usage: agentguard ${cmd} \\[options\\]`));
             expect(r.stdout).toContain("--version");
         }
-        expect((await run("help", cmd)).stdout).toBe((await run(cmd, "--help")).stdout);
+        expect((await run("help", cmd.split(" ")[0])).stdout).toBe((await run(...cmd.split(" "), "--help")).stdout);
     });
 
     it("help lists the options the usage text used to leave out", async () => {
@@ -130,8 +132,11 @@ describe("agentguard command line", () => {
         expect((await run("approve", "--help")).stdout).toContain("--allow-long-ttl");
         expect((await run("approve", "--help")).stdout).toContain("--set-config");
         expect((await run("verify", "--help")).stdout).toContain("--json");
+        expect((await run("plan", "check", "--help")).stdout).toContain("--stack-tags <tags.json>");
+        expect((await run("revoke", "--help")).stdout).toContain("--jti <id>…");
+        expect((await run("report", "--help")).stdout).toContain("--work-hours <start-end>");
         const top = await run("--help");
-        for (const cmd of ["keygen", "approve", "verify", "config", "cost"]) {
+        for (const cmd of COMMANDS) {
             expect(top.stdout).toContain(`agentguard ${cmd} [options]`);
         }
     });
@@ -139,8 +144,8 @@ describe("agentguard command line", () => {
     it("prints its version on every command", async () => {
         const { version } = JSON.parse(readFileSync(path.join(__dirname, "../../package.json"), "utf8"));
         expect((await run("--version")).stdout).toBe(`agentguard ${version}\n`);
-        for (const cmd of ["keygen", "approve", "verify", "config", "cost"]) {
-            expect((await run(cmd, "--version")).stdout).toBe(`agentguard ${version}\n`);
+        for (const cmd of COMMANDS) {
+            expect((await run(...cmd.split(" "), "--version")).stdout).toBe(`agentguard ${version}\n`);
         }
     });
 
@@ -151,6 +156,12 @@ describe("agentguard command line", () => {
         [["approve", "--stack", "o/p/s", "--stack", "o/p/t"], "--stack is given twice"],
         [["approve", "--access=yes"], "--access takes no value"],
         [["keygen", "alice"], 'unexpected argument "alice"'],
+        [["plan", "check", "--polcy-config", "x"], 'unknown option "--polcy-config"; did you mean "--policy-config"?'],
+        [["revoke", "--jtis", "x"], 'did you mean "--jti"?'],
+        [["report", "--log"], "--log needs a value"],
+        [["instructions", "--agent", "a", "--agent", "b"], "--agent is given twice"],
+        [["doctor", "--fix", "."], 'unknown option "--fix"'],
+        [["plan", "check", "eyJtoken"], 'unexpected argument "eyJtoken"'],
     ])("answers %j in its own words", async (argv, text) => {
         const r = await run(...argv, ...(argv[0] === "approve" && !argv.includes("--stack") ? ["--stack", "o/p/s", "--agent", "bot"] : []));
         expect(r.code).toBe(2);
