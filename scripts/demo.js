@@ -211,16 +211,13 @@ function main() {
     note(`pulumi up → exit 0: the site, the domain and the orders table exist`);
 
     // The second half: a change the pack cannot see. Policies never see deletes (docs/plans.md).
-    say("deploy-bot removes the production orders table (and its build stamp) from its program; the pack alone lets it through");
-    // The build stamp goes too: a dynamic provider receives the whole stack config as its inputs, so
-    // approvals added to stack config after the plan is saved would make up --plan refuse it (docs/plans.md).
+    say("deploy-bot removes the production orders table from its program; the pack alone lets it through");
     must(pulumi(app, ["config", "set", "shop:database", "false"]), "pulumi config set shop:database false");
-    must(pulumi(app, ["config", "set", "shop:dynamic", "false"]), "pulumi config set shop:dynamic false");
     const unseen = pulumi(app, ["preview", ...policyArgs], asAgent);
     if (unseen.code !== 0) {
         fail(`the preview of the delete was stopped by the pack, which cannot see deletes:\n${policySection(unseen.output)}`);
     }
-    note(`$ pulumi config set shop:database false; pulumi config set shop:dynamic false; pulumi preview --policy-pack …   → exit 0 (the engine never shows a policy pack a delete)`);
+    note(`$ pulumi config set shop:database false; pulumi preview --policy-pack …   → exit 0 (the engine never shows a policy pack a delete)`);
 
     say("CI's plan job saves the plan; its check job (no agent code) stops the delete");
     const planConfig = path.join(tmp, "plan-config.json");
@@ -261,20 +258,21 @@ function main() {
     note(approved.stdout.trim().split("\n").slice(-1)[0]);
 
     say("The apply job: up --plan applies exactly that plan; a changed program is refused");
-    must(pulumi(app, ["config", "set", "agentguard:approvals", all]), "pulumi config set agentguard:approvals");
-    const applyEnv = { ...asAgent, AGENTGUARD_PLAN: plan };
+    // The plan's tokens go in the environment: stack config is the build stamp's (a dynamic
+    // provider's) input, so adding them there would change the plan (docs/plans.md).
+    const applyEnv = { ...asAgent, AGENTGUARD_PLAN: plan, AGENTGUARD_APPROVALS: planTokens.join(" ") };
     must(pulumi(app, ["config", "set", "shop:siteName", "acme-site-elsewhere"]), "pulumi config set shop:siteName");
     const changed = pulumi(app, ["up", "--yes", "--plan", plan, ...policyArgs], applyEnv);
     if (changed.code === 0) {
         fail("up --plan applied a program that departs from the approved plan");
     }
-    note("$ pulumi config set shop:siteName acme-site-elsewhere; AGENTGUARD_PLAN=$PWD/plan.json pulumi up --plan plan.json …   → refused: the change is not in the plan");
+    note('$ pulumi config set shop:siteName acme-site-elsewhere; AGENTGUARD_APPROVALS="<2 plan tokens>" AGENTGUARD_PLAN=$PWD/plan.json pulumi up --plan plan.json …   → refused: the change is not in the plan');
     must(pulumi(app, ["config", "rm", "shop:siteName"]), "pulumi config rm shop:siteName");
     must(pulumi(app, ["up", "--yes", "--plan", plan, ...policyArgs], applyEnv), "pulumi up --plan");
     if (must(pulumi(app, ["stack", "export"]), "pulumi stack export").stdout.includes("aws:dynamodb/table:Table::orders")) {
         fail("the approved plan was applied but the orders table still exists");
     }
-    note("$ AGENTGUARD_PLAN=$PWD/plan.json pulumi up --plan plan.json …   → exit 0: the orders table is deleted, as the approvers saw");
+    note('$ AGENTGUARD_APPROVALS="<2 plan tokens>" AGENTGUARD_PLAN=$PWD/plan.json pulumi up --plan plan.json …   → exit 0: the orders table is deleted, as the approvers saw');
 
     say("The decision log");
     const lines = fs.readFileSync(env.AGENTGUARD_DECISION_LOG, "utf8").trim().split("\n").map((l) => JSON.parse(l));

@@ -8,6 +8,13 @@ import { ApprovalError } from "./errors";
 
 /** The stack config key that holds approvals. */
 export const APPROVALS_CONFIG_KEY = "agentguard:approvals";
+/**
+ * The environment variable that may hold approvals too, in the same forms: for `pulumi up --plan`,
+ * where a Node.js dynamic provider's inputs are the whole stack config, so tokens added to stack
+ * config after the plan was saved would make the engine refuse the plan (docs/plans.md). Tokens
+ * authenticate themselves, so where they come from grants nothing.
+ */
+export const APPROVALS_ENV = "AGENTGUARD_APPROVALS";
 /** At most this many tokens are considered. */
 export const MAX_TOKENS = 16;
 /** Tokens larger than this are rejected unread. */
@@ -23,25 +30,26 @@ export function tokenLabel(index: number, token: string): string {
     return `#${index + 1} (sha256:${createHash("sha256").update(token).digest("hex").slice(0, 8)})`;
 }
 
-/** Splits the raw config value into presented tokens. `undefined` means none were presented. */
-export function readPresentedTokens(raw: string | undefined): PresentedToken[] {
-    if (raw === undefined) {
-        return [];
-    }
-    let pieces: unknown[];
+/** The pieces of one raw value: a JSON list, one JSON object, or tokens separated by whitespace or commas. */
+function piecesOf(raw: string): unknown[] {
     const trimmed = raw.trim();
     if (trimmed.startsWith("[")) {
         try {
             const parsed: unknown = JSON.parse(trimmed);
-            pieces = Array.isArray(parsed) ? parsed : [parsed];
+            return Array.isArray(parsed) ? parsed : [parsed];
         } catch {
-            pieces = trimmed.split(/[\s,]+/);
+            return trimmed.split(/[\s,]+/);
         }
-    } else if (trimmed.startsWith("{")) {
-        pieces = [trimmed];
-    } else {
-        pieces = trimmed.split(/[\s,]+/);
     }
+    return trimmed.startsWith("{") ? [trimmed] : trimmed.split(/[\s,]+/);
+}
+
+/**
+ * Splits the raw values (stack config, then the environment) into presented tokens, numbered
+ * across all of them: at most MAX_TOKENS in all. `undefined` means none were presented there.
+ */
+export function readPresentedTokens(...raws: (string | undefined)[]): PresentedToken[] {
+    const pieces = raws.flatMap((raw) => (raw === undefined ? [] : piecesOf(raw)));
     const out: PresentedToken[] = [];
     let index = 0;
     for (const p of pieces) {

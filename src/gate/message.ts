@@ -225,7 +225,7 @@ export function summaryDenial(
         );
     }
     if (opts.binding) {
-        lines.push(`Then pass the ${plural(tokens, "token")} to agentguard plan check --approvals "<token1> <token2>", and set them in stack config agentguard:approvals for the apply.`);
+        lines.push(`Then pass the ${plural(tokens, "token")} to agentguard plan check --approvals "<token1> <token2>", and give them to the apply in AGENTGUARD_APPROVALS (docs/plans.md).`);
         return lines.join("\n");
     }
     lines.push(

@@ -8,7 +8,7 @@
  * - Every failure inside ends in a denial: a thrown error never lets an agent's run through.
  * @internal
  */
-import { readPresentedTokens, APPROVALS_CONFIG_KEY } from "../approvals/tokens";
+import { APPROVALS_CONFIG_KEY, APPROVALS_ENV, readPresentedTokens } from "../approvals/tokens";
 import { verifyApprovals } from "../approvals/verify";
 import { CostEstimator } from "../cost/types";
 import { GateConfig, GateConfigError, normalizeGateConfig } from "../gate/config";
@@ -101,7 +101,7 @@ export class GateRun {
             config,
             configError,
             estimator: this.estimator,
-            verify: (ctx) => verifyApprovals(readPresentedTokens(run.stackConfig[APPROVALS_CONFIG_KEY]), ctx),
+            verify: (ctx) => verifyApprovals(readPresentedTokens(run.stackConfig[APPROVALS_CONFIG_KEY], this.env[APPROVALS_ENV]), ctx),
             binding: this.plan?.binding,
         });
         return planError && open.initiator.kind !== "human" ? denyOutright(open, planError) : open;

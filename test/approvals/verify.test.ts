@@ -142,6 +142,17 @@ describe("approval tokens", () => {
         }
     });
 
+    it("reads stack config and AGENTGUARD_APPROVALS as one list: numbered across both, at most 16 in all", () => {
+        const list = JSON.stringify(Array.from({ length: 10 }, (_, i) => `c${i}.x.y`));
+        const env = Array.from({ length: 8 }, (_, i) => `e${i}.x.y`).join(" ");
+        const presented = readPresentedTokens(list, env);
+        expect(presented.map((p) => p.index)).toEqual(Array.from({ length: 18 }, (_, i) => i));
+        expect(presented.slice(0, 16).every((p) => "token" in p)).toBe(true);
+        expect(presented.slice(16).map((p) => ("error" in p ? p.error.code : "kept"))).toEqual(["ERR_APPROVAL_TOO_MANY", "ERR_APPROVAL_TOO_MANY"]);
+        expect(readPresentedTokens(undefined, "a.b.c")).toEqual([{ index: 0, token: "a.b.c" }]);
+        expect(readPresentedTokens(undefined, undefined)).toEqual([]);
+    });
+
     it("explains a token split by a line break", async () => {
         const t = await raw(good());
         const broken = `${t.slice(0, 40)}\n${t.slice(40)}`;

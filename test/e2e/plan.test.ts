@@ -9,7 +9,7 @@ import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { main } from "../../src/cli/main";
 import { Approver, approver } from "../fixtures";
-import { ROOT, Workspace } from "./pulumi";
+import { EXECUTABLE, ROOT, Workspace } from "./pulumi";
 import { workspacesOfFile } from "./workspaces";
 
 const PROGRAM = path.join(ROOT, "test/e2e/programs/generic");
@@ -155,6 +155,37 @@ describe("the plan gate under the real pulumi CLI", () => {
         const applied = await ws.pulumi(["up", "--yes", "--plan", plan, "--policy-pack", ROOT, "--policy-pack-config", policyConfig], { AGENTGUARD_PLAN: plan });
         expect(applied.code, applied.output).toBe(0);
         expect(applied.output).toMatch(/1 replaced/);
+    }, 600_000);
+
+    it("a program with a dynamic provider: approvals in stack config break up --plan; in AGENTGUARD_APPROVALS they apply (the executable entry lets it through)", async () => {
+        const note = { kind: "dynamic", name: "stamp" };
+        const { ws, policyConfig, planConfig } = await deployed("dev", [note, db]);
+        await ws.resources([note, { ...db, props: { name: "orders-v2" } }]);
+        const plan = await savePlan(ws, planConfig, "plan.json");
+        const tokens = await sign("dev", "--destructive", "--plan", plan, "--provider", "pulumi-nodejs");
+        expect((await check(ws, policyConfig, ["--plan", plan], tokens)).code).toBe(0);
+        const applyWith = (pack: string, env: Record<string, string>) => ws.pulumi(["up", "--yes", "--plan", plan, "--policy-pack", pack, "--policy-pack-config", policyConfig], { AGENTGUARD_PLAN: plan, ...env });
+
+        // In stack config the tokens become the dynamic provider's inputs: the engine refuses the plan.
+        await ws.approvals(tokens, "string");
+        const viaConfig = await applyWith(ROOT, {});
+        expect(viaConfig.code).not.toBe(0);
+        expect(viaConfig.output).toContain("agentguard:approvals");
+        await ws.pulumi(["config", "rm", "agentguard:approvals"]);
+
+        // Without tokens anywhere the pack stops the replace at apply (through the executable entry).
+        const bare = await applyWith(EXECUTABLE, {});
+        expect(bare.code).not.toBe(0);
+        expect(bare.output).toContain("agent-change-gate");
+        // Tokens in the environment authenticate themselves: the executable entry lets that variable
+        // through its allowlist, and a foreign or malformed value there only adds rejected entries.
+        const applied = await applyWith(EXECUTABLE, { AGENTGUARD_APPROVALS: ["not-a-token", ...tokens].join(" ") });
+        expect(applied.code, applied.output).toBe(0);
+        expect(applied.output).toMatch(/1 replaced/);
+        expect(applied.output).not.toContain(tokens[0]);
+        const last = ws.decisions().at(-1);
+        expect(last).toMatchObject({ decision: "allow", dryRun: false });
+        expect(JSON.stringify(last)).not.toContain(tokens[0]);
     }, 600_000);
 
     it("--destroy of a production stack: denied, passes only with two tokens bound to that state export", async () => {
