@@ -90,6 +90,14 @@ export function planStepOf(plan: AppliedPlan, r: ResourceFacts): { step: PlanSte
 }
 
 /**
+ * The plan step of each resource of the run at `AnalyzeStack`: a planned delete the program did not
+ * declare (`declared` never saw it) is that delete; anything else as planStepOf says.
+ */
+export function runSteps(plan: AppliedPlan, resources: readonly ResourceFacts[], declared: { has(urn: string): boolean }): Map<string, { step: PlanStep; consistent: boolean }> {
+    return new Map(resources.map((r) => [r.urn, plan.steps.get(r.urn)?.step === "delete" && !declared.has(r.urn) ? { step: "delete" as const, consistent: true } : planStepOf(plan, r)]));
+}
+
+/**
  * The resources the plan deletes outright, as far as the pack can know them (URN and type; their
  * inputs are in the state, which the pack does not have). The engine deletes them without asking
  * the pack, so the pack judges them from the plan: an apply whose check was skipped still needs the

@@ -17,7 +17,7 @@ import { ResourceFacts, RunFacts } from "../gate/facts";
 import { OpenRun, denial, denyOutright, judgeResource, judgeRun, openRun, outrightDecision, partialDecision, runSummary } from "../gate/run";
 import { DECISION_LOG_ENV, appendDecision, logEntry } from "../log/decision-log";
 import { EngineResource, resourceFacts, runFactsFromEnv } from "./facts";
-import { AppliedPlan, PLAN_ENV, planStepOf, plannedDeletes, readAppliedPlan, stackMatches } from "./plan";
+import { AppliedPlan, PLAN_ENV, planStepOf, plannedDeletes, readAppliedPlan, runSteps, stackMatches } from "./plan";
 
 /** What the glue hands in from the engine's validation args. */
 export interface EngineCall {
@@ -156,7 +156,7 @@ export class GateRun {
                 this.judgeDeletes(s);
                 all.push(...plannedDeletes(plan).filter((d) => !this.seen.has(d.urn)));
             }
-            const stepOf = new Map(plan ? all.map((r) => [r.urn, plan.steps.get(r.urn)?.step === "delete" && !this.seen.has(r.urn) ? { step: "delete" as const, consistent: true } : planStepOf(plan, r)] as const) : []);
+            const stepOf = plan ? runSteps(plan, all, this.seen) : new Map<string, never>();
             const { decision, stackItems } = judgeRun(
                 s,
                 all,
