@@ -9,17 +9,16 @@
  */
 import { parseUrn, toValue } from "../cost/preview";
 import { PROVIDER_TYPE_PREFIX, Props, ProviderFacts, ResourceFacts, StackRef, Value } from "../gate/facts";
-import { PlanStep } from "../gate/run";
+import { PlanStep, PlannedChange } from "../gate/run";
 
 /** The plan or state is not one `plan check` understands: the run is denied. */
 export class PlanError extends Error {
     override readonly name = "PlanError";
 }
 
-/** One resource of the checked change. */
-export interface PlannedResource {
+/** One resource of the checked change: as the plan leaves it, with what the state holds now. */
+export interface PlannedResource extends PlannedChange {
     readonly facts: ResourceFacts;
-    readonly step: PlanStep;
 }
 
 /** What a plan does to a stack. */
@@ -39,12 +38,117 @@ function isObject(v: unknown): v is Json {
     return v !== null && typeof v === "object" && !Array.isArray(v);
 }
 
-/** Parses JSON bytes, or throws a PlanError naming the file. */
+/**
+ * The first key that appears twice in one object of `text` (valid JSON), or undefined. The engine
+ * (Go's encoding/json) and JSON.parse resolve a repeated key differently, so a file that repeats
+ * one could be read one way here and applied another way.
+ */
+export function repeatedKey(text: string): string | undefined {
+    const open: ({ keys: Set<string>; expectKey: boolean } | undefined)[] = [];
+    for (let i = 0; i < text.length; i++) {
+        const c = text[i];
+        if (c === '"') {
+            let j = i + 1;
+            while (text[j] !== '"') {
+                j += text[j] === "\\" ? 2 : 1;
+            }
+            const top = open[open.length - 1];
+            if (top?.expectKey) {
+                const key = JSON.parse(text.slice(i, j + 1)) as string;
+                if (top.keys.has(key)) {
+                    return key;
+                }
+                top.keys.add(key);
+                top.expectKey = false;
+            }
+            i = j;
+        } else if (c === "{") {
+            open.push({ keys: new Set(), expectKey: true });
+        } else if (c === "[") {
+            open.push(undefined);
+        } else if (c === "}" || c === "]") {
+            open.pop();
+        } else if (c === ",") {
+            const top = open[open.length - 1];
+            if (top) {
+                top.expectKey = true;
+            }
+        }
+    }
+    return undefined;
+}
+
+/** Parses JSON bytes, or throws a PlanError naming the file. A key repeated in one object is refused. */
 export function parseJson(bytes: Buffer, what: string): unknown {
+    let text: string;
+    let doc: unknown;
     try {
-        return JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
+        text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+        doc = JSON.parse(text);
     } catch {
         throw new PlanError(`${what} is not valid JSON (truncated or not the file it should be)`);
+    }
+    const repeated = repeatedKey(text);
+    if (repeated !== undefined) {
+        throw new PlanError(`${what} repeats the key "${repeated.slice(0, 60)}" in one object, which the engine would read differently`);
+    }
+    return doc;
+}
+
+/**
+ * The fields of each object of a saved plan that the engine reads into a struct (apitype.DeploymentPlanV1
+ * and what it holds, pulumi v3.274.1). Go's encoding/json matches such fields ignoring case (and
+ * folding "ſ" to "s", "K" to "k"), so "Steps" beside "steps" would be read by the engine and not
+ * here: any key not exactly one of these is refused. Maps (config, inputs, outputs) keep their keys
+ * exactly and are not listed.
+ */
+const PLAN_FIELDS = {
+    plan: ["manifest", "config", "resourcePlans"],
+    manifest: ["time", "magic", "version", "plugins"],
+    plugin: ["name", "path", "type", "version"],
+    resourcePlan: ["goal", "steps", "state", "seed"],
+    goal: ["type", "name", "custom", "inputDiff", "outputDiff", "parent", "protect", "dependencies", "provider", "propertyDependencies", "deleteBeforeReplace", "ignoreChanges", "additionalSecretOutputs", "aliases", "structuredAliases", "id", "customTimeouts"],
+    diff: ["adds", "deletes", "updates"],
+    alias: ["URN", "Name", "Type", "Project", "Stack", "Parent", "NoParent"],
+    timeouts: ["create", "update", "delete", "read"],
+} as const;
+
+/** Refuses an object with a key that is not exactly one of the struct's fields. */
+function onlyFields(o: unknown, fields: readonly string[], where: string): void {
+    if (o === undefined || o === null) {
+        return;
+    }
+    if (!isObject(o)) {
+        throw new PlanError(`${where} is not an object`);
+    }
+    const extra = Object.keys(o).find((k) => !fields.includes(k));
+    if (extra !== undefined) {
+        throw new PlanError(`${where} has a field "${extra.slice(0, 60)}" plan check does not understand`);
+    }
+}
+
+/** Checks every struct-shaped object of a saved plan against PLAN_FIELDS. */
+function checkPlanFields(doc: Json): void {
+    onlyFields(doc, PLAN_FIELDS.plan, "the plan");
+    onlyFields(doc.manifest, PLAN_FIELDS.manifest, "the plan's manifest");
+    const plugins = isObject(doc.manifest) ? doc.manifest.plugins : undefined;
+    for (const p of Array.isArray(plugins) ? plugins : []) {
+        onlyFields(p, PLAN_FIELDS.plugin, "a plugin of the plan's manifest");
+    }
+    for (const [urn, p] of Object.entries(isObject(doc.resourcePlans) ? doc.resourcePlans : {})) {
+        const where = `the plan's "${urn.slice(0, 200)}"`;
+        onlyFields(p, PLAN_FIELDS.resourcePlan, where);
+        const g = isObject(p) ? p.goal : undefined;
+        onlyFields(g, PLAN_FIELDS.goal, `${where} goal`);
+        if (!isObject(g)) {
+            continue;
+        }
+        onlyFields(g.inputDiff, PLAN_FIELDS.diff, `${where} input diff`);
+        onlyFields(g.outputDiff, PLAN_FIELDS.diff, `${where} output diff`);
+        onlyFields(g.customTimeouts, PLAN_FIELDS.timeouts, `${where} custom timeouts`);
+        for (const a of Array.isArray(g.structuredAliases) ? g.structuredAliases : []) {
+            onlyFields(a, PLAN_FIELDS.alias, `${where} alias`);
+        }
     }
 }
 
@@ -170,11 +274,7 @@ export function readPlan(doc: unknown, stack: StackRef): { resources: Map<string
     if (!isObject(doc) || !isObject(doc.manifest) || typeof doc.manifest.version !== "string") {
         throw new PlanError("the plan file is not a saved update plan (`pulumi preview --save-plan`): no manifest");
     }
-    const known = new Set(["manifest", "config", "resourcePlans"]);
-    const extra = Object.keys(doc).find((k) => !known.has(k));
-    if (extra !== undefined) {
-        throw new PlanError(`the plan has a field "${extra.slice(0, 60)}" plan check does not understand`);
-    }
+    checkPlanFields(doc);
     const rp = doc.resourcePlans ?? {};
     if (!isObject(rp)) {
         throw new PlanError("the plan's resourcePlans is not an object");
@@ -203,7 +303,7 @@ export function readPlan(doc: unknown, stack: StackRef): { resources: Map<string
             throw new PlanError(`${where} has a goal plan check does not understand`);
         }
         const diff = g.inputDiff ?? {};
-        if (!isObject(diff) || Object.keys(diff).some((k) => k !== "adds" && k !== "updates" && k !== "deletes")) {
+        if (!isObject(diff)) {
             throw new PlanError(`${where} has an input diff plan check does not understand`);
         }
         const deletes = diff.deletes ?? [];
@@ -243,7 +343,7 @@ export function plannedStack(planDoc: unknown | undefined, stateDoc: unknown, st
     const urns = [...new Set([...state.keys(), ...(plan ? plan.resources.keys() : [])])].sort();
 
     // Inputs after the plan, per URN, before providers are attached.
-    const after = new Map<string, { type: string; custom: boolean; inputs: Props; provider?: string; step: PlanStep }>();
+    const after = new Map<string, { type: string; custom: boolean; inputs: Props; provider?: string; step: PlanStep; changed?: string[] }>();
     for (const urn of urns) {
         const old = state.get(urn);
         if (!plan) {
@@ -286,7 +386,7 @@ export function plannedStack(planDoc: unknown | undefined, stateDoc: unknown, st
         if (p.step === "same" && (g.deletes.length > 0 || Object.keys(g.adds).length > 0 || Object.keys(g.updates).length > 0)) {
             throw new PlanError(`the plan keeps "${urn}" the same but lists input changes`);
         }
-        after.set(urn, { type: g.type, custom: g.custom, inputs, provider: g.provider ?? old.provider, step: p.step });
+        after.set(urn, { type: g.type, custom: g.custom, inputs, provider: g.provider ?? old.provider, step: p.step, changed: [...Object.keys(g.adds), ...Object.keys(g.updates), ...g.deletes] });
     }
 
     const providerFacts = (urn: string | undefined, from: "after" | "state"): ProviderFacts | undefined => {
@@ -309,10 +409,18 @@ export function plannedStack(planDoc: unknown | undefined, stateDoc: unknown, st
         return { urn, type: r.type, name: parseUrn(urn).name, kind, props: r.inputs, ...(provider ? { provider } : {}) };
     };
 
-    const resources = urns.map((urn) => {
+    const resources = urns.map((urn): PlannedResource => {
         const a = after.get(urn)!;
-        // A deleted resource is judged as the state holds it, with the provider that manages it now.
-        return { facts: factsOf(urn, a, a.step === "delete" ? "state" : "after"), step: a.step };
+        // A deleted resource is judged as the state holds it, with the provider that manages it now;
+        // an updated or replaced one also as it was (its old tags, its old provider's account).
+        const old = state.get(urn);
+        const changes = a.step === "update" || a.step === "replace";
+        return {
+            facts: factsOf(urn, a, a.step === "delete" ? "state" : "after"),
+            step: a.step,
+            ...(changes ? { changed: a.changed } : {}),
+            ...(changes && old ? { before: factsOf(urn, old, "state") } : {}),
+        };
     });
     const current = [...state.values()].map((r) => factsOf(r.urn, r, "state"));
 
