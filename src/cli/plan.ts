@@ -174,12 +174,12 @@ export async function checkPlan(input: CheckInput): Promise<CheckResult> {
         const decision: RunDecision = { initiator: open.initiator, gates: [], approvals: open.approvals.reports, errors: [reason], decision: "deny" };
         return { decision, messages: [reason], binding, steps: {}, notUnderstood };
     }
-    const steps = new Map(planned.resources.map((r) => [r.facts.urn, r.step]));
+    const changes = new Map(planned.resources.map((r) => [r.facts.urn, r]));
     const { decision } = judgeRun(
         open,
         planned.resources.map((r) => r.facts),
         undefined,
-        (urn) => steps.get(urn) ?? "create",
+        (urn) => changes.get(urn) ?? "create",
     );
     const counts: Partial<Record<PlanStep, number>> = {};
     for (const r of planned.resources) {

@@ -30,6 +30,26 @@ import { PlanBinding, destructiveItems } from "./destructive";
  */
 export type PlanStep = "create" | "update" | "same" | "delete" | "replace";
 
+/** What a saved plan says of one resource: its step and, where known, what changes and what it was. */
+export interface PlannedChange {
+    readonly step: PlanStep;
+    /** Inputs an update or replace adds, changes or removes; undefined when not known (then every purchase counts). */
+    readonly changed?: readonly string[];
+    /**
+     * The resource as the state holds it now (update, replace), when known — plan check has the state,
+     * the pack does not. A change is judged by what the resource was too: a production resource
+     * re-tagged or moved to another account in the same change is still a production change.
+     */
+    readonly before?: ResourceFacts;
+}
+
+/** Inputs whose change alone does not buy anything again. */
+const TAG_INPUTS = new Set(["tags", "tagsAll"]);
+
+function changeOf(step: PlanStep | PlannedChange): PlannedChange {
+    return typeof step === "string" ? { step } : step;
+}
+
 /** What a run is opened with. */
 export interface RunInput {
     readonly run: RunFacts;
@@ -153,9 +173,11 @@ function judgeMatched(open: OpenRun, items: readonly GateItem[], matches: boolea
  * stack-level items of the running totals. Call only for an agent's run that is not denied
  * outright (`open.ctx` set).
  */
-export function judgeResource(open: OpenRun, r: ResourceFacts, step: PlanStep = "create", match: PlanMatch = MATCHES): JudgedItem[] {
+export function judgeResource(open: OpenRun, r: ResourceFacts, planned: PlanStep | PlannedChange = "create", match: PlanMatch = MATCHES): JudgedItem[] {
     const ctx = contextOf(open);
-    const judged = judgeMatched(open, stepItems(open, ctx, r, step), match.resource, "not in the plan this run applies, or with other inputs");
+    const change = changeOf(planned);
+    const step = change.step;
+    const judged = judgeMatched(open, stepItems(open, ctx, r, change), match.resource, "not in the plan this run applies, or with other inputs");
     if (!open.run.dryRun && step !== "delete") {
         if (r.kind === "custom" && !open.running.seen.has(r.urn)) {
             const usd = ctx.cost(r).monthlyUsd;
@@ -173,12 +195,17 @@ export function judgeResource(open: OpenRun, r: ResourceFacts, step: PlanStep = 
 }
 
 /** The resource-level items of `r` under its plan step. */
-function stepItems(open: OpenRun, ctx: DetectContext, r: ResourceFacts, step: PlanStep): GateItem[] {
+function stepItems(open: OpenRun, ctx: DetectContext, r: ResourceFacts, change: PlannedChange): GateItem[] {
+    const { step, before } = change;
     switch (step) {
         case "same":
             return [];
-        case "update":
-            return resourceItems(r, ctx).filter((i) => !(i.need.gate === "spend" && i.need.kind === "purchase"));
+        case "update": {
+            // An update buys again unless it changes only tags (a purchase's inputs are what it buys).
+            const onlyTags = change.changed !== undefined && change.changed.every((k) => TAG_INPUTS.has(k));
+            const items = resourceItems(r, ctx).filter((i) => !(onlyTags && i.need.gate === "spend" && i.need.kind === "purchase"));
+            return [...items, ...environmentBefore(items, before, ctx)];
+        }
         case "create":
             return resourceItems(r, ctx);
         case "delete":
@@ -186,10 +213,28 @@ function stepItems(open: OpenRun, ctx: DetectContext, r: ResourceFacts, step: Pl
             if (!open.binding) {
                 throw new Error("a delete or replace can only be judged against a saved plan");
             }
-            const destructive = destructiveItems(r, step, ctx.agent, ctx.stackEnv, ctx.config, open.binding);
-            return step === "delete" ? destructive : [...resourceItems(r, ctx), ...destructive];
+            const destructive = strongest([r, ...(before ? [before] : [])].flatMap((f) => destructiveItems(f, step, ctx.agent, ctx.stackEnv, ctx.config, open.binding!)));
+            if (step === "delete") {
+                return destructive;
+            }
+            const items = resourceItems(r, ctx);
+            return [...items, ...environmentBefore(items, before, ctx), ...destructive];
         }
     }
+}
+
+/** The environment items of the resource as it was, that its new form does not raise already. */
+function environmentBefore(items: readonly GateItem[], before: ResourceFacts | undefined, ctx: DetectContext): GateItem[] {
+    if (!before) {
+        return [];
+    }
+    const needs = new Set(items.map((i) => JSON.stringify(i.need)));
+    return resourceItems(before, ctx).filter((i) => i.need.gate === "environment" && !needs.has(JSON.stringify(i.need)));
+}
+
+/** Of the same items judged on the old and the new form of a resource, the one that needs most. */
+function strongest(items: readonly GateItem[]): GateItem[] {
+    return items.length <= 1 ? [...items] : [items.reduce((a, b) => (b.required > a.required ? b : a))];
 }
 
 /** The outcome of a whole run. */
@@ -207,7 +252,7 @@ export function judgeRun(
     open: OpenRun,
     resources: readonly ResourceFacts[],
     known?: (urn: string) => readonly JudgedItem[] | undefined,
-    stepOf: (urn: string) => PlanStep = () => "create",
+    stepOf: (urn: string) => PlanStep | PlannedChange = () => "create",
     match: (urn: string | undefined) => PlanMatch = () => MATCHES,
 ): RunOutcome {
     if (open.initiator.kind === "human") {
@@ -219,12 +264,12 @@ export function judgeRun(
     const ctx = open.ctx;
     // The stack as it will be: everything the run does not delete.
     const summary = summarize(
-        resources.filter((r) => stepOf(r.urn) !== "delete"),
+        resources.filter((r) => changeOf(stepOf(r.urn)).step !== "delete"),
         ctx,
     );
     const stackJudged = judgeMatched(open, stackItems(summary, ctx), match(undefined).stack, "the run's resources are not the plan's");
     const resourceJudged = resources.flatMap(
-        (r) => known?.(r.urn) ?? judgeMatched(open, stepItems(open, ctx, r, stepOf(r.urn)), match(r.urn).resource, "not in the plan this run applies, or with other inputs"),
+        (r) => known?.(r.urn) ?? judgeMatched(open, stepItems(open, ctx, r, changeOf(stepOf(r.urn))), match(r.urn).resource, "not in the plan this run applies, or with other inputs"),
     );
     // Running-total items of an update are superseded by the final stack items.
     const gates = [...resourceJudged.filter((j) => j.level === "resource"), ...stackJudged];

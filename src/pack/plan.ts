@@ -11,7 +11,7 @@ import * as path from "node:path";
 import { fileDigest } from "../approvals/issue";
 import { PlanBinding } from "../gate/destructive";
 import { PROVIDER_TYPE_PREFIX, Props, ResourceFacts, StackRef, Value, isUnknown } from "../gate/facts";
-import { PlanStep } from "../gate/run";
+import { PlanStep, PlannedChange } from "../gate/run";
 import { parseUrn } from "../cost/preview";
 import { PlanError, parseJson, readPlan } from "../plan/read";
 
@@ -68,8 +68,8 @@ function same(a: Value | undefined, b: Value | undefined): boolean {
     return ka.length === Object.keys(b).length && ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && same(a[k], b[k]));
 }
 
-/** The plan step of `r`, and whether plan-bound tokens count for it. */
-export function planStepOf(plan: AppliedPlan, r: ResourceFacts): { step: PlanStep; consistent: boolean } {
+/** The plan step of `r` (with the inputs it changes), and whether plan-bound tokens count for it. */
+export function planStepOf(plan: AppliedPlan, r: ResourceFacts): PlannedChange & { consistent: boolean } {
     const p = plan.steps.get(r.urn);
     if (!p || p.step === "delete") {
         // Not in the plan (or planned gone): judged as a new resource, with no plan-bound tokens.
@@ -84,7 +84,7 @@ export function planStepOf(plan: AppliedPlan, r: ResourceFacts): { step: PlanSte
         case "replace": {
             const changed = { ...p.adds, ...p.updates };
             const consistent = Object.entries(changed).every(([k, v]) => same(r.props[k], v)) && p.deletes.every((k) => r.props[k] === undefined);
-            return { step: p.step, consistent };
+            return { step: p.step, consistent, changed: [...Object.keys(changed), ...p.deletes] };
         }
     }
 }
@@ -93,7 +93,7 @@ export function planStepOf(plan: AppliedPlan, r: ResourceFacts): { step: PlanSte
  * The plan step of each resource of the run at `AnalyzeStack`: a planned delete the program did not
  * declare (`declared` never saw it) is that delete; anything else as planStepOf says.
  */
-export function runSteps(plan: AppliedPlan, resources: readonly ResourceFacts[], declared: { has(urn: string): boolean }): Map<string, { step: PlanStep; consistent: boolean }> {
+export function runSteps(plan: AppliedPlan, resources: readonly ResourceFacts[], declared: { has(urn: string): boolean }): Map<string, PlannedChange & { consistent: boolean }> {
     return new Map(resources.map((r) => [r.urn, plan.steps.get(r.urn)?.step === "delete" && !declared.has(r.urn) ? { step: "delete" as const, consistent: true } : planStepOf(plan, r)]));
 }
 

@@ -128,7 +128,7 @@ export class GateRun {
             const facts = resourceFacts(r);
             this.seen.set(facts.urn, facts);
             const planned = this.plan ? planStepOf(this.plan, facts) : undefined;
-            const judged = judgeResource(s, facts, planned?.step, {
+            const judged = judgeResource(s, facts, planned, {
                 resource: planned?.consistent ?? true,
                 stack: this.plan ? stackMatches(this.plan, this.customSeen(), false) : true,
             });
@@ -161,7 +161,7 @@ export class GateRun {
                 s,
                 all,
                 (urn) => this.judged.get(urn),
-                (urn) => stepOf.get(urn)?.step ?? "create",
+                (urn) => stepOf.get(urn) ?? "create",
                 (urn) => ({ resource: urn === undefined || (stepOf.get(urn)?.consistent ?? !plan), stack: stackMatch }),
             );
             this.log(s, decision, s.initiator.kind === "human" ? resources.map(resourceFacts) : all);

@@ -81,15 +81,20 @@ describe("destructive gate", () => {
         expect(gatesOf(await decide([db], { config: cfg, run: prod, binding: PLAN_A, steps }))).toEqual(["environment:2:denied", "destructive:2:denied", "environment:2:denied"]);
     });
 
-    it("raises nothing for a same step, and a purchase only when created", async () => {
+    it("raises nothing for a same step, and a purchase when created or updated beyond its tags", async () => {
         const domain = custom("aws:route53domains/registeredDomain:RegisteredDomain", {}, { name: "shop" });
         const estimator = fakeEstimator({ "aws:route53domains/registeredDomain:RegisteredDomain": { purchase: "a domain", usd: 12 } });
         const role = custom("aws:iam/role:Role", {}, { name: "role" });
         expect(gatesOf(await decide([domain, role], { config: cfg, estimator, binding: PLAN_A }))).toEqual(["spend:2:denied", "access:2:denied"]);
         const same = { [domain.urn]: "same" as const, [role.urn]: "same" as const };
         expect((await decide([domain, role], { config: cfg, estimator, binding: PLAN_A, steps: same })).gates).toEqual([]);
+        // What an update changes is not known here: it may buy again.
         const update = { [domain.urn]: "update" as const };
-        expect(gatesOf(await decide([domain], { config: cfg, estimator, binding: PLAN_A, steps: update }))).toEqual([]);
+        expect(gatesOf(await decide([domain], { config: cfg, estimator, binding: PLAN_A, steps: update }))).toEqual(["spend:2:denied"]);
+        const retag = { [domain.urn]: { step: "update" as const, changed: ["tags", "tagsAll"] } };
+        expect(gatesOf(await decide([domain], { config: cfg, estimator, binding: PLAN_A, steps: retag }))).toEqual([]);
+        const renew = { [domain.urn]: { step: "update" as const, changed: ["tags", "autoRenew"] } };
+        expect(gatesOf(await decide([domain], { config: cfg, estimator, binding: PLAN_A, steps: renew }))).toEqual(["spend:2:denied"]);
     });
 
     it("counts deleted resources out of the stack's new total", async () => {

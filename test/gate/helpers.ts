@@ -3,7 +3,7 @@ import { readPresentedTokens } from "../../src/approvals/tokens";
 import { GateConfig } from "../../src/gate/config";
 import { RunDecision } from "../../src/gate/decide";
 import { ResourceFacts, RunFacts } from "../../src/gate/facts";
-import { PlanStep, judgeRun, openRun } from "../../src/gate/run";
+import { PlanStep, PlannedChange, judgeRun, openRun } from "../../src/gate/run";
 import { PlanBinding } from "../../src/gate/destructive";
 import { CostEstimator } from "../../src/cost/types";
 import { config as makeConfig, fakeEstimator, run as makeRun } from "../fixtures";
@@ -11,7 +11,7 @@ import { config as makeConfig, fakeEstimator, run as makeRun } from "../fixtures
 /** Runs the whole decision through the run core, as the pack and `plan check` do. */
 export async function decide(
     resources: ResourceFacts[],
-    opts: { config?: GateConfig; run?: RunFacts; tokens?: string[]; estimator?: CostEstimator; binding?: PlanBinding; steps?: Record<string, PlanStep> } = {},
+    opts: { config?: GateConfig; run?: RunFacts; tokens?: string[]; estimator?: CostEstimator; binding?: PlanBinding; steps?: Record<string, PlanStep | PlannedChange> } = {},
 ): Promise<RunDecision> {
     const open = await openRun({
         run: opts.run ?? makeRun(),

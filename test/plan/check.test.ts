@@ -8,6 +8,7 @@ import { issueApproval } from "../../src/approvals/issue";
 import { fileDigest } from "../../src/approvals/issue";
 import { ApprovalScope } from "../../src/approvals/scope";
 import { CheckInput, checkPlan } from "../../src/cli/plan";
+import { repeatedKey } from "../../src/plan/read";
 import { AGENT, Approver, NOW, approver, config, fakeEstimator } from "../fixtures";
 
 const STACK = { organization: "organization", project: "shop", stack: "prod" };
@@ -126,11 +127,27 @@ describe("plan check", () => {
         ["a create of what exists", () => basePlan({ [DB]: { goal: { type: "aws:rds/instance:Instance", name: "db", custom: true, provider: REF, inputDiff: {} }, steps: ["create"] } }), "already holds"],
         ["an update of what does not exist", () => basePlan({ [TOPIC]: { goal: { type: "aws:sns/topic:Topic", name: "topic", custom: true, provider: REF, inputDiff: {} }, steps: ["update"] } }), "does not hold it"],
         ["an unknown top-level field", () => ({ ...basePlan(), extra: 1 }), 'field "extra"'],
+        // The engine (Go's encoding/json) reads struct fields ignoring case and folding ſ/K; a field
+        // it would read and plan check would not is refused at every level.
+        ["a folded twin of steps", () => basePlan({ [DB]: { ...same("aws:rds/instance:Instance"), Steps: ["delete"] } }), 'field "Steps"'],
+        ["a folded twin of goal", () => basePlan({ [DB]: { ...same("aws:rds/instance:Instance"), Goal: null } }), 'field "Goal"'],
+        ["a Unicode-folded twin", () => basePlan({ [DB]: { ...same("aws:rds/instance:Instance"), "ſteps": ["delete"] } }), 'field "ſteps"'],
+        ["a folded twin of inputDiff", () => basePlan({ [DB]: { goal: { ...same("aws:rds/instance:Instance").goal, InputDiff: { updates: { instanceClass: "db.r5.24xlarge" } } }, steps: ["same"] } }), 'field "InputDiff"'],
+        ["a folded twin in the input diff", () => basePlan({ [DB]: { goal: { ...same("aws:rds/instance:Instance").goal, inputDiff: { Updates: { instanceClass: "x" } } }, steps: ["same"] } }), 'field "Updates"'],
+        ["a folded twin in the manifest", () => ({ ...basePlan(), manifest: { version: "v3.274.1", Version: "x" } }), 'field "Version"'],
+        ["a key repeated in one object", () => JSON.stringify(basePlan()).replace('"steps":["same"]', '"steps":["same"],"steps":["delete"]'), 'repeats the key "steps"'],
         ["a custom resource without a provider", () => basePlan({ [TOPIC]: { goal: { type: "aws:sns/topic:Topic", name: "topic", custom: true, inputDiff: {} }, steps: ["create"] } }), "names no provider"],
     ])("denies %s", async (_, make, why) => {
         const r = await check(make(), { tokens: await tokens({ destructive: true, environments: ["production"] }, {}) });
         expect(r.decision.decision).toBe("deny");
         expect(r.notUnderstood).toContain(why);
+    });
+
+    it("finds a repeated key at any depth, not one inside a string or in sibling objects", () => {
+        expect(repeatedKey('{"a":{"b":1,"c":{"b":2}},"d":[{"b":1},{"b":2}]}')).toBeUndefined();
+        expect(repeatedKey('{"a":"x\\",\\"a\\":1","b":2}')).toBeUndefined();
+        expect(repeatedKey('{"a":[1,{"x":1,"y":[],"x":2}]}')).toBe("x");
+        expect(repeatedKey('{"a\\u0062":1,"ab":2}')).toBe("ab");
     });
 
     it("denies a state export of another stack, and one that is not an export", async () => {
@@ -155,5 +172,72 @@ describe("plan check", () => {
         expect(first.decision.gates.map((g) => g.need)).toEqual([{ gate: "spend", kind: "purchase", amountUsd: 12, what: "a domain" }]);
         const later = { manifest: { version: "v3.274.1" }, resourcePlans: { [at(PROVIDER)]: same("pulumi:providers:aws"), [at(domain)]: { goal: { ...goal, inputDiff: {} }, steps: ["same"] } } };
         expect((await check(later, { stack: dev, stateBytes: bytes(devState(true)), estimator: est })).decision.decision).toBe("allow");
+    });
+});
+
+/** A development stack whose resources may still be production by their tags or their provider's account. */
+describe("plan check judges a change by what the resource was, too", () => {
+    const DEV = { ...STACK, stack: "dev" };
+    const at = (u: string) => u.replace(":prod::", ":dev::");
+    const PROD_P = "urn:pulumi:dev::shop::pulumi:providers:aws::prodacct";
+    const DEV_P = "urn:pulumi:dev::shop::pulumi:providers:aws::devacct";
+    const PREF = `${PROD_P}::11111111-1111-1111-1111-111111111111`;
+    const DREF = `${DEV_P}::22222222-2222-2222-2222-222222222222`;
+    const T = at(TOPIC);
+    const DOMAIN = "urn:pulumi:dev::shop::aws:route53domains/registeredDomain:RegisteredDomain::shop";
+    const devState = state([
+        { urn: at(ROOT), custom: false, type: "pulumi:pulumi:Stack" },
+        { urn: PROD_P, custom: true, id: "11111111-1111-1111-1111-111111111111", type: "pulumi:providers:aws", inputs: { region: "us-east-1", allowedAccountIds: ["111111111111"] } },
+        { urn: DEV_P, custom: true, id: "22222222-2222-2222-2222-222222222222", type: "pulumi:providers:aws", inputs: { region: "us-east-1", allowedAccountIds: ["222222222222"] } },
+        { urn: T, custom: true, id: "t-1", type: "aws:sns/topic:Topic", inputs: { name: "orders", tags: { Environment: "production" } }, provider: DREF },
+        { urn: at(DB), custom: true, id: "db-1", type: "aws:rds/instance:Instance", inputs: { instanceClass: "db.t3.micro" }, provider: PREF },
+        { urn: DOMAIN, custom: true, id: "d-1", type: "aws:route53domains/registeredDomain:RegisteredDomain", inputs: { domainName: "shop.example", autoRenew: false }, provider: DREF },
+    ]);
+    const keep = (type: string, provider?: string) => ({ goal: { type, name: "x", custom: provider !== undefined || type.startsWith("pulumi:providers:"), inputDiff: {}, ...(provider ? { provider } : {}) }, steps: ["same"] });
+    const devPlan = (changes: Record<string, unknown>) => ({
+        manifest: { version: "v3.274.1" },
+        resourcePlans: {
+            [at(ROOT)]: keep("pulumi:pulumi:Stack"),
+            [PROD_P]: keep("pulumi:providers:aws"),
+            [DEV_P]: keep("pulumi:providers:aws"),
+            [T]: keep("aws:sns/topic:Topic", DREF),
+            [at(DB)]: keep("aws:rds/instance:Instance", PREF),
+            [DOMAIN]: keep("aws:route53domains/registeredDomain:RegisteredDomain", DREF),
+            ...changes,
+        },
+    });
+    const checkDev = (plan: unknown) =>
+        check(plan, {
+            stack: DEV,
+            stateBytes: bytes(devState),
+            config: config({ approvers: [alice.entry, bob.entry], developmentStacks: ["dev"], productionAwsAccountIds: ["111111111111"] }),
+            estimator: fakeEstimator({ "aws:route53domains/registeredDomain:RegisteredDomain": { purchase: "a domain", usd: 12 } }),
+        });
+    const needs = (r: Awaited<ReturnType<typeof check>>) => r.decision.gates.map((g) => `${g.gate}:${g.required}:${g.resource ?? "stack"}`);
+
+    it("a replace that drops a production tag is a production replace", async () => {
+        const r = await checkDev(devPlan({ [T]: { goal: { type: "aws:sns/topic:Topic", name: "t", custom: true, provider: DREF, inputDiff: { updates: { name: "orders-2" }, deletes: ["tags"] } }, steps: ["replace"] } }));
+        expect(r.decision.decision).toBe("deny");
+        expect(needs(r)).toEqual([`environment:2:${T}`, `destructive:2:${T}`]);
+    });
+
+    it("an update that drops a production tag is a production change", async () => {
+        const r = await checkDev(devPlan({ [T]: { goal: { type: "aws:sns/topic:Topic", name: "t", custom: true, provider: DREF, inputDiff: { deletes: ["tags"] } }, steps: ["update"] } }));
+        expect(needs(r)).toEqual([`environment:2:${T}`]);
+    });
+
+    it("a replace onto a development account's provider still deletes in the production account", async () => {
+        const r = await checkDev(devPlan({ [at(DB)]: { goal: { type: "aws:rds/instance:Instance", name: "db", custom: true, provider: DREF, inputDiff: {} }, steps: ["create-replacement", "replace", "delete-replaced"] } }));
+        expect(r.decision.decision).toBe("deny");
+        expect(needs(r)).toContain(`environment:2:${at(DB)}`);
+        expect(needs(r)).toContain(`destructive:2:${at(DB)}`);
+    });
+
+    it("an update of a purchase buys again unless it changes only tags", async () => {
+        const goal = { type: "aws:route53domains/registeredDomain:RegisteredDomain", name: "shop", custom: true, provider: DREF };
+        const renew = await checkDev(devPlan({ [DOMAIN]: { goal: { ...goal, inputDiff: { updates: { autoRenew: true } } }, steps: ["update"] } }));
+        expect(renew.decision.gates.map((g) => g.need)).toEqual([{ gate: "spend", kind: "purchase", amountUsd: 12, what: "a domain" }]);
+        const tags = await checkDev(devPlan({ [DOMAIN]: { goal: { ...goal, inputDiff: { adds: { tags: { team: "web" } } } }, steps: ["update"] } }));
+        expect(tags.decision.decision).toBe("allow");
     });
 });
