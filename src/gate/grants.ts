@@ -26,7 +26,48 @@ export const REVIEWED_EXECUTION_POLICIES: readonly string[] = [
 
 const POLICY_ARN = /^arn:aws(-cn|-us-gov)?:iam::aws:policy\/(.+)$/;
 const SERVICE_PRINCIPAL = /^[a-z0-9-]+(\.[a-z0-9-]+)*\.amazonaws\.com(\.cn)?$/;
-const ANYWHERE = new Set(["0.0.0.0/0", "::/0"]);
+
+/** Private and shared address space: a range inside one of these is not reachable from the internet. */
+const PRIVATE_V4: readonly [number, number][] = [
+    [0x0a000000, 8], // 10.0.0.0/8
+    [0xac100000, 12], // 172.16.0.0/12
+    [0xc0a80000, 16], // 192.168.0.0/16
+    [0x64400000, 10], // 100.64.0.0/10 (carrier-grade NAT)
+    [0x7f000000, 8], // 127.0.0.0/8
+];
+
+/** Ranges narrower than these are one network's; wider ones are treated as the internet. */
+const NARROWEST_WIDE_V4 = 16;
+const NARROWEST_WIDE_V6 = 32;
+
+/**
+ * Whether an ingress CIDR opens to the internet: any range wider than a /16 (IPv4) or /32 (IPv6)
+ * that is not private space — so `0.0.0.0/1` + `128.0.0.0/1` is as open as `0.0.0.0/0` — and
+ * anything that is not a CIDR at all (fail closed).
+ */
+export function isWideCidr(cidr: string): boolean {
+    const s = cidr.trim();
+    const v4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(s);
+    if (v4) {
+        const octets = v4.slice(1, 5).map(Number);
+        const bits = Number(v4[5]);
+        if (octets.some((o) => o > 255) || bits > 32) {
+            return true;
+        }
+        const addr = ((octets[0] << 24) | (octets[1] << 16) | (octets[2] << 8) | octets[3]) >>> 0;
+        const inside = PRIVATE_V4.some(([net, len]) => bits >= len && (addr >>> (32 - len)) === (net >>> (32 - len)));
+        return bits < NARROWEST_WIDE_V4 && !inside;
+    }
+    const v6 = /^([0-9a-f:.]+)\/(\d{1,3})$/i.exec(s);
+    if (v6 && v6[1].includes(":") && Number(v6[2]) <= 128) {
+        // Unique local addresses (fc00::/7) are private.
+        const bits = Number(v6[2]);
+        const first = v6[1].startsWith("::") ? 0 : parseInt(v6[1].split(":")[0] || "0", 16);
+        const ula = bits >= 7 && (first & 0xfe00) === 0xfc00;
+        return bits < NARROWEST_WIDE_V6 && !ula;
+    }
+    return true;
+}
 
 function isReviewedPolicy(v: Value | undefined): boolean {
     const m = typeof v === "string" ? POLICY_ARN.exec(v) : null;
@@ -156,7 +197,8 @@ function openEntry(e: Value | undefined, cidrKeys: readonly string[], protocolKe
         if (isUnknown(v) || (Array.isArray(v) && v.some(isUnknown))) {
             return `an ingress rule's "${k}" is unknown at preview`;
         }
-        if ((typeof v === "string" && ANYWHERE.has(v.trim())) || (Array.isArray(v) && v.some((x) => typeof x === "string" && ANYWHERE.has(x.trim())))) {
+        const cidrs = typeof v === "string" ? [v] : Array.isArray(v) ? v : [];
+        if (cidrs.some((x) => typeof x !== "string" || (x.trim() !== "" && isWideCidr(x)))) {
             fromAnywhere = true;
         }
     }

@@ -53,6 +53,7 @@ export const JUDGED_EXAMPLES: { readonly [type: string]: Examples } = {
         allowed: [
             { ingress: [{ protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["0.0.0.0/0"] }, { protocol: "tcp", fromPort: 80, toPort: 80, ipv6CidrBlocks: ["::/0"] }] },
             { ingress: [{ protocol: "tcp", fromPort: 22, toPort: 22, cidrBlocks: ["10.0.0.0/8"] }], egress: [{ protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"] }] },
+            { ingress: [{ protocol: "tcp", fromPort: 22, toPort: 22, cidrBlocks: ["203.0.113.0/24", "172.16.0.0/12"], ipv6CidrBlocks: ["fd00::/8", "2001:db8::/48"] }] },
             { description: "no rules" },
         ],
         denied: [
@@ -62,6 +63,11 @@ export const JUDGED_EXAMPLES: { readonly [type: string]: Examples } = {
             { ingress: [{ protocol: "tcp", fromPort: 80, toPort: 443, cidrBlocks: ["0.0.0.0/0"] }] },
             { ingress: [{ protocol: "tcp", fromPort: 22, toPort: 22, cidrBlocks: UNKNOWN }] },
             { ingress: UNKNOWN },
+            // All of the internet in halves, or nearly all of it: as open as 0.0.0.0/0.
+            { ingress: [{ protocol: "tcp", fromPort: 22, toPort: 22, cidrBlocks: ["0.0.0.0/1", "128.0.0.0/1"] }] },
+            { ingress: [{ protocol: "tcp", fromPort: 22, toPort: 22, ipv6CidrBlocks: ["::/1", "8000::/1"] }] },
+            { ingress: [{ protocol: "tcp", fromPort: 22, toPort: 22, cidrBlocks: ["8.0.0.0/7"] }] },
+            { ingress: [{ protocol: "tcp", fromPort: 22, toPort: 22, cidrBlocks: ["not-a-cidr"] }] },
         ],
     },
     "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup": {
@@ -81,7 +87,11 @@ export const JUDGED_EXAMPLES: { readonly [type: string]: Examples } = {
     },
     "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": {
         allowed: [{ ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: "0.0.0.0/0", securityGroupId: "sg-1" }, { ipProtocol: "-1", cidrIpv4: "10.0.0.0/16", securityGroupId: "sg-1" }],
-        denied: [{ ipProtocol: "-1", cidrIpv4: "0.0.0.0/0", securityGroupId: "sg-1" }, { ipProtocol: "tcp", fromPort: 22, toPort: 22, cidrIpv6: "::/0", securityGroupId: "sg-1" }],
+        denied: [
+            { ipProtocol: "-1", cidrIpv4: "0.0.0.0/0", securityGroupId: "sg-1" },
+            { ipProtocol: "tcp", fromPort: 22, toPort: 22, cidrIpv6: "::/0", securityGroupId: "sg-1" },
+            { ipProtocol: "-1", cidrIpv4: "0.0.0.0/1", securityGroupId: "sg-1" },
+        ],
     },
     "aws:ec2/networkAcl:NetworkAcl": {
         allowed: [{ ingress: [{ protocol: "tcp", ruleNo: 100, action: "allow", cidrBlock: "0.0.0.0/0", fromPort: 443, toPort: 443 }, { protocol: "-1", ruleNo: 200, action: "deny", cidrBlock: "0.0.0.0/0", fromPort: 0, toPort: 0 }] }],

@@ -71,7 +71,7 @@ export function accessWhen(why: string, inputs: readonly string[], base: Catalog
 
 /** Network exposure, judged from its rules: ingress from anywhere beyond ports 80/443 is access. */
 export function exposure(base: CatalogRow = FREE): CatalogRow {
-    return { ...base, judge: { id: "exposure", why: "network exposure: ingress from anywhere (0.0.0.0/0 or ::/0) beyond ports 80 and 443" } };
+    return { ...base, judge: { id: "exposure", why: "network exposure: ingress from the internet (any public range wider than /16, or /32 for IPv6) beyond ports 80 and 443" } };
 }
 
 /** Access judged by `id` from the inputs: reviewed benign patterns pass, anything else is access. */
