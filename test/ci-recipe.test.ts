@@ -130,4 +130,13 @@ describe("the CI recipe", () => {
         expect(workflow.jobs.apply.environment).toBeTruthy();
         expect(workflow.jobs.check.steps.map((s) => s.run ?? "").join("\n")).toMatch(/plan check --plan untrusted\/plan\.json --state state\.json/);
     });
+
+    it("hands the approvers' tokens to the check and to the apply (in AGENTGUARD_APPROVALS: stack config is a dynamic provider's input)", () => {
+        const check = workflow.jobs.check.steps.find((s) => /plan check/.test(s.run ?? ""))!;
+        expect(check.env?.APPROVALS).toBe("${{ vars.AGENTGUARD_APPROVALS }}");
+        expect(check.run).toContain('--approvals "$APPROVALS"');
+        const apply = workflow.jobs.apply.steps.find(isAgent)!;
+        expect(apply.env?.APPROVALS).toBe("${{ vars.AGENTGUARD_APPROVALS }}");
+        expect(apply.run).toContain('AGENTGUARD_APPROVALS="$APPROVALS"');
+    });
 });
