@@ -5,7 +5,8 @@
  * node_modules/agentguard` from there. Proves the tarball holds everything the pack and the CLI
  * need (dist, PulumiPolicy.yaml, its runtime dependencies) and nothing is read from this checkout.
  */
-import { execFileSync } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
+import { promisify } from "node:util";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -18,17 +19,16 @@ let pack = "";
 const workspaces = workspacesOfFile();
 
 describe("the published package", () => {
-    beforeAll(() => {
+    beforeAll(async () => {
         const d = tempDir("agentguard-package-");
-        // npm test has just built dist/; packing must not build again.
-        const name = execFileSync("npm", ["pack", "--ignore-scripts", "--silent", "--pack-destination", d], { cwd: ROOT, encoding: "utf8" }).trim().split("\n").pop()!;
+        // npm test has just built dist/; packing must not build again. Asynchronously: a worker
+        // blocked for minutes misses vitest's own calls and fails the run.
+        const run = promisify(execFile);
+        const name = (await run("npm", ["pack", "--ignore-scripts", "--silent", "--pack-destination", d], { cwd: ROOT, encoding: "utf8" })).stdout.trim().split("\n").pop()!;
         platform = path.join(d, "platform");
         mkdirSync(platform);
         writeFileSync(path.join(platform, "package.json"), JSON.stringify({ name: "platform-tools", private: true }));
-        execFileSync("npm", ["install", "--prefix", platform, "--ignore-scripts", "--no-audit", "--no-fund", "--prefer-offline", path.join(d, name)], {
-            encoding: "utf8",
-            stdio: ["ignore", "pipe", "pipe"],
-        });
+        await run("npm", ["install", "--prefix", platform, "--ignore-scripts", "--no-audit", "--no-fund", "--prefer-offline", path.join(d, name)], { encoding: "utf8" });
         pack = path.join(platform, "node_modules", "agentguard");
     }, 600_000);
 
