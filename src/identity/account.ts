@@ -38,6 +38,8 @@ export class AgentServiceAccount extends pulumi.ComponentResource {
     readonly roleArn: pulumi.Output<string | undefined>;
     /** ARN of the agent's read-only role for its plan job (undefined without AWS scopes). */
     readonly planRoleArn: pulumi.Output<string | undefined>;
+    /** The AWS account the agent's identity lives in: its own, or the platform's (undefined without AWS scopes). */
+    readonly awsAccountId: pulumi.Output<string | undefined>;
     /** Name of the agent's monthly AWS Budget (undefined without AWS scopes). */
     readonly budgetName: pulumi.Output<string | undefined>;
     /** The Cloudflare token value, always a secret (undefined without Cloudflare scopes). */
@@ -65,6 +67,7 @@ export class AgentServiceAccount extends pulumi.ComponentResource {
         this.roleArn = this.aws ? this.aws.roleArn : none;
         this.planRoleArn = this.aws ? this.aws.planRoleArn : none;
         this.budgetName = this.aws ? this.aws.budgetName : none;
+        this.awsAccountId = this.aws ? this.aws.accountId : none;
         this.tokenValue = this.cloudflare ? pulumi.secret(this.cloudflare.tokenValue) : none;
         this.tokenId = this.cloudflare ? this.cloudflare.tokenId : none;
         this.tokenExpiresOn = this.cloudflare ? this.cloudflare.expiresOn : none;
@@ -73,6 +76,7 @@ export class AgentServiceAccount extends pulumi.ComponentResource {
             roleArn: this.roleArn,
             planRoleArn: this.planRoleArn,
             budgetName: this.budgetName,
+            awsAccountId: this.awsAccountId,
             tokenValue: this.tokenValue,
             tokenId: this.tokenId,
             tokenExpiresOn: this.tokenExpiresOn,
