@@ -6,7 +6,17 @@
 import * as pulumi from "@pulumi/pulumi";
 import { AwsAgentIdentity, checkedAgent } from "./aws";
 import { CloudflareAgentToken } from "./cloudflare";
+import { sensitiveScopes } from "./documents";
 import { AgentDefinition } from "./registry";
+
+/** {@link sensitiveScopes} of a definition not validated yet (the constructor validates it right after). */
+function sensitiveScopesOf(agent: AgentDefinition | undefined): string[] {
+    try {
+        return agent ? sensitiveScopes(agent) : [];
+    } catch {
+        return ["(the agent definition could not be read)"];
+    }
+}
 
 /** The type token of {@link AgentServiceAccount}. */
 export const AGENT_SERVICE_ACCOUNT_TYPE = "agentguard:index:AgentServiceAccount";
@@ -50,7 +60,8 @@ export class AgentServiceAccount extends pulumi.ComponentResource {
     readonly tokenExpiresOn: pulumi.Output<string | undefined>;
 
     constructor(name: string, args: AgentServiceAccountArgs, opts?: pulumi.ComponentResourceOptions) {
-        super(AGENT_SERVICE_ACCOUNT_TYPE, name, {}, opts);
+        // The gate names these when an agent's run touches this identity (src/gate/access.ts).
+        super(AGENT_SERVICE_ACCOUNT_TYPE, name, { agentId: args.agent?.id, sensitiveScopes: sensitiveScopesOf(args.agent) }, opts);
         const agent = checkedAgent(args.agent, this, args.now);
         this.agentId = agent.id;
         if (agent.aws) {

@@ -346,6 +346,42 @@ describe("stacks/app under the agentguard pack, with the gate config made from t
     );
 
     it(
+        "denies an agent's run of stacks/agents that grants itself sensitive scopes, with an access item on its identity naming them",
+        async () => {
+            // The attack: deploy-bot edits its own registry entry to grant itself s3 bucket
+            // policies and public access, then runs the registry stack.
+            const ws = await workspace(AGENTS, "grants");
+            const registry = path.join(ws.dir, "agents.yaml");
+            const shipped = readFileSync(REGISTRY, "utf8");
+            const scope = `      scopes:\n        - service: s3\n          access: write\n`;
+            expect(shipped).toContain(scope);
+            writeFileSync(registry, shipped.replace(scope, `      grantSensitive: [s3]\n      scopes:\n        - service: s3\n          access: permissions\n`));
+            await ws.config("agents:registry", registry);
+            const identity = "urn:pulumi:grants::agents::agentguard:index:AgentServiceAccount::deploy-bot";
+            const denied = await ws.preview({ policyConfig, env: { AGENTGUARD_INITIATOR: "agent:deploy-bot" } });
+            expect(denied.code).not.toBe(0);
+            const last = ws.decisions().at(-1) as { decision: string; gates: { gate: string; resource?: string; required: number }[] };
+            expect(last.decision).toBe("deny");
+            expect(last.gates.filter((g) => g.resource === identity)).toEqual([expect.objectContaining({ gate: "access", required: 2 })]);
+            const line = denied.output.split("\n").find((l) => l.includes(identity) && l.includes("sensitive"));
+            expect(line, denied.output).toBeDefined();
+            expect(line).toContain(`gives agent "deploy-bot" sensitive scopes`);
+            expect(line).toContain("s3:PutBucketPolicy");
+            expect(line).toContain("s3:PutBucketPublicAccessBlock");
+
+            // As shipped, no agent holds a sensitive scope: the identity itself raises nothing
+            // (its IAM resources still raise access items, as any IAM change by an agent does).
+            await ws.config("agents:registry", REGISTRY);
+            const plain = await ws.preview({ policyConfig, env: { AGENTGUARD_INITIATOR: "agent:deploy-bot" } });
+            expect(plain.code).not.toBe(0);
+            const again = ws.decisions().at(-1) as { gates: { gate: string; resource?: string }[] };
+            expect(again.gates.filter((g) => g.resource === identity)).toEqual([]);
+            expect(again.gates.some((g) => g.gate === "access" && g.resource?.endsWith("::deploy-bot-aws-scopes"))).toBe(true);
+        },
+        TIMEOUT,
+    );
+
+    it(
         "holds a domain purchase and a dynamic provider for approval even on dev",
         async () => {
             const ws = await workspace(APP, "dev");
