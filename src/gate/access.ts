@@ -6,12 +6,18 @@
  * what it grants (src/gate/grants.ts: network exposure, service roles, source-scoped invoke
  * permissions). One rule holds for every AWS type besides: an inline access policy, permission
  * or sharing input is access. docs/policies.md is generated from the table.
+ *
+ * One component is judged too: the stack module's `AgentServiceAccount`, whose `sensitiveScopes`
+ * input lists what its registry entry grants beyond read and write (resource policies, public
+ * access, credentials, sensitive Cloudflare groups). An agent's run that carries such an
+ * identity raises an access item on it naming them, so the approvers see the widening itself,
+ * not only the IAM documents that carry it (which raise their own items).
  */
 import { CatalogRow, TYPE_TABLE } from "../cost/catalog";
 import { ResourceFacts, Value, isUnknown } from "./facts";
 import { JUDGES } from "./grants";
 import { GateItem } from "./items";
-import { field } from "./values";
+import { asStringList, field } from "./values";
 
 /** Inputs that carry an access policy or a sharing list on any AWS resource (fail closed on inputs). */
 export const AWS_ACCESS_INPUTS: readonly string[] = ["policy", "accessPolicy", "accessPolicies", "resourcePolicy", "permissions", "sharedAccounts", "createVolumePermissions", "launchPermissions"];
@@ -68,8 +74,72 @@ export function accessRuleFor(r: Pick<ResourceFacts, "type" | "props">): AccessH
     return undefined;
 }
 
-/** Raises the access item of a custom resource that changes access control. */
+/** The stack module's agent identity component (src/identity/account.ts). */
+export const AGENT_IDENTITY_COMPONENT_TYPE = "agentguard:index:AgentServiceAccount";
+
+const MAX_NAMED_SCOPES = 12;
+
+/** What an agent identity component's `sensitiveScopes` input grants, as one phrase; undefined when nothing. */
+export function sensitiveScopesOf(props: ResourceFacts["props"]): string | undefined {
+    const raw = field(props, "sensitiveScopes");
+    if (raw === undefined || raw === null) {
+        return undefined;
+    }
+    const list = asStringList(raw);
+    if (isUnknown(list)) {
+        return "sensitive scopes unknown at preview";
+    }
+    if (list === undefined || !Array.isArray(decodeList(raw))) {
+        return "sensitive scopes that could not be read";
+    }
+    if (list.length === 0) {
+        return undefined;
+    }
+    // The program wrote these strings: printable, bounded.
+    const clean = list.slice(0, MAX_NAMED_SCOPES).map((x) => x.replace(/[^\x20-\x7e]/g, "?").slice(0, 400));
+    const more = list.length > MAX_NAMED_SCOPES ? `; and ${list.length - MAX_NAMED_SCOPES} more` : "";
+    return `sensitive scopes beyond read and write: ${clean.join("; ")}${more}`;
+}
+
+function decodeList(v: Value | undefined): unknown {
+    if (typeof v === "string") {
+        try {
+            return JSON.parse(v);
+        } catch {
+            return v;
+        }
+    }
+    return v;
+}
+
+/** The access item of an agent identity component that grants sensitive scopes. */
+function detectSensitiveIdentity(r: ResourceFacts, agent: string): GateItem[] {
+    if (r.type !== AGENT_IDENTITY_COMPONENT_TYPE) {
+        return [];
+    }
+    const what = sensitiveScopesOf(r.props);
+    if (what === undefined) {
+        return [];
+    }
+    const id = field(r.props, "agentId");
+    const whose = typeof id === "string" && /^[a-z0-9-]{1,40}$/.test(id) ? id : r.name;
+    return [
+        {
+            gate: "access",
+            level: "resource",
+            resource: r.urn,
+            required: 2,
+            need: { gate: "access" },
+            observed: `agent "${agent}" would change access control with "${r.urn}", which gives agent "${whose}" ${what}`,
+        },
+    ];
+}
+
+/** Raises the access item of a custom resource that changes access control, or of an agent identity granting sensitive scopes. */
 export function detectAccess(r: ResourceFacts, agent: string): GateItem[] {
+    if (r.kind === "component") {
+        return detectSensitiveIdentity(r, agent);
+    }
     if (r.kind !== "custom") {
         return [];
     }

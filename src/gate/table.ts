@@ -83,7 +83,7 @@ export const GATES: Readonly<Record<GateId, GateSpec>> = {
     },
     access: {
         id: "access",
-        summary: "A resource that changes access control: IAM, identity, permissions, tokens, members, resource policies.",
+        summary: "A resource that changes access control: IAM, identity, permissions, tokens, members, resource policies; and an agent identity of the stack module (AgentServiceAccount) that grants sensitive scopes, named in the item.",
         approvals: "2",
         coveredBy: "scope.access is true",
         detectResource: (r, ctx) => detectAccess(r, ctx.agent),

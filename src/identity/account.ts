@@ -6,7 +6,17 @@
 import * as pulumi from "@pulumi/pulumi";
 import { AwsAgentIdentity, checkedAgent } from "./aws";
 import { CloudflareAgentToken } from "./cloudflare";
+import { sensitiveScopes } from "./documents";
 import { AgentDefinition } from "./registry";
+
+/** {@link sensitiveScopes} of a definition not validated yet (the constructor validates it right after). */
+function sensitiveScopesOf(agent: AgentDefinition | undefined): string[] {
+    try {
+        return agent ? sensitiveScopes(agent) : [];
+    } catch {
+        return ["(the agent definition could not be read)"];
+    }
+}
 
 /** The type token of {@link AgentServiceAccount}. */
 export const AGENT_SERVICE_ACCOUNT_TYPE = "agentguard:index:AgentServiceAccount";
@@ -38,6 +48,8 @@ export class AgentServiceAccount extends pulumi.ComponentResource {
     readonly roleArn: pulumi.Output<string | undefined>;
     /** ARN of the agent's read-only role for its plan job (undefined without AWS scopes). */
     readonly planRoleArn: pulumi.Output<string | undefined>;
+    /** The AWS account the agent's identity lives in: its own, or the platform's (undefined without AWS scopes). */
+    readonly awsAccountId: pulumi.Output<string | undefined>;
     /** Name of the agent's monthly AWS Budget (undefined without AWS scopes). */
     readonly budgetName: pulumi.Output<string | undefined>;
     /** The Cloudflare token value, always a secret (undefined without Cloudflare scopes). */
@@ -48,7 +60,8 @@ export class AgentServiceAccount extends pulumi.ComponentResource {
     readonly tokenExpiresOn: pulumi.Output<string | undefined>;
 
     constructor(name: string, args: AgentServiceAccountArgs, opts?: pulumi.ComponentResourceOptions) {
-        super(AGENT_SERVICE_ACCOUNT_TYPE, name, {}, opts);
+        // The gate names these when an agent's run touches this identity (src/gate/access.ts).
+        super(AGENT_SERVICE_ACCOUNT_TYPE, name, { agentId: args.agent?.id, sensitiveScopes: sensitiveScopesOf(args.agent) }, opts);
         const agent = checkedAgent(args.agent, this, args.now);
         this.agentId = agent.id;
         if (agent.aws) {
@@ -65,6 +78,7 @@ export class AgentServiceAccount extends pulumi.ComponentResource {
         this.roleArn = this.aws ? this.aws.roleArn : none;
         this.planRoleArn = this.aws ? this.aws.planRoleArn : none;
         this.budgetName = this.aws ? this.aws.budgetName : none;
+        this.awsAccountId = this.aws ? this.aws.accountId : none;
         this.tokenValue = this.cloudflare ? pulumi.secret(this.cloudflare.tokenValue) : none;
         this.tokenId = this.cloudflare ? this.cloudflare.tokenId : none;
         this.tokenExpiresOn = this.cloudflare ? this.cloudflare.expiresOn : none;
@@ -73,6 +87,7 @@ export class AgentServiceAccount extends pulumi.ComponentResource {
             roleArn: this.roleArn,
             planRoleArn: this.planRoleArn,
             budgetName: this.budgetName,
+            awsAccountId: this.awsAccountId,
             tokenValue: this.tokenValue,
             tokenId: this.tokenId,
             tokenExpiresOn: this.tokenExpiresOn,

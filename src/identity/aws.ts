@@ -6,6 +6,10 @@
  * monthly budget on that tag with a budget action that attaches a deny-all policy to both roles
  * at 100% (the hard cap); and, when the registry asks, a faster backstop (a billing alarm whose
  * state change starts a runbook attaching the same policy).
+ *
+ * With an account of its own (registry `aws.account`: an existing one, or one created here with
+ * `aws.organizations.Account`), all of it lives in that account, reached through the account's
+ * access role: the budget then covers the whole account, with no tag filter.
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
@@ -30,6 +34,7 @@ import {
     trustPolicy,
 } from "./documents";
 import { AgentDefinition, RegistryError, validateDefinition } from "./registry";
+import { AwsAccountSpec } from "./own-account";
 
 /** The type token of {@link AwsAgentIdentity}. */
 export const AWS_AGENT_IDENTITY_TYPE = "agentguard:index:AwsAgentIdentity";
@@ -82,6 +87,8 @@ export class AwsAgentIdentity extends pulumi.ComponentResource {
     readonly budgetActionRoleArn: pulumi.Output<string>;
     /** Id of the budget action (the hard cap). */
     readonly budgetActionId: pulumi.Output<string>;
+    /** The AWS account the identity lives in: the agent's own, or the platform's (shared). */
+    readonly accountId: pulumi.Output<string>;
 
     constructor(name: string, args: AwsAgentIdentityArgs, opts?: pulumi.ComponentResourceOptions) {
         super(AWS_AGENT_IDENTITY_TYPE, name, {}, opts);
@@ -91,7 +98,9 @@ export class AwsAgentIdentity extends pulumi.ComponentResource {
         }
         const id = agent.id;
         const tags = { ...(args.tags ?? {}), ...agentTags(agent) };
-        const named = { parent: this, deleteBeforeReplace: true };
+        const own = ownAccount(`${name}-account`, id, agent.aws.account, tags, this);
+        const inAccount: pulumi.CustomResourceOptions = { parent: this, ...(own ? { provider: own.provider } : {}) };
+        const named = { ...inAccount, deleteBeforeReplace: true };
 
         const boundary = new aws.iam.Policy(
             `${name}-boundary`,
@@ -126,7 +135,7 @@ export class AwsAgentIdentity extends pulumi.ComponentResource {
             },
             named,
         );
-        new aws.iam.RolePolicyAttachment(`${name}-scopes`, { role: role.name, policyArn: policy.arn }, { parent: this });
+        new aws.iam.RolePolicyAttachment(`${name}-scopes`, { role: role.name, policyArn: policy.arn }, inAccount);
 
         const planRole = new aws.iam.Role(
             `${name}-plan-role`,
@@ -151,7 +160,7 @@ export class AwsAgentIdentity extends pulumi.ComponentResource {
             },
             named,
         );
-        new aws.iam.RolePolicyAttachment(`${name}-plan-scopes`, { role: planRole.name, policyArn: planPolicy.arn }, { parent: this });
+        new aws.iam.RolePolicyAttachment(`${name}-plan-scopes`, { role: planRole.name, policyArn: planPolicy.arn }, inAccount);
 
         const denyAll = new aws.iam.Policy(
             `${name}-deny-all`,
@@ -171,15 +180,16 @@ export class AwsAgentIdentity extends pulumi.ComponentResource {
                 limitAmount: budgetLimitAmount(agent.monthlyBudgetUsd),
                 limitUnit: "USD",
                 timeUnit: "MONTHLY",
-                costFilters: budgetCostFilters(id),
+                // In the agent's own account the budget covers all of it: nothing to filter, no tag to escape.
+                ...(own ? { accountId: own.accountId } : { costFilters: budgetCostFilters(id) }),
                 notifications: budgetNotifications(agent),
                 tags,
             },
             named,
         );
 
-        const caller = aws.getCallerIdentityOutput({}, { parent: this });
-        const partition = aws.getPartitionOutput({}, { parent: this });
+        const caller = aws.getCallerIdentityOutput({}, inAccount);
+        const partition = aws.getPartitionOutput({}, inAccount);
         const actionRole = new aws.iam.Role(
             `${name}-cap`,
             {
@@ -197,7 +207,7 @@ export class AwsAgentIdentity extends pulumi.ComponentResource {
                 role: actionRole.name,
                 policy: pulumi.all([role.arn, planRole.arn, denyAll.arn]).apply(([roleArn, planArn, denyArn]) => JSON.stringify(budgetActionExecutionPolicy([roleArn, planArn], denyArn))),
             },
-            { parent: this },
+            inAccount,
         );
         const action = new aws.budgets.BudgetAction(
             `${name}-hard-cap`,
@@ -210,9 +220,10 @@ export class AwsAgentIdentity extends pulumi.ComponentResource {
                 definition: { iamActionDefinition: { policyArn: denyAll.arn, roles: [role.name, planRole.name] } },
                 executionRoleArn: actionRole.arn,
                 subscribers: [{ address: agent.owner, subscriptionType: "EMAIL" }],
+                ...(own ? { accountId: own.accountId } : {}),
                 tags,
             },
-            { parent: this, dependsOn: [actionPolicy] },
+            { ...inAccount, dependsOn: [actionPolicy] },
         );
 
         let alarmName: pulumi.Output<string | undefined> = pulumi.output<string | undefined>(undefined);
@@ -234,7 +245,7 @@ export class AwsAgentIdentity extends pulumi.ComponentResource {
                     role: automationRole.name,
                     policy: pulumi.all([role.arn, planRole.arn, denyAll.arn]).apply(([roleArn, planArn, denyArn]) => JSON.stringify(budgetActionExecutionPolicy([roleArn, planArn], denyArn))),
                 },
-                { parent: this },
+                inAccount,
             );
             const runbook = new aws.ssm.Document(
                 `${name}-backstop`,
@@ -253,7 +264,7 @@ export class AwsAgentIdentity extends pulumi.ComponentResource {
                 { name: `agentguard-${id}-backstop`, description: `Agent ${id}: estimated charges alarm → deny-all`, eventPattern: alarm.arn.apply((arn) => JSON.stringify(backstopEventPattern(arn))), tags },
                 named,
             );
-            const definitionArn = pulumi.interpolate`arn:${partition.partition}:ssm:${aws.getRegionOutput({}, { parent: this }).region}:${caller.accountId}:automation-definition/${runbook.name}:$DEFAULT`;
+            const definitionArn = pulumi.interpolate`arn:${partition.partition}:ssm:${aws.getRegionOutput({}, inAccount).region}:${caller.accountId}:automation-definition/${runbook.name}:$DEFAULT`;
             const eventsRole = new aws.iam.Role(
                 `${name}-backstop-events`,
                 {
@@ -269,11 +280,12 @@ export class AwsAgentIdentity extends pulumi.ComponentResource {
             new aws.cloudwatch.EventTarget(
                 `${name}-backstop`,
                 { rule: rule.name, arn: definitionArn, roleArn: eventsRole.arn },
-                { parent: this, dependsOn: [automationPolicy] },
+                { ...inAccount, dependsOn: [automationPolicy] },
             );
             alarmName = alarm.name;
         }
 
+        this.accountId = own ? own.accountId : caller.accountId;
         this.roleArn = role.arn;
         this.planRoleArn = planRole.arn;
         this.planRoleName = planRole.name;
@@ -297,6 +309,44 @@ export class AwsAgentIdentity extends pulumi.ComponentResource {
             budgetName: this.budgetName,
             budgetActionRoleArn: this.budgetActionRoleArn,
             budgetActionId: this.budgetActionId,
+            accountId: this.accountId,
         });
     }
+}
+
+/**
+ * The agent's own account and a provider acting in it through the account's access role, or
+ * undefined for the shared account. A created account is retained when the stack is destroyed:
+ * it stays in the organization, since closing or removing an account is a human's decision.
+ */
+function ownAccount(
+    name: string,
+    agentId: string,
+    account: AwsAccountSpec | undefined,
+    tags: Record<string, string>,
+    parent: pulumi.Resource,
+): { accountId: pulumi.Output<string>; provider: aws.Provider } | undefined {
+    if (account === undefined || account.kind === "shared") {
+        return undefined;
+    }
+    const accountId =
+        account.kind === "existing"
+            ? pulumi.output(account.id)
+            : new aws.organizations.Account(
+                  name,
+                  { email: account.email, name: account.name, parentId: account.parentId, roleName: account.accessRole, iamUserAccessToBilling: "DENY", closeOnDeletion: false, tags },
+                  { parent, retainOnDelete: true, ignoreChanges: ["roleName", "iamUserAccessToBilling"] },
+              ).id;
+    const partition = aws.getPartitionOutput({}, { parent }).partition;
+    const provider = new aws.Provider(
+        name,
+        {
+            // Budgets, IAM and the AWS/Billing metric the backstop watches are all in us-east-1.
+            region: "us-east-1",
+            allowedAccountIds: [accountId],
+            assumeRoles: [{ roleArn: pulumi.interpolate`arn:${partition}:iam::${accountId}:role/${account.accessRole}`, sessionName: `agentguard-${agentId}` }],
+        },
+        { parent },
+    );
+    return { accountId, provider };
 }

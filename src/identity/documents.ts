@@ -402,6 +402,28 @@ export function tokenExpiry(spec: Pick<CloudflareAgentSpec, "expiresOn" | "token
     return new Date(stepStart + spec.tokenTtlDays * day).toISOString().replace(/\.\d{3}Z$/, "Z");
 }
 
+/**
+ * The sensitive scopes an agent holds, one phrase each, for the gate: the actions of its AWS
+ * `permissions` scopes (resource policies, public access, ACLs, credentials) with their resources,
+ * and its sensitive Cloudflare permission groups. Registered as the `sensitiveScopes` input of its
+ * `AgentServiceAccount`, where the gate's access check names them (src/gate/access.ts).
+ */
+export function sensitiveScopes(agent: AgentDefinition): string[] {
+    const out: string[] = [];
+    for (const scope of agent.aws?.scopes ?? []) {
+        if (scope.access !== "permissions") {
+            continue;
+        }
+        const actions = scope.actions ? [...scope.actions] : [...AWS_SERVICES[scope.service].permissions, ...ACCOUNT_LEVEL_PERMISSIONS.filter((a) => a.startsWith(`${scope.service}:`))];
+        out.push(`aws ${scope.service} ${actions.sort().join(" ")} on ${scope.resources.join(" ")}`);
+    }
+    const groups = new Set((agent.cloudflare?.scopes ?? []).flatMap((s) => s.permissions).filter((p) => CLOUDFLARE_GROUPS[p]?.sensitive));
+    for (const g of [...groups].sort()) {
+        out.push(`cloudflare "${g}"`);
+    }
+    return out;
+}
+
 /** The token's name; the hygiene policy recognises agent tokens by its prefix. */
 export function tokenName(agentId: string): string {
     return `${TOKEN_NAME_PREFIX}${agentId}`;

@@ -12,6 +12,7 @@ import { readFileSync } from "node:fs";
 import { parse } from "yaml";
 import { AWS_SERVICES, AWS_SERVICE_NAMES, BOUNDARY_DENIES, CLOUDFLARE_GROUPS, READ_ONLY_ACTION_PREFIXES, ScopeAccess } from "./catalogue";
 import { didYouMean } from "../schema/check";
+import { AwsAccountSpec, accountToRegistryEntry, checkAwsAccount, checkProductionAccount, sharedOwnAccounts } from "./own-account";
 
 /** Stable codes of registry problems; tests and tools match on these, not on the wording. */
 export type RegistryErrorCode =
@@ -24,7 +25,9 @@ export type RegistryErrorCode =
     | "ERR_DUPLICATE_ID"
     | "ERR_WILDCARD"
     | "ERR_SENSITIVE_PERMISSION"
-    | "ERR_SHARED_PRINCIPAL";
+    | "ERR_SHARED_PRINCIPAL"
+    | "ERR_PRODUCTION_SHARED_ACCOUNT"
+    | "ERR_SHARED_ACCOUNT";
 
 /** One thing wrong with the registry. */
 export interface RegistryProblem {
@@ -111,6 +114,8 @@ export interface AwsAgentSpec {
     readonly grantSensitive: readonly string[];
     /** The faster spend backstop, when the registry asks for one. */
     readonly backstop?: AwsBackstop;
+    /** The account the agent acts in (./own-account.ts); absent: the platform's, like `shared`. */
+    readonly account?: AwsAccountSpec;
 }
 
 /** A Cloudflare scope: permission groups by name, on listed zones (zone groups) or the agent's account (account groups). */
@@ -567,7 +572,8 @@ interface Defaults {
 }
 
 function checkAws(c: Checker, raw: Raw, defaults: Raw, agentId: string | undefined): AwsAgentSpec | undefined {
-    c.known(raw, "aws", ["trust", "planTrust", "regions", "scopes", "grantSensitive", "backstop"]);
+    c.known(raw, "aws", ["trust", "planTrust", "regions", "scopes", "grantSensitive", "backstop", "account"]);
+    const account = checkAwsAccount((code, field, text) => c.problem(code, field, text), raw.account);
     const pick = (key: "trust" | "planTrust"): [unknown, string] => (raw[key] !== undefined ? [raw[key], `aws.${key}`] : [forAgent(defaults[key], agentId), `defaults.aws.${key}`]);
     const [trustRaw, trustField] = pick("trust");
     const [planRaw, planField] = pick("planTrust");
@@ -627,10 +633,10 @@ function checkAws(c: Checker, raw: Raw, defaults: Raw, agentId: string | undefin
         return undefined;
     }
     const scopes = raw.scopes.map((s, i) => checkAwsScope(c, s, `aws.scopes[${i}]`, grantSensitive ?? []));
-    if (!trust || !planTrust || !regions || !grantSensitive || (backstopRaw && !backstop) || scopes.some((s) => s === undefined)) {
+    if (!trust || !planTrust || !regions || !grantSensitive || (backstopRaw && !backstop) || (raw.account != null && !account) || scopes.some((s) => s === undefined)) {
         return undefined;
     }
-    return { trust, planTrust, regions, scopes: scopes as AwsScope[], grantSensitive, ...(backstop ? { backstop } : {}) };
+    return { trust, planTrust, regions, scopes: scopes as AwsScope[], grantSensitive, ...(backstop ? { backstop } : {}), ...(account ? { account } : {}) };
 }
 
 function checkCloudflare(c: Checker, raw: Raw, defaults: Raw, now: Date): CloudflareAgentSpec | undefined {
@@ -719,6 +725,7 @@ function checkAgent(problems: RegistryProblem[], raw: unknown, index: number, de
     const cfRaw = c.object(raw, "", "cloudflare");
     const aws = awsRaw ? checkAws(c, awsRaw, defaults.aws, id) : undefined;
     const cloudflare = cfRaw ? checkCloudflare(c, cfRaw, defaults.cloudflare, now) : undefined;
+    checkProductionAccount((code, field, text) => c.problem(code, field, text), environments, awsRaw !== undefined, aws?.account, awsRaw?.account != null);
     if ((awsRaw && !aws) || (cfRaw && !cloudflare)) {
         if (problems.length === before) {
             c.problem("ERR_FIELD_INVALID", awsRaw && !aws ? "aws" : "cloudflare", "could not be read; the agent gets no identity rather than a partial one");
@@ -781,6 +788,10 @@ export function validateRegistry(raw: unknown, opts: RegistryOptions = {}): Regi
         }
     });
     sharedPrincipals(problems, agents);
+    sharedOwnAccounts(
+        agents.flatMap((a) => (a?.aws ? [{ id: a.id, account: a.aws.account }] : [])),
+        (agent, field, text) => new Checker(problems, agent).problem("ERR_SHARED_ACCOUNT", field, text),
+    );
     if (problems.length > 0) {
         throw new RegistryError(problems);
     }
@@ -875,6 +886,7 @@ export function agentToRegistryEntry(agent: AgentDefinition): Record<string, unk
             scopes: agent.aws.scopes,
             grantSensitive: agent.aws.grantSensitive,
             ...(agent.aws.backstop ? { backstop: agent.aws.backstop } : {}),
+            ...(agent.aws.account ? { account: accountToRegistryEntry(agent.aws.account) } : {}),
         };
     }
     if (agent.cloudflare) {

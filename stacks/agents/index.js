@@ -55,6 +55,8 @@ const byAgent = (pick) => Object.fromEntries(accounts.map((a) => [a.agentId, pic
 exports.roleArns = byAgent((a) => a.roleArn);
 /** Read-only role ARN per agent, for its plan job. */
 exports.planRoleArns = byAgent((a) => a.planRoleArn);
+/** The AWS account each agent's identity lives in (its own for production agents). */
+exports.awsAccountIds = byAgent((a) => a.awsAccountId);
 /** Monthly AWS Budget per agent (with the hard-cap budget action). */
 exports.budgetNames = byAgent((a) => a.budgetName);
 /** Cloudflare token id and expiry per agent (safe to show). */

@@ -11,12 +11,13 @@
  * - `stacks/app` previewed under the agentguard pack with the config `agentguard config` makes
  *   from the same registry.
  */
-import { existsSync, mkdirSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { configCommand } from "../../src/cli/config";
 import { ROOT, Workspace } from "./pulumi";
 import { workspacesOfFile } from "./workspaces";
+import { mayAssume, mayAssumeWithWebIdentity } from "../identity/simulate";
 
 const AGENTS = path.join(ROOT, "stacks/agents");
 const APP = path.join(ROOT, "stacks/app");
@@ -55,6 +56,79 @@ function hygieneLines(output: string): string[] {
     return output.split("\n").filter((l) => /role "|Cloudflare token "|could not be checked/.test(l));
 }
 
+type ExportedResource = { type: string; urn: string; id?: string; provider?: string; inputs?: Record<string, unknown>; outputs?: Record<string, unknown> };
+type ExportedState = { deployment: { resources: ExportedResource[] } };
+
+/**
+ * deploy-bot's identity lives in its own account `own`: every AWS resource of it goes through a
+ * provider assuming that account's access role; its budget covers that account with no tag
+ * filter, its hard cap acts there; research-bot's budget still filters on its tag.
+ */
+function expectOwnAccount(state: ExportedState, outputs: Record<string, Record<string, string>>, own: string): void {
+    const byType = (t: string) => state.deployment.resources.filter((r) => r.type === t);
+    expect(outputs.awsAccountIds).toEqual({ "deploy-bot": own, "research-bot": "123456789012" });
+    const provider = byType("pulumi:providers:aws").find((r) => r.urn.endsWith("::deploy-bot-aws-account"))!;
+    expect(provider.inputs).toMatchObject({ allowedAccountIds: JSON.stringify([own]), assumeRoles: JSON.stringify([{ roleArn: `arn:aws:iam::${own}:role/OrganizationAccountAccessRole`, sessionName: "agentguard-deploy-bot" }]) });
+    const deployBot = state.deployment.resources.filter((r) => r.urn.includes("::deploy-bot-aws-") && r.type.startsWith("aws:") && r.type !== "aws:organizations/account:Account");
+    expect(deployBot.length).toBeGreaterThanOrEqual(15);
+    for (const r of deployBot) {
+        expect(r.provider, r.urn).toMatch(new RegExp(`^${provider.urn.replace(/[$()*+.?[\\\]^{|}]/g, "\\$&")}::`));
+    }
+    expect(outputs.roleArns["deploy-bot"]).toContain(`:${own}:role/`);
+    const budgets = byType("aws:budgets/budget:Budget");
+    const budgetOf = (agent: string) => budgets.find((b) => b.urn.endsWith(`::${agent}-aws-budget`))!.inputs!;
+    expect(budgetOf("deploy-bot").costFilters).toBeUndefined();
+    expect(budgetOf("deploy-bot").accountId).toBe(own);
+    expect(budgetOf("research-bot").costFilters).toEqual([{ name: "TagKeyValue", values: ["user:agentguard:agent$research-bot"] }]);
+    expect(budgetOf("research-bot").accountId).toBeUndefined();
+    const hardCap = byType("aws:budgets/budgetAction:BudgetAction").find((b) => b.urn.endsWith("::deploy-bot-aws-hard-cap"))!;
+    expect(hardCap.inputs!.accountId).toBe(own);
+    // AWS Budgets may assume the cap role only for this account's budget.
+    const capRole = byType("aws:iam/role:Role").find((r) => r.urn.endsWith("::deploy-bot-aws-cap"))!;
+    expect(JSON.parse(capRole.inputs!.assumeRolePolicy as string).Statement[0].Condition.StringEquals).toEqual({ "aws:SourceAccount": own });
+}
+
+/**
+ * The exported trust policies, under a real IAM simulator: each principal (an IAM role of the
+ * runner's account, or an OIDC subject) can assume exactly one agent role, also across accounts
+ * (`own` holds deploy-bot's two), whatever source identity it claims.
+ */
+async function expectOnePrincipalPerRole(agentRoles: readonly ExportedResource[], own: string): Promise<void> {
+    type Statement = { Principal: { AWS?: string | string[]; Federated?: string }; Condition: { StringEquals: Record<string, string | string[]> } };
+    const exported = agentRoles.map((r) => {
+        const arn = r.outputs!.arn as string;
+        return { arn: `arn:aws:iam::${arn.split(":")[4]}:role/${r.inputs!.name as string}`, trust: JSON.parse(r.inputs!.assumeRolePolicy as string) };
+    });
+    expect(exported.filter((r) => r.arn.includes(`:${own}:`)).map((r) => r.arn.split("/")[1]).sort()).toEqual(["agentguard-deploy-bot", "agentguard-deploy-bot-plan"]);
+    const claims = ["deploy-bot", "research-bot"];
+    let principals = 0;
+    for (const st of exported.flatMap((r) => r.trust.Statement as Statement[])) {
+        const callers: ((doc: never, role: string, claim: string) => Promise<boolean>)[] =
+            st.Principal.AWS !== undefined
+                ? [st.Principal.AWS].flat().map((p) => (doc, role, claim) => mayAssume(doc, role, p, claim))
+                : Object.entries(st.Condition.StringEquals)
+                      .filter(([k]) => k.endsWith(":sub"))
+                      .flatMap(([k, v]) =>
+                          [v].flat().map((sub) => (doc: never, role: string, claim: string) =>
+                              mayAssumeWithWebIdentity(doc, role, st.Principal.Federated!, { [k]: sub, [k.replace(/:sub$/, ":aud")]: "sts.amazonaws.com", "sts:SourceIdentity": claim }),
+                          ),
+                      );
+        for (const caller of callers) {
+            const assumable = new Set<string>();
+            for (const r of exported) {
+                for (const claim of claims) {
+                    if (await caller(r.trust as never, r.arn, claim)) {
+                        assumable.add(r.arn);
+                    }
+                }
+            }
+            expect(assumable.size).toBe(1);
+            principals++;
+        }
+    }
+    expect(principals).toBe(4);
+}
+
 beforeAll(() => {
     if (!existsSync(path.join(ROOT, "dist/identity/index.js")) || !existsSync(path.join(ROOT, "dist/policies/identity-hygiene.js"))) {
         throw new Error("dist/ is not built: run `npm run build` (npm test does) before the e2e suite");
@@ -68,7 +142,7 @@ describe("stacks/agents under the real pulumi CLI", () => {
             const ws = await workspace(AGENTS, "platform");
             const up = await ws.pulumi(["up", "--yes"]);
             expect(up.code, up.output).toBe(0);
-            expect(up.output).toMatch(/\+ 41 created/);
+            expect(up.output).toMatch(/\+ 42 created/);
 
             const outputs = JSON.parse((await ws.pulumi(["stack", "output", "--json"])).stdout);
             expect(outputs.roleArns).toEqual({
@@ -81,7 +155,7 @@ describe("stacks/agents under the real pulumi CLI", () => {
             expect(Object.keys(secrets)).toEqual(["deploy-bot", "research-bot"]);
             expect(up.output).not.toContain(secrets["deploy-bot"]);
 
-            const state = JSON.parse((await ws.pulumi(["stack", "export"])).stdout) as { deployment: { resources: { type: string; urn: string; inputs?: Record<string, unknown> }[] } };
+            const state = JSON.parse((await ws.pulumi(["stack", "export"])).stdout) as ExportedState;
             const byType = (t: string) => state.deployment.resources.filter((r) => r.type === t);
             expect(byType("agentguard:index:AgentServiceAccount")).toHaveLength(2);
             const role = byType("aws:iam/role:Role").find((r) => r.urn.endsWith("::deploy-bot-aws-role"))!;
@@ -110,10 +184,48 @@ describe("stacks/agents under the real pulumi CLI", () => {
             expect(byType("aws:cloudwatch/metricAlarm:MetricAlarm").map((a) => a.inputs!.metricName)).toEqual(["EstimatedCharges"]);
             expect(byType("aws:cloudwatch/eventTarget:EventTarget")).toHaveLength(1);
 
+            // deploy-bot (production) has an account of its own; research-bot (dev only) stays in
+            // the platform's account.
+            const own = "210987654321";
+            expect(byType("aws:organizations/account:Account")).toEqual([]);
+            expectOwnAccount(state, outputs, own);
+            await expectOnePrincipalPerRole(agentRoles, own);
+
             const again = await ws.pulumi(["preview"]);
             expect(again.code, again.output).toBe(0);
-            expect(again.output).toMatch(/41 unchanged/);
+            expect(again.output).toMatch(/42 unchanged/);
             expect((await ws.destroy()).code).toBe(0);
+        },
+        TIMEOUT,
+    );
+
+    it(
+        "creates a production agent's own account with aws.organizations.Account and puts its identity, whole-account budget and backstop there",
+        async () => {
+            const ws = await workspace(AGENTS, "own-account");
+            const registry = path.join(ws.dir, "agents.yaml");
+            const shipped = readFileSync(REGISTRY, "utf8");
+            const create = `account:\n        create: { email: aws+deploy-bot@example.com, name: agentguard-deploy-bot, parentId: ou-ab12-cd34ef56 }\n`;
+            expect(shipped).toContain(`account:\n        id: "210987654321"\n`);
+            writeFileSync(registry, shipped.replace(`account:\n        id: "210987654321"\n`, create));
+            await ws.config("agents:registry", registry);
+            const up = await ws.pulumi(["up", "--yes"]);
+            expect(up.code, up.output).toBe(0);
+            const state = JSON.parse((await ws.pulumi(["stack", "export"])).stdout) as ExportedState;
+            const outputs = JSON.parse((await ws.pulumi(["stack", "output", "--json"])).stdout);
+            const accounts = state.deployment.resources.filter((r) => r.type === "aws:organizations/account:Account");
+            expect(accounts).toHaveLength(1);
+            // Made in the organization (default provider), never closed or removed by a destroy.
+            expect(accounts[0].inputs).toMatchObject({ email: "aws+deploy-bot@example.com", name: "agentguard-deploy-bot", parentId: "ou-ab12-cd34ef56", roleName: "OrganizationAccountAccessRole", closeOnDeletion: false });
+            expect(accounts[0].provider).toContain("pulumi:providers:aws::default");
+            const own = accounts[0].id!;
+            expect(own).toMatch(/^\d{12}$/);
+            expect(own).not.toBe("123456789012");
+            expectOwnAccount(state, outputs, own);
+            await expectOnePrincipalPerRole(state.deployment.resources.filter((r) => r.type === "aws:iam/role:Role" && /::(deploy|research)-bot-aws-(plan-)?role$/.test(r.urn)), own);
+            const again = await ws.pulumi(["preview"]);
+            expect(again.code, again.output).toBe(0);
+            expect(again.output).toMatch(/43 unchanged/);
         },
         TIMEOUT,
     );
@@ -229,6 +341,42 @@ describe("stacks/app under the agentguard pack, with the gate config made from t
             const human = await ws.preview({ policyConfig, env: { AGENTGUARD_INITIATOR: "human:alice" } });
             expect(human.code, human.output).toBe(0);
             expect(ws.decisions().at(-1)).toMatchObject({ decision: "allow", initiator: { kind: "human", id: "alice" } });
+        },
+        TIMEOUT,
+    );
+
+    it(
+        "denies an agent's run of stacks/agents that grants itself sensitive scopes, with an access item on its identity naming them",
+        async () => {
+            // The attack: deploy-bot edits its own registry entry to grant itself s3 bucket
+            // policies and public access, then runs the registry stack.
+            const ws = await workspace(AGENTS, "grants");
+            const registry = path.join(ws.dir, "agents.yaml");
+            const shipped = readFileSync(REGISTRY, "utf8");
+            const scope = `      scopes:\n        - service: s3\n          access: write\n`;
+            expect(shipped).toContain(scope);
+            writeFileSync(registry, shipped.replace(scope, `      grantSensitive: [s3]\n      scopes:\n        - service: s3\n          access: permissions\n`));
+            await ws.config("agents:registry", registry);
+            const identity = "urn:pulumi:grants::agents::agentguard:index:AgentServiceAccount::deploy-bot";
+            const denied = await ws.preview({ policyConfig, env: { AGENTGUARD_INITIATOR: "agent:deploy-bot" } });
+            expect(denied.code).not.toBe(0);
+            const last = ws.decisions().at(-1) as { decision: string; gates: { gate: string; resource?: string; required: number }[] };
+            expect(last.decision).toBe("deny");
+            expect(last.gates.filter((g) => g.resource === identity)).toEqual([expect.objectContaining({ gate: "access", required: 2 })]);
+            const line = denied.output.split("\n").find((l) => l.includes(identity) && l.includes("sensitive"));
+            expect(line, denied.output).toBeDefined();
+            expect(line).toContain(`gives agent "deploy-bot" sensitive scopes`);
+            expect(line).toContain("s3:PutBucketPolicy");
+            expect(line).toContain("s3:PutBucketPublicAccessBlock");
+
+            // As shipped, no agent holds a sensitive scope: the identity itself raises nothing
+            // (its IAM resources still raise access items, as any IAM change by an agent does).
+            await ws.config("agents:registry", REGISTRY);
+            const plain = await ws.preview({ policyConfig, env: { AGENTGUARD_INITIATOR: "agent:deploy-bot" } });
+            expect(plain.code).not.toBe(0);
+            const again = ws.decisions().at(-1) as { gates: { gate: string; resource?: string }[] };
+            expect(again.gates.filter((g) => g.resource === identity)).toEqual([]);
+            expect(again.gates.some((g) => g.gate === "access" && g.resource?.endsWith("::deploy-bot-aws-scopes"))).toBe(true);
         },
         TIMEOUT,
     );

@@ -21,6 +21,9 @@ export function rawAgent(overrides: Raw = {}): Raw {
             trust: { principal: RUNNER },
             planTrust: { principal: PLAN_RUNNER },
             regions: ["us-east-1", "eu-west-1"],
+            // A production agent (environments has "prod") in the platform's shared account: the
+            // existing tests cover the tag-filtered cap; test/identity/own-account.test.ts the own account.
+            account: { shared: true },
             scopes: [
                 { service: "s3", access: "write", resources: ["arn:aws:s3:::acme-site", "arn:aws:s3:::acme-site/*"] },
                 { service: "route53", access: "read", resources: ["arn:aws:route53:::hostedzone/Z0123456789ABCDEFGHIJ"] },

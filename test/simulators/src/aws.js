@@ -10,10 +10,17 @@ const DEFAULT_REGION = "us-east-1";
 
 const knownString = (v) => typeof v === "string" && !isUnknown(v);
 const regionOf = (config) => (knownString(config.region) ? config.region : DEFAULT_REGION);
+/** The account of the last role the provider assumes (`assumeRoles`, or v6's `assumeRole`), if any. */
+function assumedAccount(config) {
+    const roles = Array.isArray(config.assumeRoles) ? config.assumeRoles : config.assumeRole ? [config.assumeRole] : [];
+    const last = roles[roles.length - 1];
+    const m = last && knownString(last.roleArn) ? /^arn:[^:]+:iam::(\d{12}):role\//.exec(last.roleArn) : null;
+    return m ? m[1] : undefined;
+}
 const accountOf = (config) =>
     Array.isArray(config.allowedAccountIds) && knownString(config.allowedAccountIds[0])
         ? config.allowedAccountIds[0]
-        : DEFAULT_ACCOUNT;
+        : assumedAccount(config) ?? DEFAULT_ACCOUNT;
 
 // Inputs whose change makes the real provider replace the resource (a few well-known ones).
 const REPLACE_KEYS = {
@@ -27,6 +34,15 @@ const REPLACE_KEYS = {
     "aws:dynamodb/table:Table": ["name"],
     "aws:sqs/queue:Queue": ["name", "namePrefix", "fifoQueue"],
     "aws:sns/topic:Topic": ["name", "namePrefix", "fifoTopic"],
+    "aws:organizations/account:Account": ["email"],
+};
+
+/**
+ * Types whose id is not the generic `sim-<hash>`: an organizations Account's id is its 12-digit
+ * account id (deterministic from the logical name and email), which programs use to reach it.
+ */
+const IDS = {
+    "aws:organizations/account:Account": (digest) => String(parseInt(digest.slice(0, 12), 16) % 1e12).padStart(12, "0").replace(/^0/, "9"),
 };
 
 // Resource kinds (the member part of the token) that take no tags, so provider
@@ -141,6 +157,7 @@ function main(args) {
         {
             pkg: "aws",
             version: VERSION,
+            id: (type, digest) => (IDS[type] ? IDS[type](digest) : undefined),
             check,
             outputs,
             computedKeys: ["id", "arn", "name", "bucket"],
@@ -151,4 +168,4 @@ function main(args) {
     );
 }
 
-module.exports = { main, check, outputs, policyDocument, functions };
+module.exports = { main, check, outputs, policyDocument, functions, accountOf, IDS };

@@ -99,6 +99,7 @@ function canonical(v) {
  *   outputs(ctx, inputs, id)  → computed outputs (e.g. arn, value),
  *   computedKeys              → output keys the simulator computes (ignored by diff unless given as inputs),
  *   replaceKeys(type)         → input keys whose change forces a replacement,
+ *   id(type, digest)          → the id of a new resource when not `sim-<digest>` (optional),
  *   functions: { token: (args, ctx) → result }
  * }
  * ctx = { config, type, name } where config is the decoded provider configuration.
@@ -130,7 +131,8 @@ function serve(spec, args) {
             const { type, name } = parseUrn(urn);
             const replaceKeys = spec.replaceKeys(type);
             const physical = replaceKeys.map((k) => JSON.stringify(reveal(inputs[k]) ?? null)).join(",");
-            const id = `sim-${hash(type, name, physical).slice(0, 16)}`;
+            const digest = hash(type, name, physical);
+            const id = (spec.id && spec.id(type, digest)) || `sim-${digest.slice(0, 16)}`;
             return { id, outs: makeOutputs(type, name, inputs, id) };
         },
 
