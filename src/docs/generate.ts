@@ -11,7 +11,7 @@ import { renderTypeTable, replaceTypeTable } from "../cost/catalog/coverage";
 import { AWS_ACCESS_INPUTS, AWS_ACCESS_INPUTS_WHY } from "../gate/access";
 import { DEFAULT_GATE_CONFIG, gateConfigSchema } from "../gate/config";
 import { GATE_IDS } from "../gate/items";
-import { GATES } from "../gate/table";
+import { GATES, NeedKind, NeedRow, needRowsOf } from "../gate/table";
 import { GATE_DESCRIPTION, GATE_POLICY_NAME } from "../pack/policy";
 import { DEFAULT_HYGIENE_CONFIG, HYGIENE_CHECK_TEXT, agentIdentityHygiene, hygieneConfigSchema } from "../policies/identity-hygiene";
 
@@ -25,8 +25,9 @@ export function policyReference(): string {
     s += "Who counts: an approver only for the gates in their `gates` (default all); never the agent itself nor one of its `owners` (`ERR_APPROVAL_OWNER`); never a token in `revoked.jtis` or issued before its approver's time in `revoked.approvers` (`ERR_APPROVAL_REVOKED`, `ERR_APPROVAL_APPROVER_REVOKED`; `agentguard revoke` writes both). The same rules hold wherever tokens are checked: the pack and `agentguard verify` call the same core. The budget is per stack: the cap across an agent's stacks is the stack module's AWS Budget.\n\n";
     s += "| gate | raised when | approvals | covered by | `agentguard approve` flags |\n|---|---|---|---|---|\n";
     for (const g of GATE_IDS) {
-        const spec = GATES[g];
-        s += `| \`${g}\` | ${spec.summary} | ${spec.approvals} | ${spec.coveredBy} | ${spec.flagsDoc} |\n`;
+        const rows = needRowsOf(g);
+        const approvals = [...new Set(rows.map(requiredText))].join("; ");
+        s += `| \`${g}\` | ${GATES[g].summary} | ${approvals} | ${rows.map((r) => r.docs.coveredBy).join("; ")} | ${rows.map((r) => r.docs.flags).join(", ")} |\n`;
     }
     s += "\nResource-level items (environment, provider, access, a declared budget, a purchase, an unknown price) are judged per resource; a token whose `scope.resources` is set covers them only for those URNs. Stack-level items (the estimated total, the resource count, and the environment of a production or staging stack itself — raised for every agent run there, even one that declares no resources) are covered by `maxMonthlyUsd` / `maxResources` / `environments` alone, and never by a token whose `scope.resources` is set.\n\n";
     s += accessSection();
@@ -43,6 +44,18 @@ export function policyReference(): string {
         s += `| \`${code}\` | ${text} |\n`;
     }
     return s;
+}
+
+/** A need row's count in words: `2`, or `2 for production or data-bearing types, 1 for staging`. */
+function requiredText(row: NeedRow<NeedKind>): string {
+    if (typeof row.required === "number") {
+        return String(row.required);
+    }
+    const byCount = new Map<number, string[]>();
+    for (const [c, n] of Object.entries(row.required)) {
+        byCount.set(n, [...(byCount.get(n) ?? []), c]);
+    }
+    return [...byCount].map(([n, cases]) => `${n} for ${cases.join(" or ")}`).join(", ");
 }
 
 /** The access rows of the reviewed type table, grouped by reason. */

@@ -1,5 +1,5 @@
 /**
- * Gate `access`: a resource that changes who can do what needs 2 approvals with `access: true`.
+ * Gate `access`: a resource that changes who can do what needs approval with `access: true`.
  *
  * The reviewed type table (src/cost/catalog) is the whole definition: each type's row says
  * whether it always changes access (with the reason), only when an input is set, or is judged by
@@ -80,10 +80,8 @@ export function detectAccess(r: ResourceFacts, agent: string): GateItem[] {
     const via = hit.input ? ` through its "${hit.input}" input` : "";
     return [
         {
-            gate: "access",
             level: "resource",
             resource: r.urn,
-            required: 2,
             need: { gate: "access" },
             observed: `agent "${agent}" would change access control with "${r.urn}"${via} (${hit.why})`,
         },

@@ -1,5 +1,5 @@
 /**
- * Gate `environment`: changes to production need 2 approvals, to staging 1.
+ * Gate `environment`: changes to production or staging need approval (how many: table.ts).
  *
  * The environment of a resource is the highest of: the stack name (globs, unlistedStacks, name
  * tokens); stack config `agentguard:environment` and stack tag `environment` (both can only
@@ -15,16 +15,12 @@
 import { GateConfig } from "./config";
 import { ProviderFacts, ResourceFacts, RunFacts, StackRef, Value, isUnknown, packageOfType, stackSubject } from "./facts";
 import { anyGlob } from "./glob";
-import { GateItem, GatedEnvironment } from "./items";
+import { EnvironmentLevel, GateItem } from "./items";
 import { asList, asObject, asString, asStringList, decodeJsonish, field } from "./values";
 
-/** Environments in rising order of care. */
-export type EnvironmentLevel = "development" | GatedEnvironment;
+export type { EnvironmentLevel };
 
 const RANK: Record<EnvironmentLevel, number> = { development: 0, staging: 1, production: 2 };
-
-/** Approvals each environment needs. */
-export const ENVIRONMENT_APPROVALS: Record<GatedEnvironment, number> = { staging: 1, production: 2 };
 
 /** The stack config key that can raise the environment. */
 export const ENVIRONMENT_CONFIG_KEY = "agentguard:environment";
@@ -319,10 +315,8 @@ export function detectEnvironment(r: ResourceFacts, agent: string, stackEnv: Env
     }
     return [
         {
-            gate: "environment",
             level: "resource",
             resource: r.urn,
-            required: ENVIRONMENT_APPROVALS[env.level],
             need: { gate: "environment", environment: env.level },
             observed: `agent "${agent}" declares "${r.urn}" in ${env.level} (${env.reasons.join("; ")})`,
         },
@@ -340,9 +334,7 @@ export function detectEnvironmentStack(stack: StackRef, agent: string, stackEnv:
     }
     return [
         {
-            gate: "environment",
             level: "stack",
-            required: ENVIRONMENT_APPROVALS[stackEnv.level],
             need: { gate: "environment", environment: stackEnv.level },
             observed: `agent "${agent}" would change stack "${stackSubject(stack)}" in ${stackEnv.level} (${stackEnv.reasons.join("; ")})`,
         },

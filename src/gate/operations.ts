@@ -1,6 +1,6 @@
 /**
  * Gate `operations`: a stack that would hold more custom resources (providers not counted) than
- * `maxResources` needs 1 approval whose `maxResources` covers the count.
+ * `maxResources` needs approval whose `maxResources` covers the count.
  */
 import { GateConfig } from "./config";
 import { ResourceFacts } from "./facts";
@@ -18,9 +18,7 @@ export function detectOperations(count: number, agent: string, config: GateConfi
     }
     return [
         {
-            gate: "operations",
             level: "stack",
-            required: 1,
             need: { gate: "operations", count },
             observed: `agent "${agent}" would hold ${count} resources in the stack, over maxResources ${config.maxResources}`,
         },

@@ -1,5 +1,5 @@
 /**
- * Gate `spend`: 2 approvals when the agent would spend more than its monthly budget.
+ * Gate `spend`: approval when the agent would spend more than its monthly budget.
  *
  * Resource-level items: a declared AWS Budget whose limit is above the agent budget; a purchase
  * (domain registration, Shield Advanced, reservations, subscriptions), which needs
@@ -14,13 +14,10 @@ import { AgentProfile, providerCapUsd } from "./config";
 import { isUnknown } from "./facts";
 import { GateItem } from "./items";
 
-/** Approvals every spend item needs. */
-export const SPEND_APPROVALS = 2;
-
 /** Raises the resource-level spend items of one resource from its cost estimate. */
 export function detectSpendResource(cost: ResourceCost, agent: string, budgetUsd: number): GateItem[] {
     const items: GateItem[] = [];
-    const base = { gate: "spend" as const, level: "resource" as const, resource: cost.urn, required: SPEND_APPROVALS };
+    const base = { level: "resource" as const, resource: cost.urn };
     const declared = cost.declaredBudgetUsd;
     if (isUnknown(declared)) {
         items.push({
@@ -71,9 +68,7 @@ export function detectSpendStack(totalUsd: number, agent: string, budgetUsd: num
     const amount = Math.ceil(totalUsd);
     return [
         {
-            gate: "spend",
             level: "stack",
-            required: SPEND_APPROVALS,
             need: { gate: "spend", kind: "total", amountUsd: amount },
             observed: `agent "${agent}" would spend ${partial ? "at least " : ""}~${usd(amount)}/month in this stack, over its ${usd(budgetUsd)} budget`,
         },
@@ -95,9 +90,7 @@ export function detectSpendProviders(byProviderUsd: Readonly<Record<string, numb
         }
         const amount = Math.ceil(spent);
         items.push({
-            gate: "spend",
             level: "stack",
-            required: SPEND_APPROVALS,
             need: { gate: "spend", kind: "total", amountUsd: amount, provider: pkg },
             observed: `agent "${agent}" would spend ${partial ? "at least " : ""}~${usd(amount)}/month on provider "${pkg}" in this stack, over its ${usd(cap)} cap for "${pkg}" (${profile.providerCapsSource})`,
         });

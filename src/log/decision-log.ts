@@ -52,7 +52,7 @@ export function logEntry(d: RunDecision, stack: StackRef, dryRun: boolean, now: 
         initiator: { kind: d.initiator.kind, id: d.initiator.id, source: d.initiator.source, ...(markers && markers.length > 0 ? { markers: [...markers] } : {}) },
         ...(resources !== undefined ? { resourceTypes: [...types].sort(), providers: [...new Set([...types].map(packageOfType))].sort() } : {}),
         gates: d.gates.map((g) => ({
-            gate: g.gate,
+            gate: g.need.gate,
             ...(g.resource !== undefined ? { resource: g.resource } : {}),
             required: g.required,
             approvedBy: g.approvedBy,

@@ -25,5 +25,5 @@ export async function decide(
 }
 
 export function gatesOf(d: RunDecision): string[] {
-    return d.gates.map((g) => `${g.gate}:${g.required}:${g.satisfied ? "ok" : "denied"}`);
+    return d.gates.map((g) => `${g.need.gate}:${g.required}:${g.satisfied ? "ok" : "denied"}`);
 }

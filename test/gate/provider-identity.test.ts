@@ -17,7 +17,7 @@ const provider = (props: Record<string, unknown>, name = "mine", pkg = "aws") =>
     kind: "provider" as const,
     props: props as never,
 });
-const needs = (d: Awaited<ReturnType<typeof decide>>) => d.gates.map((g) => (g.need.gate === "provider" ? g.need.provider : `${g.gate}`));
+const needs = (d: Awaited<ReturnType<typeof decide>>) => d.gates.map((g) => (g.need.gate === "provider" ? g.need.provider : `${g.need.gate}`));
 
 describe("provider identity", () => {
     it("is the plain package for a provider with no download URL or parameterization", () => {
