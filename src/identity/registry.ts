@@ -827,6 +827,10 @@ function checkAgent(c: Checker, raw: Raw, defaults: Defaults, now: Date): AgentD
     const id = raw.id as string;
     const aws = raw.aws !== undefined && !c.failed("aws") ? checkAws(c, raw.aws as Raw, defaults.aws, id) : undefined;
     const cloudflare = raw.cloudflare !== undefined && !c.failed("cloudflare") ? checkCloudflare(c, raw.cloudflare as Raw, defaults.cloudflare, now) : undefined;
+    const partial = (raw.aws !== undefined && !aws) || (raw.cloudflare !== undefined && !cloudflare);
+    if (partial && c.problems.length === 0) {
+        c.problem("ERR_FIELD_INVALID", raw.aws !== undefined && !aws ? "aws" : "cloudflare", "could not be read; the agent gets no identity rather than a partial one");
+    }
     if (c.problems.length > 0) {
         return undefined;
     }
