@@ -23,6 +23,7 @@ import { OpenRun, PlanStep, denial, judgeRun, openRun, runSummary } from "../gat
 import { GATE_POLICY_NAME } from "../pack/policy";
 import { PlanError, PlannedStack, parseJson, plannedStack } from "../plan/read";
 import { parseStack } from "./approvals";
+import { decisionRecord } from "../log/decision-log";
 import { Io, UsageError } from "./io";
 
 export const PLAN_USAGE = `
@@ -269,8 +270,7 @@ function jsonResult(r: CheckResult, stack: StackRef) {
         steps: r.steps,
         estimatedMonthlyUsd: d.estimatedMonthlyUsd ?? null,
         currentMonthlyUsd: r.currentMonthlyUsd ?? null,
-        gates: d.gates.map((g) => ({ gate: g.need.gate, ...(g.resource !== undefined ? { resource: g.resource } : {}), required: g.required, approvedBy: g.approvedBy, satisfied: g.satisfied, need: g.need, observed: g.observed })),
-        approvals: d.approvals.map((a) => ({ jti: a.jti, ...(a.iss ? { iss: a.iss } : {}), valid: a.valid, ...(a.code ? { code: a.code } : {}), ...(a.reason ? { reason: a.reason } : {}) })),
+        ...decisionRecord(d),
         ...(r.expiresAt !== undefined ? { expiresAt: new Date(r.expiresAt * 1000).toISOString() } : {}),
         ...(r.notUnderstood !== undefined ? { notUnderstood: r.notUnderstood } : {}),
         messages: r.messages,

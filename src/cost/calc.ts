@@ -5,6 +5,7 @@
  * @internal
  */
 import { Props, ResourceFacts, Value, isUnknown } from "../gate/facts";
+import { AWS_REGION } from "../facts/region";
 import { field } from "../gate/values";
 import { asText } from "./read";
 import { GLOBAL_REGION, Price, PriceBook } from "./snapshot";
@@ -12,9 +13,6 @@ import { Purchase, ResourceCost } from "./types";
 
 /** The region prices default to when the resource's region is not known. */
 export const DEFAULT_REGION = "us-east-1";
-
-/** AWS Region codes (`us-east-1`, `us-gov-west-1`, `eu-central-2`). */
-const REGION_RE = /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d{1,2}$/;
 
 /** Where a resource runs, and who said so. */
 export interface RegionChoice {
@@ -27,11 +25,11 @@ export interface RegionChoice {
 /** Picks the region: the resource's own `region` input, else its provider's, else the default. */
 export function chooseRegion(r: ResourceFacts, defaultRegion: string): RegionChoice {
     const own = asText(field(r.props as Value, "region"));
-    if (typeof own === "string" && REGION_RE.test(own)) {
+    if (typeof own === "string" && AWS_REGION.test(own)) {
         return { region: own, source: "resource" };
     }
     const fromProvider = r.provider ? asText(field(r.provider.props as Value, "region")) : undefined;
-    if (typeof fromProvider === "string" && REGION_RE.test(fromProvider)) {
+    if (typeof fromProvider === "string" && AWS_REGION.test(fromProvider)) {
         return { region: fromProvider, source: "provider" };
     }
     let why: string;

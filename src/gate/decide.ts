@@ -53,7 +53,7 @@ export function stackItems(s: StackSummary, ctx: DetectContext): GateItem[] {
 }
 
 /** Sums the estimated monthly cost of custom resources. */
-export function summarize(resources: readonly ResourceFacts[], ctx: DetectContext, partial = false): StackSummary {
+export function summarizeStack(resources: readonly ResourceFacts[], ctx: DetectContext, partial = false): StackSummary {
     let total = 0;
     const byProviderUsd: Record<string, number> = {};
     for (const r of resources) {
@@ -77,7 +77,7 @@ export function addProviderSpend(byProviderUsd: Record<string, number>, r: Resou
  * the need's row in the gate table, and the `resources` restriction — a token that lists
  * resources covers resource-level items of those resources only, and no stack-level item.
  */
-export function covers(a: ValidApproval, item: GateItem): boolean {
+export function approvalCovers(a: ValidApproval, item: GateItem): boolean {
     if (gateRefusal(a.iss, a.gates, item.need.gate) !== undefined) {
         return false;
     }
@@ -94,7 +94,7 @@ export function covers(a: ValidApproval, item: GateItem): boolean {
 export function judge(items: readonly GateItem[], approvals: readonly ValidApproval[]): JudgedItem[] {
     return items.map((item) => {
         const required = requiredFor(item.need);
-        const approvedBy = [...new Set(approvals.filter((a) => covers(a, item)).map((a) => a.iss))].sort();
+        const approvedBy = [...new Set(approvals.filter((a) => approvalCovers(a, item)).map((a) => a.iss))].sort();
         return { ...item, required, approvedBy, satisfied: required === 0 || approvedBy.length >= required };
     });
 }

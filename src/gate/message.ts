@@ -7,7 +7,7 @@
 import { approversFor, gateRefusal } from "../approvals/roles";
 import { ApprovalReport, ValidApproval } from "../approvals/verify";
 import { GateConfig } from "./config";
-import { covers, JudgedItem } from "./decide";
+import { JudgedItem, approvalCovers } from "./decide";
 import { StackRef, stackSubject } from "./facts";
 import { GATE_IDS } from "./items";
 import { shellArg } from "./shell";
@@ -58,7 +58,7 @@ function tokenNotes(item: JudgedItem, reports: readonly ApprovalReport[], valid:
         const refused = v && gateRefusal(v.iss, v.gates, item.need.gate);
         if (refused) {
             notes.push(`token "${r.jti}"${from} does not count for it (${refused})`);
-        } else if (v && !covers(v, item)) {
+        } else if (v && !approvalCovers(v, item)) {
             const restricted = item.level === "resource" && v.scope.resources !== undefined && !v.scope.resources.includes(item.resource ?? "");
             const stackLevel = item.level === "stack" && v.scope.resources !== undefined;
             const why = stackLevel

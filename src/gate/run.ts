@@ -13,7 +13,7 @@ import { ApprovalError } from "../approvals/errors";
 import { ApprovalReport, ApprovalSet, ValidApproval, VerifyContext } from "../approvals/verify";
 import { CostEstimator } from "../cost/types";
 import { GateConfig, DEFAULT_GATE_CONFIG } from "./config";
-import { JudgedItem, RunDecision, addProviderSpend, detectContext, finalize, judge, resourceItems, stackItems, summarize } from "./decide";
+import { JudgedItem, RunDecision, addProviderSpend, detectContext, finalize, judge, resourceItems, stackItems, summarizeStack } from "./decide";
 import { ResourceFacts, RunFacts, stackSubject } from "./facts";
 import { AGENT_CONFIG_KEY, INITIATOR_ENV, Initiator, resolveInitiator } from "./initiator";
 import { GateItem } from "./items";
@@ -218,7 +218,7 @@ export function judgeRun(
     }
     const ctx = open.ctx;
     // The stack as it will be: everything the run does not delete.
-    const summary = summarize(
+    const summary = summarizeStack(
         resources.filter((r) => stepOf(r.urn) !== "delete"),
         ctx,
     );

@@ -10,6 +10,7 @@
  */
 import { readFileSync } from "node:fs";
 import { parse } from "yaml";
+import { AWS_REGION } from "../facts/region";
 import { AWS_SERVICES, AWS_SERVICE_NAMES, BOUNDARY_DENIES, CLOUDFLARE_GROUPS, READ_ONLY_ACTION_PREFIXES, ScopeAccess } from "./catalogue";
 import type { ErrorObject } from "ajv";
 import { Schema, didYouMean, schemaErrors } from "../schema/check";
@@ -240,7 +241,7 @@ const GITHUB_TRUST = mapping(
 const TRUST = mapping({ principal: PRINCIPALS, oidc: OIDC_TRUST, github: GITHUB_TRUST }, { "x-type": "must be a mapping with principal, oidc or github" });
 /** Who may assume the read-only role. */
 const PLAN_TRUST = mapping({ principal: PRINCIPALS, oidc: OIDC_TRUST }, { "x-type": "must be a mapping with principal or oidc" });
-const REGIONS = list(text("an AWS region (eu-west-1)", /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/), true);
+const REGIONS = list(text("an AWS region (eu-west-1)", AWS_REGION), true);
 const HEX32 = /^[0-9a-f]{32}$/;
 const ACCOUNT_ID = text("a Cloudflare account id (32 hex digits)", HEX32);
 const IP_ALLOWLIST = list(
