@@ -4,11 +4,11 @@
  */
 import { readFileSync } from "node:fs";
 import { createEstimator } from "../cost";
-import { money } from "../cost/calc";
+import { money } from "../facts/format";
 import { stackFromPreview } from "../cost/preview";
 import { ResourceCost } from "../cost/types";
 import { AWS_REGION } from "../facts/region";
-import { isUnknown } from "../gate/facts";
+import { isUnknown } from "../facts/facts";
 import { Io, UsageError, unreadable } from "./io";
 import { CommandSpec, flag, parseCommand, str } from "./options";
 

@@ -7,7 +7,7 @@
  * makes the resource `unpriced`, an input unknown at preview makes it `unknown`.
  */
 import { AWS_REGION } from "../facts/region";
-import { ResourceFacts } from "../gate/facts";
+import { ResourceFacts } from "../facts/facts";
 import { Ctx, DEFAULT_REGION, chooseRegion } from "./calc";
 import { classify } from "./classify";
 import { LinkedResourceFacts } from "./rules";

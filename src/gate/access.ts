@@ -8,10 +8,10 @@
  * or sharing input is access. docs/policies.md is generated from the table.
  */
 import { CatalogRow, TYPE_TABLE } from "../cost/catalog";
-import { ResourceFacts, Value, isUnknown } from "./facts";
+import { ResourceFacts, Value, isUnknown } from "../facts/facts";
 import { JUDGES } from "./grants";
 import { GateItem } from "./items";
-import { field } from "./values";
+import { field } from "../facts/values";
 
 /** Inputs that carry an access policy or a sharing list on any AWS resource (fail closed on inputs). */
 export const AWS_ACCESS_INPUTS: readonly string[] = ["policy", "accessPolicy", "accessPolicies", "resourcePolicy", "permissions", "sharedAccounts", "createVolumePermissions", "launchPermissions"];

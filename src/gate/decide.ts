@@ -7,7 +7,7 @@ import { ApprovalReport, ValidApproval } from "../approvals/verify";
 import { CostEstimator, ResourceCost } from "../cost/types";
 import { GateConfig, agentProfile } from "./config";
 import { stackEnvironment } from "./environment";
-import { ResourceFacts, RunFacts, packageOfType } from "./facts";
+import { ResourceFacts, RunFacts, packageOfType } from "../facts/facts";
 import { Initiator } from "./initiator";
 import { GATE_IDS, GateItem } from "./items";
 import { countResources } from "./operations";

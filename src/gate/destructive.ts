@@ -7,7 +7,7 @@
  */
 import { GateConfig } from "./config";
 import { EnvironmentFinding, resourceEnvironment } from "./environment";
-import { ResourceFacts } from "./facts";
+import { ResourceFacts } from "../facts/facts";
 import { GateItem } from "./items";
 
 /**

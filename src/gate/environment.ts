@@ -13,10 +13,10 @@
  * since its account then comes from credentials the gate cannot see.
  */
 import { GateConfig } from "./config";
-import { ProviderFacts, ResourceFacts, RunFacts, StackRef, Value, isUnknown, packageOfType, stackSubject } from "./facts";
+import { ProviderFacts, ResourceFacts, RunFacts, StackRef, Value, isUnknown, packageOfType, stackSubject } from "../facts/facts";
 import { anyGlob } from "./glob";
 import { EnvironmentLevel, GateItem } from "./items";
-import { asList, asObject, asString, asStringList, decodeJsonish, field } from "./values";
+import { asList, asObject, asString, asStringList, decodeJsonish, field } from "../facts/values";
 
 export type { EnvironmentLevel };
 

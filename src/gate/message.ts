@@ -8,7 +8,7 @@ import { approversFor, gateRefusal } from "../approvals/roles";
 import { ApprovalReport, ValidApproval } from "../approvals/verify";
 import { GateConfig } from "./config";
 import { JudgedItem, approvalCovers } from "./decide";
-import { StackRef, stackSubject } from "./facts";
+import { StackRef, stackSubject } from "../facts/facts";
 import { GATE_IDS } from "./items";
 import { shellArg } from "./shell";
 import { NEEDS, needRow } from "./table";

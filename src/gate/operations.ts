@@ -3,7 +3,7 @@
  * `maxResources` needs approval whose `maxResources` covers the count.
  */
 import { GateConfig } from "./config";
-import { ResourceFacts } from "./facts";
+import { ResourceFacts } from "../facts/facts";
 import { GateItem } from "./items";
 
 /** The resource count of the operations gate: custom resources other than providers. */

@@ -7,8 +7,8 @@
  * The engine's builtin package `pulumi` (stack references) is always allowed.
  */
 import { AgentProfile } from "./config";
-import { Props, ResourceFacts, Value, isUnknown, packageOfType } from "./facts";
-import { field } from "./values";
+import { Props, ResourceFacts, Value, isUnknown, packageOfType } from "../facts/facts";
+import { field } from "../facts/values";
 import { GateItem } from "./items";
 
 /** Packages no agent needs approval for: the engine's own builtins. */

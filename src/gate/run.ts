@@ -14,7 +14,7 @@ import { ApprovalReport, ApprovalSet, ValidApproval, VerifyContext } from "../ap
 import { CostEstimator } from "../cost/types";
 import { GateConfig, DEFAULT_GATE_CONFIG } from "./config";
 import { JudgedItem, RunDecision, addProviderSpend, detectContext, finalize, judge, resourceItems, stackItems, summarizeStack } from "./decide";
-import { ResourceFacts, RunFacts, stackSubject } from "./facts";
+import { ResourceFacts, RunFacts, stackSubject } from "../facts/facts";
 import { AGENT_CONFIG_KEY, INITIATOR_ENV, Initiator, resolveInitiator } from "./initiator";
 import { GateItem } from "./items";
 import { denialMessage, summaryDenial } from "./message";

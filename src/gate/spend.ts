@@ -8,10 +8,10 @@
  * price for (`unpriced`), which must never count as $0. Stack-level item: the estimated monthly
  * total of the stack over the budget.
  */
-import { dollars } from "../cost/calc";
+import { dollars } from "../facts/format";
 import { ResourceCost } from "../cost/types";
 import { AgentProfile, providerCapUsd } from "./config";
-import { isUnknown } from "./facts";
+import { isUnknown } from "../facts/facts";
 import { GateItem } from "./items";
 
 /** Raises the resource-level spend items of one resource from its cost estimate. */

@@ -10,7 +10,7 @@ import { ResourceCost } from "../cost/types";
 import { detectAccess } from "./access";
 import { AgentProfile, GateConfig } from "./config";
 import { EnvironmentFinding, detectEnvironment, detectEnvironmentStack } from "./environment";
-import { ResourceFacts, StackRef } from "./facts";
+import { ResourceFacts, StackRef } from "../facts/facts";
 import { GateId, GateItem, Need } from "./items";
 import { shellArg } from "./shell";
 import { detectOperations } from "./operations";

@@ -5,7 +5,7 @@
  */
 import { appendFileSync } from "node:fs";
 import { RunDecision } from "../gate/decide";
-import { packageOfType, ResourceFacts, stackSubject, StackRef } from "../gate/facts";
+import { packageOfType, ResourceFacts, stackSubject, StackRef } from "../facts/facts";
 import { Need } from "../gate/items";
 
 /** The env variable that names the log file. */

@@ -3,7 +3,7 @@
  * of src/policies/identity-hygiene.ts run over them, and each finding is reported.
  */
 import { PolicyResource, ReportViolation, StackValidationPolicy } from "@pulumi/policy";
-import { isUnknown } from "../gate/facts";
+import { isUnknown } from "../facts/facts";
 import {
     HygieneConfig,
     HygieneConfigError,

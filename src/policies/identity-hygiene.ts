@@ -12,9 +12,9 @@
  * violation — except where the stack itself shows what the value will be (a boundary ARN that
  * comes from a policy in the same stack, a budget action's role that comes from the role itself).
  */
-import { Props, UNKNOWN, Unknown, Value, isUnknown } from "../gate/facts";
+import { Props, UNKNOWN, Unknown, Value, isUnknown } from "../facts/facts";
 import { Schema, problemText, schemaProblem } from "../schema/check";
-import { asList, asNumber, asObject, asString, asStringList, field, path } from "../gate/values";
+import { asList, asNumber, asObject, asString, asStringList, field, path } from "../facts/values";
 
 /** The policy's name. */
 export const IDENTITY_HYGIENE_POLICY_NAME = "agent-identity-hygiene";

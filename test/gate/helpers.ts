@@ -2,7 +2,7 @@ import { verifyApprovals } from "../../src/approvals/verify";
 import { readPresentedTokens } from "../../src/approvals/tokens";
 import { GateConfig } from "../../src/gate/config";
 import { RunDecision } from "../../src/gate/decide";
-import { ResourceFacts, RunFacts } from "../../src/gate/facts";
+import { ResourceFacts, RunFacts } from "../../src/facts/facts";
 import { PlanStep, judgeRun, openRun } from "../../src/gate/run";
 import { PlanBinding } from "../../src/gate/destructive";
 import { CostEstimator } from "../../src/cost/types";

@@ -5,7 +5,7 @@
  * whose name carries the URL (the only place a real engine shows it to a policy pack).
  */
 import { describe, expect, it } from "vitest";
-import { UNKNOWN } from "../../src/gate/facts";
+import { UNKNOWN } from "../../src/facts/facts";
 import { intoQName, providerIdentity } from "../../src/gate/provider";
 import { approver, config, custom, sign } from "../fixtures";
 import { decide } from "./helpers";

@@ -3,7 +3,7 @@ import * as path from "node:path";
 import { PolicyResource } from "@pulumi/policy";
 import * as proxyModule from "@pulumi/policy/proxy";
 import { describe, expect, it } from "vitest";
-import { UNKNOWN, Value } from "../../src/gate/facts";
+import { UNKNOWN, Value } from "../../src/facts/facts";
 import { agentIdentityHygiene, validateIdentityHygiene } from "../../src/pack/hygiene";
 import { DEFAULT_HYGIENE_CONFIG, HygieneCheck, HygieneResource, checkIdentityHygiene, normalizeHygieneConfig, wildcardAdminIn } from "../../src/policies/identity-hygiene";
 
