@@ -4,13 +4,36 @@
  * and its second half: a delete the pack cannot see is stopped by plan check, approved for the
  * exact plan, applied with up --plan, and a changed program is refused.
  */
-import { spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import * as path from "node:path";
 import { expect, it } from "vitest";
 
-it("npm run demo stops the agent, has two approvers sign what the denial asks, and then passes", () => {
+/**
+ * Runs a command without blocking the test worker (a two-minute spawnSync starves vitest's RPC
+ * and fails the run with "Timeout calling onTaskUpdate" even when every test passed).
+ */
+function run(cmd: string, args: string[], cwd: string, timeoutMs: number): Promise<{ status: number | null; stdout: string; stderr: string }> {
+    return new Promise((resolve, reject) => {
+        const child = spawn(cmd, args, { cwd, env: { ...process.env }, stdio: ["ignore", "pipe", "pipe"] });
+        let stdout = "";
+        let stderr = "";
+        child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
+        child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
+        const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+        child.on("error", (e) => {
+            clearTimeout(timer);
+            reject(e);
+        });
+        child.on("close", (status) => {
+            clearTimeout(timer);
+            resolve({ status, stdout, stderr });
+        });
+    });
+}
+
+it("npm run demo stops the agent, has two approvers sign what the denial asks, and then passes", async () => {
     const root = path.resolve(__dirname, "../..");
-    const r = spawnSync(process.execPath, [path.join(root, "scripts/demo.js")], { cwd: root, encoding: "utf8", timeout: 420_000, env: { ...process.env } });
+    const r = await run(process.execPath, [path.join(root, "scripts/demo.js")], root, 420_000);
     const out = `${r.stdout}${r.stderr}`;
     expect(r.status, out).toBe(0);
     expect(out).toContain('needs approval for');
