@@ -44,6 +44,13 @@ if (!fs.existsSync(CLI)) {
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "agentguard-demo-"));
 const state = path.join(tmp, "state");
 fs.mkdirSync(state);
+/** A directory in which `agentguard` is this checkout, for NODE_PATH (what `npm install` in stacks/agents links). */
+function linkedPackage() {
+    const dir = path.join(tmp, "node_path");
+    fs.mkdirSync(dir);
+    fs.symlinkSync(ROOT, path.join(dir, "agentguard"), "dir");
+    return dir;
+}
 const env = {
     ...process.env,
     PULUMI_BACKEND_URL: `file://${state}`,
@@ -51,7 +58,8 @@ const env = {
     PULUMI_HOME: path.join(tmp, ".pulumi"),
     PULUMI_SKIP_UPDATE_CHECK: "true",
     PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
-    AGENTGUARD_ROOT: ROOT,
+    // stacks/agents imports agentguard/identity: here the package is this checkout (npm install links it the same way).
+    NODE_PATH: linkedPackage(),
     AGENTGUARD_DECISION_LOG: path.join(tmp, "decisions.jsonl"),
     NO_COLOR: "1",
 };

@@ -6,7 +6,7 @@ import { issueApproval } from "../src/approvals/issue";
 import { ApproverKeyFile, generateApproverKey } from "../src/approvals/keys";
 import { CostEstimator, ResourceCost } from "../src/cost/types";
 import { GateConfig, normalizeGateConfig } from "../src/gate/config";
-import { Props, ResourceFacts, RunFacts, StackRef } from "../src/gate/facts";
+import { Props, ResourceFacts, RunFacts, StackRef } from "../src/facts/facts";
 import { CryptoKey, importJWK } from "jose";
 
 export const NOW = 1_800_000_000;

@@ -3,7 +3,7 @@
  */
 import { createHash, randomBytes } from "node:crypto";
 import { CryptoKey, SignJWT } from "jose";
-import { StackRef, stackSubject } from "../gate/facts";
+import { StackRef, stackSubject } from "../facts/facts";
 import { ApproverKeyFile } from "./keys";
 import { ApprovalScope, parseScope } from "./scope";
 import { APPROVAL_ALG, APPROVAL_AUD, APPROVAL_TYP, DIGEST } from "./verify";

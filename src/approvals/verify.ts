@@ -5,7 +5,7 @@
  */
 import type { CryptoKey } from "jose";
 import { ApproverConfig, GateConfig } from "../gate/config";
-import { StackRef, stackSubject } from "../gate/facts";
+import { StackRef, stackSubject } from "../facts/facts";
 import { GateId } from "../gate/items";
 import { ApprovalError, ApprovalErrorCode } from "./errors";
 import { approverGates, checkNotOwner, checkRevoked } from "./roles";

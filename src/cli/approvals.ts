@@ -10,7 +10,7 @@ import { ApprovalScope } from "../approvals/scope";
 import { APPROVALS_CONFIG_KEY, MAX_TOKENS, readPresentedTokens } from "../approvals/tokens";
 import { verifyApprovals } from "../approvals/verify";
 import { DEFAULT_GATE_CONFIG, GateConfig, normalizeGateConfig } from "../gate/config";
-import { StackRef } from "../gate/facts";
+import { StackRef } from "../facts/facts";
 import { GATE_POLICY_NAME } from "../pack/policy";
 import { Io, UsageError, unreadable } from "./io";
 import { CommandSpec, flag, list, parseCommand, str } from "./options";

@@ -4,10 +4,11 @@
  */
 import { readFileSync } from "node:fs";
 import { createEstimator } from "../cost";
-import { money as usd } from "../cost/calc";
+import { money } from "../facts/format";
 import { stackFromPreview } from "../cost/preview";
 import { ResourceCost } from "../cost/types";
-import { isUnknown } from "../gate/facts";
+import { AWS_REGION } from "../facts/region";
+import { isUnknown } from "../facts/facts";
 import { Io, UsageError, unreadable } from "./io";
 import { CommandSpec, flag, parseCommand, str } from "./options";
 
@@ -74,7 +75,7 @@ export interface CostSummary {
 }
 
 /** Sums the estimates of custom resources (what the spend gate compares with the budget). */
-export function summarize(costs: readonly ResourceCost[]): CostSummary {
+export function summarizeCosts(costs: readonly ResourceCost[]): CostSummary {
     const byStatus = { priced: 0, usage: 0, free: 0, unpriced: 0, unknown: 0 };
     let total = 0;
     for (const c of costs) {
@@ -96,7 +97,7 @@ export async function costCommand(argv: string[], io: Io, input: CostInput = {})
         return 0;
     }
     const values = { "preview-json": str(p, "preview-json"), "stack-json": str(p, "stack-json"), region: str(p, "region"), json: flag(p, "json") };
-    if (values.region !== undefined && !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(values.region)) {
+    if (values.region !== undefined && !AWS_REGION.test(values.region)) {
         throw new UsageError(`--region "${values.region}" is not an AWS region code like eu-west-1`);
     }
     const source = values["preview-json"] ?? "-";
@@ -111,7 +112,7 @@ export async function costCommand(argv: string[], io: Io, input: CostInput = {})
     const estimator = createEstimator(values.region ? { defaultRegion: values.region } : {});
     const custom = resources.filter((r) => r.kind === "custom");
     const costs = custom.map((r) => estimator.estimate(r));
-    const summary = summarize(costs);
+    const summary = summarizeCosts(costs);
 
     if (values.json) {
         io.stdout(
@@ -140,7 +141,7 @@ export async function costCommand(argv: string[], io: Io, input: CostInput = {})
         const r = custom[i];
         const name = (names.get(r.name) ?? 0) > 1 ? `${r.name} (${r.urn.split("::")[2] ?? ""})` : r.name;
         const op = ops.get(c.urn);
-        const amount = c.status === "priced" ? usd(c.monthlyUsd) : c.status === "unknown" ? "?" : "-";
+        const amount = c.status === "priced" ? money(c.monthlyUsd) : c.status === "unknown" ? "?" : "-";
         const region = c.region ? `${c.region}${c.regionSource === "default" ? "*" : ""}` : "";
         return [name + (op && op !== "same" ? ` [${op}]` : ""), c.type, c.status, region, amount, (c.purchase ? "PURCHASE: " : "") + (c.basis ?? "")];
     });
@@ -155,7 +156,7 @@ export async function costCommand(argv: string[], io: Io, input: CostInput = {})
         .filter(([, n]) => n > 0)
         .map(([s, n]) => `${n} ${s}`)
         .join(", ");
-    out.push(`total: ${usd(summary.totalMonthlyUsd)}/month estimated (${counts || "nothing"}; usage, free and unpriced resources count as $0)\n`);
+    out.push(`total: ${money(summary.totalMonthlyUsd)}/month estimated (${counts || "nothing"}; usage, free and unpriced resources count as $0)\n`);
     if (costs.some((c) => c.regionSource === "default")) {
         out.push("* region not named by the resource or its provider (or no price there): us-east-1 or --region used\n");
     }
@@ -166,14 +167,14 @@ export async function costCommand(argv: string[], io: Io, input: CostInput = {})
         out.push("purchases (need separate approval):\n");
         for (const c of summary.purchases) {
             const p = c.purchase!;
-            out.push(`  - ${p.what}${p.usd !== undefined ? `: ${usd(p.usd)}${p.basis ? ` (${p.basis})` : ""}` : ": price not known"} — "${c.urn}"\n`);
+            out.push(`  - ${p.what}${p.usd !== undefined ? `: ${money(p.usd)}${p.basis ? ` (${p.basis})` : ""}` : ": price not known"} — "${c.urn}"\n`);
         }
     }
     if (summary.budgets.length > 0) {
         out.push("declared budgets:\n");
         for (const c of summary.budgets) {
             const b = c.declaredBudgetUsd;
-            out.push(`  - ${isUnknown(b) ? "limit unknown at preview" : `${usd(b as number)}/month`} — "${c.urn}"\n`);
+            out.push(`  - ${isUnknown(b) ? "limit unknown at preview" : `${money(b as number)}/month`} — "${c.urn}"\n`);
         }
     }
     io.stdout(out.join(""));

@@ -7,14 +7,27 @@
  * and checks that the text changes with it.
  */
 import { AgentConfig, GateConfig, agentProfile, providerCapUsd } from "../gate/config";
-import { ENVIRONMENT_APPROVALS } from "../gate/environment";
 import { GATE_IDS } from "../gate/items";
 import { AGENT_MARKER_VARIABLES, INITIATOR_ENV, AGENT_CONFIG_KEY } from "../gate/initiator";
-import { SPEND_APPROVALS } from "../gate/spend";
+import { NEEDS, requiredFor } from "../gate/table";
 import { AgentDefinition, RegistryError, readRegistryFile } from "../identity/registry";
 import { readPolicyConfig } from "./approvals";
 import { Io, UsageError } from "./io";
 import { CommandSpec, parseCommand, str } from "./options";
+
+/** `2 approvals`, `1 approval`, from a count of the gate table. */
+function approvals(required: number | Readonly<Record<string, number>>): string {
+    if (typeof required !== "number") {
+        throw new Error("a count per case has no single number of approvals");
+    }
+    return `${required} approval${required === 1 ? "" : "s"}`;
+}
+
+/** The approvals of every spend need, one number while the table keeps them equal. */
+function spendApprovals(): string {
+    const counts = [...new Set([NEEDS.spend.required, NEEDS.purchase.required, NEEDS["unknown-price"].required])];
+    return counts.length === 1 ? approvals(counts[0]) : "approvals";
+}
 
 /** Output formats. */
 export type InstructionsFormat = "markdown" | "text";
@@ -121,17 +134,17 @@ function sections(config: GateConfig, agentId: string, registry: AgentDefinition
         blocks: [
             {
                 list: [
-                    `Production — ${ENVIRONMENT_APPROVALS.production} approvals: stacks matching ${quoteList(config.productionStacks)} or whose name contains the word ${prodWords}; ` +
+                    `Production — ${approvals(requiredFor({ gate: "environment", environment: "production" }))}: stacks matching ${quoteList(config.productionStacks)} or whose name contains the word ${prodWords}; ` +
                         `resources tagged \`Environment\` ${prodWords}` +
                         (prodSignals.length > 0 ? `; resources in ${prodSignals.join(", ")}` : "") +
                         ". A run that only deletes still needs them.",
-                    `Staging — ${ENVIRONMENT_APPROVALS.staging} approval: stacks matching ${quoteList(config.stagingStacks)} or whose name contains the word ${stagingWords}` +
+                    `Staging — ${approvals(requiredFor({ gate: "environment", environment: "staging" }))}: stacks matching ${quoteList(config.stagingStacks)} or whose name contains the word ${stagingWords}` +
                         (config.unlistedStacks === "staging" ? ", and every stack matching no list" : config.unlistedStacks === "production" ? "; a stack matching no list counts as production" : "") +
                         ".",
-                    "A provider package not listed above (including dynamic providers, `pulumi-nodejs`, and any provider with its own download URL) — 1 approval.",
-                    "Access control (IAM roles, users, policies, API tokens, account members, resource policies) — 2 approvals.",
-                    `Spend over your budget or a per-provider cap, an AWS Budget above your budget, any purchase (domains, reservations, subscriptions), or a price that is unknown at preview — ${SPEND_APPROVALS} approvals.`,
-                    `More than ${config.maxResources} resources in a stack — 1 approval.`,
+                    `A provider package not listed above (including dynamic providers, \`pulumi-nodejs\`, and any provider with its own download URL) — ${approvals(NEEDS.provider.required)}.`,
+                    `Access control (IAM roles, users, policies, API tokens, account members, resource policies) — ${approvals(NEEDS.access.required)}.`,
+                    `Spend over your budget or a per-provider cap, an AWS Budget above your budget, any purchase (domains, reservations, subscriptions), or a price that is unknown at preview — ${spendApprovals()}.`,
+                    `More than ${config.maxResources} resources in a stack — ${approvals(NEEDS.operations.required)}.`,
                 ],
             },
             { p: `Approvals last at most ${duration(config.maxApprovalTtlSeconds)} and are bound to one stack and to you.` },

@@ -11,17 +11,18 @@ import { readPresentedTokens } from "../approvals/tokens";
 import { verifyApprovals } from "../approvals/verify";
 import { createEstimator } from "../cost";
 import { CostEstimator } from "../cost/types";
-import { dollars } from "../cost/calc";
+import { dollars } from "../facts/format";
 import { GateConfig, GateConfigError, normalizeGateConfig } from "../gate/config";
 import { JudgedItem, RunDecision } from "../gate/decide";
 import { PlanBinding } from "../gate/destructive";
 import { ENVIRONMENT_CONFIG_KEY } from "../gate/environment";
-import { RunFacts, StackRef, stackSubject } from "../gate/facts";
+import { RunFacts, StackRef, stackSubject } from "../facts/facts";
 import { INITIATOR_ENV } from "../gate/initiator";
 import { OpenRun, PlanStep, denial, judgeRun, openRun, runSummary } from "../gate/run";
 import { GATE_POLICY_NAME } from "../pack/policy";
 import { PlanError, PlannedStack, parseJson, plannedStack } from "../plan/read";
 import { parseStack } from "./approvals";
+import { decisionRecord } from "../log/decision-log";
 import { Io, UsageError } from "./io";
 import { CommandSpec, flag, helpText, parseCommand, str } from "./options";
 
@@ -279,8 +280,7 @@ function jsonResult(r: CheckResult, stack: StackRef) {
         steps: r.steps,
         estimatedMonthlyUsd: d.estimatedMonthlyUsd ?? null,
         currentMonthlyUsd: r.currentMonthlyUsd ?? null,
-        gates: d.gates.map((g) => ({ gate: g.gate, ...(g.resource !== undefined ? { resource: g.resource } : {}), required: g.required, approvedBy: g.approvedBy, satisfied: g.satisfied, need: g.need, observed: g.observed })),
-        approvals: d.approvals.map((a) => ({ jti: a.jti, ...(a.iss ? { iss: a.iss } : {}), valid: a.valid, ...(a.code ? { code: a.code } : {}), ...(a.reason ? { reason: a.reason } : {}) })),
+        ...decisionRecord(d),
         ...(r.expiresAt !== undefined ? { expiresAt: new Date(r.expiresAt * 1000).toISOString() } : {}),
         ...(r.notUnderstood !== undefined ? { notUnderstood: r.notUnderstood } : {}),
         messages: r.messages,

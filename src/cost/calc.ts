@@ -4,17 +4,16 @@
  * `basis` says how the figure was reached.
  * @internal
  */
-import { Props, ResourceFacts, Value, isUnknown } from "../gate/facts";
-import { field } from "../gate/values";
+import { Props, ResourceFacts, Value, isUnknown } from "../facts/facts";
+import { money } from "../facts/format";
+import { AWS_REGION } from "../facts/region";
+import { field } from "../facts/values";
 import { asText } from "./read";
 import { GLOBAL_REGION, Price, PriceBook } from "./snapshot";
 import { Purchase, ResourceCost } from "./types";
 
 /** The region prices default to when the resource's region is not known. */
 export const DEFAULT_REGION = "us-east-1";
-
-/** AWS Region codes (`us-east-1`, `us-gov-west-1`, `eu-central-2`). */
-const REGION_RE = /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d{1,2}$/;
 
 /** Where a resource runs, and who said so. */
 export interface RegionChoice {
@@ -27,11 +26,11 @@ export interface RegionChoice {
 /** Picks the region: the resource's own `region` input, else its provider's, else the default. */
 export function chooseRegion(r: ResourceFacts, defaultRegion: string): RegionChoice {
     const own = asText(field(r.props as Value, "region"));
-    if (typeof own === "string" && REGION_RE.test(own)) {
+    if (typeof own === "string" && AWS_REGION.test(own)) {
         return { region: own, source: "resource" };
     }
     const fromProvider = r.provider ? asText(field(r.provider.props as Value, "region")) : undefined;
-    if (typeof fromProvider === "string" && REGION_RE.test(fromProvider)) {
+    if (typeof fromProvider === "string" && AWS_REGION.test(fromProvider)) {
         return { region: fromProvider, source: "provider" };
     }
     let why: string;
@@ -76,35 +75,6 @@ export function lookup(ctx: Ctx, table: string, key: string): Found | undefined 
         }
     }
     return undefined;
-}
-
-// One formatter per style, built once: toLocaleString builds a new one on every call, which
-// showed up in the per-resource cost of the pack (docs/performance.md).
-const CENTS = new Intl.NumberFormat("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
-const WHOLE = new Intl.NumberFormat("en-US", { minimumFractionDigits: 0, maximumFractionDigits: 0 });
-const UP_TO_4 = new Intl.NumberFormat("en-US", { maximumFractionDigits: 4 });
-
-/** `$1,234.56`. */
-export function money(n: number): string {
-    return `$${CENTS.format(n)}`;
-}
-
-/** `$23,922` (≥ 100) or `$0.85`: how denials show dollar amounts. */
-export function dollars(n: number): string {
-    return `$${(n >= 100 ? WHOLE : CENTS).format(n)}`;
-}
-
-/** A unit rate as listed: `$0.096`, `$0.0045`, `$3,000`. */
-export function rate(n: number): string {
-    if (n >= 1000) {
-        return `$${UP_TO_4.format(n)}`;
-    }
-    return `$${Number(n.toPrecision(8))}`;
-}
-
-/** `3`, `1.5`, `10,000`. */
-export function num(n: number): string {
-    return UP_TO_4.format(n);
 }
 
 /** Collects the priced parts of an estimate. */

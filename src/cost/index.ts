@@ -6,7 +6,8 @@
  * and indexed per table and region on first use. `estimate` never throws: an input it cannot use
  * makes the resource `unpriced`, an input unknown at preview makes it `unknown`.
  */
-import { ResourceFacts } from "../gate/facts";
+import { AWS_REGION } from "../facts/region";
+import { ResourceFacts } from "../facts/facts";
 import { Ctx, DEFAULT_REGION, chooseRegion } from "./calc";
 import { classify } from "./classify";
 import { LinkedResourceFacts } from "./rules";
@@ -36,7 +37,7 @@ export interface EstimatorOptions {
  * autoscaling groups, node groups and instances be priced by the launch template they use.
  */
 export function createEstimator(options: EstimatorOptions = {}): CostEstimator {
-    const defaultRegion = options.defaultRegion && /^[a-z]{2}(-[a-z]+)+-\d+$/.test(options.defaultRegion) ? options.defaultRegion : DEFAULT_REGION;
+    const defaultRegion = options.defaultRegion && AWS_REGION.test(options.defaultRegion) ? options.defaultRegion : DEFAULT_REGION;
     let book: PriceBook | undefined = options.snapshot ? new PriceBook(options.snapshot) : undefined;
     const getBook = (): PriceBook => (book ??= shippedPriceBook());
     return {

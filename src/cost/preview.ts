@@ -7,7 +7,7 @@
  * unknown sentinel (`04da6b54-80e4-46f7-96ec-b56ff0331ba9`) or `[unknown]`; secrets as `[secret]`
  * or as a secret envelope. All become `UNKNOWN`.
  */
-import { PROVIDER_TYPE_PREFIX, Props, ProviderFacts, ResourceFacts, UNKNOWN, Value } from "../gate/facts";
+import { PROVIDER_TYPE_PREFIX, Props, ProviderFacts, ResourceFacts, UNKNOWN, Value } from "../facts/facts";
 import { LinkedResourceFacts } from "./rules";
 
 /** The engine's marker for a value not known during preview. */

@@ -3,8 +3,8 @@
  * whether a value is present, unknown at preview, or absent, and never throws.
  * @internal
  */
-import { UNKNOWN, Unknown, Value, isUnknown } from "../gate/facts";
-import { asList, asNumber, asObject, asString, decodeJsonish } from "../gate/values";
+import { UNKNOWN, Unknown, Value, isUnknown } from "../facts/facts";
+import { asList, asNumber, asObject, asString, decodeJsonish } from "../facts/values";
 
 /** A boolean (`true`, `"true"`), UNKNOWN, or undefined. */
 export function asBool(v: Value | undefined): boolean | Unknown | undefined {

@@ -4,9 +4,10 @@
  * they cannot use makes the resource `unpriced`, a value unknown at preview makes it `unknown`.
  * @internal
  */
-import { Props, ResourceFacts, UNKNOWN, Unknown, Value, containsUnknown, isUnknown } from "../gate/facts";
-import { asList, asNumber, asString, field, path } from "../gate/values";
-import { Calc, Ctx, lookup, money, num, plainCost, rate, unknownCost, unpricedCost } from "./calc";
+import { Props, ResourceFacts, UNKNOWN, Unknown, Value, containsUnknown, isUnknown } from "../facts/facts";
+import { asList, asNumber, asString, field, path } from "../facts/values";
+import { Calc, Ctx, lookup, plainCost, unknownCost, unpricedCost } from "./calc";
+import { money, num, rate } from "../facts/format";
 import { asBlock, asBlocks, asBool, asCount, asText } from "./read";
 import { Purchase, ResourceCost } from "./types";
 

@@ -2,7 +2,7 @@
  * The interface between the spend gate and the cost estimator. The gate only asks for a
  * {@link ResourceCost} per resource; everything about prices lives behind {@link CostEstimator}.
  */
-import { ResourceFacts, Unknown } from "../gate/facts";
+import { ResourceFacts, Unknown } from "../facts/facts";
 
 /**
  * How a resource's monthly cost was determined:

@@ -1,5 +1,5 @@
 /**
- * Gate `access`: a resource that changes who can do what needs 2 approvals with `access: true`.
+ * Gate `access`: a resource that changes who can do what needs approval with `access: true`.
  *
  * The reviewed type table (src/cost/catalog) is the whole definition: each type's row says
  * whether it always changes access (with the reason), only when an input is set, or is judged by
@@ -14,10 +14,10 @@
  * not only the IAM documents that carry it (which raise their own items).
  */
 import { CatalogRow, TYPE_TABLE } from "../cost/catalog";
-import { ResourceFacts, Value, isUnknown } from "./facts";
+import { ResourceFacts, Value, isUnknown } from "../facts/facts";
 import { JUDGES } from "./grants";
 import { GateItem } from "./items";
-import { asStringList, field } from "./values";
+import { asStringList, field } from "../facts/values";
 
 /** Inputs that carry an access policy or a sharing list on any AWS resource (fail closed on inputs). */
 export const AWS_ACCESS_INPUTS: readonly string[] = ["policy", "accessPolicy", "accessPolicies", "resourcePolicy", "permissions", "sharedAccounts", "createVolumePermissions", "launchPermissions"];
@@ -125,10 +125,8 @@ function detectSensitiveIdentity(r: ResourceFacts, agent: string): GateItem[] {
     const whose = typeof id === "string" && /^[a-z0-9-]{1,40}$/.test(id) ? id : r.name;
     return [
         {
-            gate: "access",
             level: "resource",
             resource: r.urn,
-            required: 2,
             need: { gate: "access" },
             observed: `agent "${agent}" would change access control with "${r.urn}", which gives agent "${whose}" ${what}`,
         },
@@ -150,10 +148,8 @@ export function detectAccess(r: ResourceFacts, agent: string): GateItem[] {
     const via = hit.input ? ` through its "${hit.input}" input` : "";
     return [
         {
-            gate: "access",
             level: "resource",
             resource: r.urn,
-            required: 2,
             need: { gate: "access" },
             observed: `agent "${agent}" would change access control with "${r.urn}"${via} (${hit.why})`,
         },

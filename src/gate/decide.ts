@@ -7,14 +7,16 @@ import { ApprovalReport, ValidApproval } from "../approvals/verify";
 import { CostEstimator, ResourceCost } from "../cost/types";
 import { GateConfig, agentProfile } from "./config";
 import { stackEnvironment } from "./environment";
-import { ResourceFacts, RunFacts, packageOfType } from "./facts";
+import { ResourceFacts, RunFacts, packageOfType } from "../facts/facts";
 import { Initiator } from "./initiator";
 import { GATE_IDS, GateItem } from "./items";
 import { countResources } from "./operations";
-import { DetectContext, GATES, StackSummary } from "./table";
+import { DetectContext, GATES, StackSummary, needRow, requiredFor } from "./table";
 
 /** An item with the approvals that cover it. */
 export interface JudgedItem extends GateItem {
+    /** How many distinct approvers it needs (the gate table's count for its need). */
+    readonly required: number;
     /** Distinct approvers (by `iss`) whose valid tokens cover this item. */
     readonly approvedBy: readonly string[];
     readonly satisfied: boolean;
@@ -51,7 +53,7 @@ export function stackItems(s: StackSummary, ctx: DetectContext): GateItem[] {
 }
 
 /** Sums the estimated monthly cost of custom resources. */
-export function summarize(resources: readonly ResourceFacts[], ctx: DetectContext, partial = false): StackSummary {
+export function summarizeStack(resources: readonly ResourceFacts[], ctx: DetectContext, partial = false): StackSummary {
     let total = 0;
     const byProviderUsd: Record<string, number> = {};
     for (const r of resources) {
@@ -72,11 +74,11 @@ export function addProviderSpend(byProviderUsd: Record<string, number>, r: Resou
 
 /**
  * True when `a` covers `item`: its approver may approve the item's gate (`approvers[].gates`),
- * the gate's rule, and the `resources` restriction — a token that lists resources covers
- * resource-level items of those resources only, and no stack-level item.
+ * the need's row in the gate table, and the `resources` restriction — a token that lists
+ * resources covers resource-level items of those resources only, and no stack-level item.
  */
-export function covers(a: ValidApproval, item: GateItem): boolean {
-    if (gateRefusal(a.iss, a.gates, item.gate) !== undefined) {
+export function approvalCovers(a: ValidApproval, item: GateItem): boolean {
+    if (gateRefusal(a.iss, a.gates, item.need.gate) !== undefined) {
         return false;
     }
     if (item.level === "stack" && a.scope.resources !== undefined) {
@@ -85,20 +87,15 @@ export function covers(a: ValidApproval, item: GateItem): boolean {
     if (item.level === "resource" && a.scope.resources !== undefined && !a.scope.resources.includes(item.resource ?? "")) {
         return false;
     }
-    if (item.need.gate === "spend" && item.need.kind === "unknown-price" && !a.scope.resources?.includes(item.resource ?? "")) {
-        return false;
-    }
-    if (item.need.gate === "destructive" && (item.need.binding === "plan" ? a.plan : a.destroy) !== item.need.digest) {
-        return false;
-    }
-    return GATES[item.gate].covers(a.scope, item.need);
+    return needRow(item.need).covers(a, item.need as never, item.resource);
 }
 
-/** Judges items against valid approvals: distinct approvers by `iss`, satisfied at `required`. */
+/** Judges items against valid approvals: distinct approvers by `iss`, satisfied at the table's count. */
 export function judge(items: readonly GateItem[], approvals: readonly ValidApproval[]): JudgedItem[] {
     return items.map((item) => {
-        const approvedBy = [...new Set(approvals.filter((a) => covers(a, item)).map((a) => a.iss))].sort();
-        return { ...item, approvedBy, satisfied: item.required === 0 || approvedBy.length >= item.required };
+        const required = requiredFor(item.need);
+        const approvedBy = [...new Set(approvals.filter((a) => approvalCovers(a, item)).map((a) => a.iss))].sort();
+        return { ...item, required, approvedBy, satisfied: required === 0 || approvedBy.length >= required };
     });
 }
 

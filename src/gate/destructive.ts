@@ -1,13 +1,13 @@
 /**
  * Gate `destructive` (docs/plans.md): a delete or replace that the pack cannot see, raised by
  * `agentguard plan check` from a saved plan (or a whole-stack destroy). A delete or replace of a
- * resource in production needs 2 approvals, in staging 1, and of a data-bearing type anywhere 2.
+ * resource in production or staging, or of a data-bearing type anywhere, needs approval (how many: table.ts).
  * Only a token with `scope.destructive: true` bound to this very plan (or, for a destroy, this
  * very state export) covers it: the approvers saw the exact change.
  */
 import { GateConfig } from "./config";
 import { EnvironmentFinding, resourceEnvironment } from "./environment";
-import { ResourceFacts } from "./facts";
+import { ResourceFacts } from "../facts/facts";
 import { GateItem } from "./items";
 
 /**
@@ -93,26 +93,23 @@ export interface PlanBinding {
     readonly digest: string;
 }
 
-/** Approvals a delete or replace needs: the highest of environment and data. */
+/** The item of a delete or replace in production or staging, or of a data-bearing type anywhere. */
 export function destructiveItems(r: ResourceFacts, step: DestructiveStep, agent: string, stackEnv: EnvironmentFinding, config: GateConfig, binding: PlanBinding): GateItem[] {
     if (r.kind === "component") {
         return [];
     }
     const env = resourceEnvironment(r, stackEnv, config).level;
     const data = DATA_BEARING_TYPES.has(r.type);
-    const required = env === "production" || data ? 2 : env === "staging" ? 1 : 0;
-    if (required === 0) {
+    if (env === "development" && !data) {
         return [];
     }
     const why = [env !== "development" ? `in ${env}` : "", data ? "holding data" : ""].filter((s) => s !== "").join(", ");
     const verb = step === "delete" ? "delete" : "replace (delete and create anew)";
     return [
         {
-            gate: "destructive",
             level: "resource",
             resource: r.urn,
-            required,
-            need: { gate: "destructive", binding: binding.kind, digest: binding.digest },
+            need: { gate: "destructive", binding: binding.kind, digest: binding.digest, environment: env, dataBearing: data },
             observed: `agent "${agent}" would ${verb} "${r.urn}" (${why})${binding.kind === "destroy" ? " by destroying the stack" : ""}`,
         },
     ];

@@ -1,5 +1,5 @@
 /**
- * Gate `environment`: changes to production need 2 approvals, to staging 1.
+ * Gate `environment`: changes to production or staging need approval (how many: table.ts).
  *
  * The environment of a resource is the highest of: the stack name (globs, unlistedStacks, name
  * tokens); stack config `agentguard:environment` and stack tag `environment` (both can only
@@ -13,30 +13,19 @@
  * since its account then comes from credentials the gate cannot see.
  */
 import { GateConfig } from "./config";
-import { ProviderFacts, ResourceFacts, RunFacts, StackRef, Value, isUnknown, packageOfType, stackSubject } from "./facts";
+import { ProviderFacts, ResourceFacts, RunFacts, StackRef, Value, isUnknown, packageOfType, stackSubject } from "../facts/facts";
 import { anyGlob } from "./glob";
-import { GateItem, GatedEnvironment } from "./items";
-import { asList, asObject, asString, asStringList, decodeJsonish, field } from "./values";
+import { EnvironmentLevel, GateItem } from "./items";
+import { asList, asObject, asString, asStringList, decodeJsonish, field } from "../facts/values";
+import { levelOfLabel, nameTokens } from "../facts/environments";
 
-/** Environments in rising order of care. */
-export type EnvironmentLevel = "development" | GatedEnvironment;
+export type { EnvironmentLevel };
 
 const RANK: Record<EnvironmentLevel, number> = { development: 0, staging: 1, production: 2 };
-
-/** Approvals each environment needs. */
-export const ENVIRONMENT_APPROVALS: Record<GatedEnvironment, number> = { staging: 1, production: 2 };
 
 /** The stack config key that can raise the environment. */
 export const ENVIRONMENT_CONFIG_KEY = "agentguard:environment";
 
-const PRODUCTION_WORDS = new Set(["prod", "production", "prd", "live"]);
-const STAGING_WORDS = new Set(["staging", "stage", "stg"]);
-
-/** Maps a free-form label (`Prod`, `staging`) to a level, or undefined. */
-export function levelOfLabel(label: string): EnvironmentLevel | undefined {
-    const l = label.trim().toLowerCase();
-    return PRODUCTION_WORDS.has(l) ? "production" : STAGING_WORDS.has(l) ? "staging" : undefined;
-}
 
 /** A level with the reasons that put it there. */
 export interface EnvironmentFinding {
@@ -57,13 +46,6 @@ class Finder {
     }
 }
 
-/** The words of a stack name: split on `-`, `_`, `.` and digits (`prod_eu2` → `prod`, `eu`). */
-export function nameTokens(name: string): string[] {
-    return name
-        .toLowerCase()
-        .split(/[-_.0-9]+/)
-        .filter((t) => t !== "");
-}
 
 /**
  * The environment the stack itself is in; same for every resource. The highest of: the three
@@ -319,10 +301,8 @@ export function detectEnvironment(r: ResourceFacts, agent: string, stackEnv: Env
     }
     return [
         {
-            gate: "environment",
             level: "resource",
             resource: r.urn,
-            required: ENVIRONMENT_APPROVALS[env.level],
             need: { gate: "environment", environment: env.level },
             observed: `agent "${agent}" declares "${r.urn}" in ${env.level} (${env.reasons.join("; ")})`,
         },
@@ -340,9 +320,7 @@ export function detectEnvironmentStack(stack: StackRef, agent: string, stackEnv:
     }
     return [
         {
-            gate: "environment",
             level: "stack",
-            required: ENVIRONMENT_APPROVALS[stackEnv.level],
             need: { gate: "environment", environment: stackEnv.level },
             observed: `agent "${agent}" would change stack "${stackSubject(stack)}" in ${stackEnv.level} (${stackEnv.reasons.join("; ")})`,
         },

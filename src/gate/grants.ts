@@ -6,8 +6,8 @@
  * @internal
  */
 import type { JudgeId } from "../cost/catalog/row";
-import { Value, isUnknown } from "./facts";
-import { asList, decodeJsonish, field } from "./values";
+import { Value, isUnknown } from "../facts/facts";
+import { asList, decodeJsonish, field } from "../facts/values";
 
 /** A judge: `undefined` = reviewed benign, a string = why it is access. */
 export type Judge = (props: { readonly [key: string]: Value }) => string | undefined;

@@ -2,7 +2,7 @@
  * Who is running the preview (docs/contract.md §3).
  */
 import { GateConfig } from "./config";
-import { RunFacts } from "./facts";
+import { RunFacts } from "../facts/facts";
 
 /**
  * Where the initiator was learned from; `agent-markers`: a coding agent's environment markers

@@ -7,41 +7,14 @@
 import { approversFor, gateRefusal } from "../approvals/roles";
 import { ApprovalReport, ValidApproval } from "../approvals/verify";
 import { GateConfig } from "./config";
-import { covers, JudgedItem } from "./decide";
-import { StackRef, stackSubject } from "./facts";
+import { JudgedItem, approvalCovers } from "./decide";
+import { StackRef, stackSubject } from "../facts/facts";
 import { GATE_IDS } from "./items";
 import { shellArg } from "./shell";
-import { GATES } from "./table";
+import { NEEDS, needRow } from "./table";
 
 function plural(n: number, word: string): string {
     return `${n} ${word}${n === 1 ? "" : "s"}`;
-}
-
-/** `environments ⊇ ["production"]`-style text for what a covering token must grant. */
-function grantText(item: JudgedItem): string {
-    const n = item.need;
-    switch (n.gate) {
-        case "environment":
-            return `environments containing "${n.environment}"`;
-        case "provider":
-            return `providers containing "${n.provider}"`;
-        case "access":
-            return "access: true";
-        case "operations":
-            return `maxResources ≥ ${n.count}`;
-        case "spend":
-            switch (n.kind) {
-                case "total":
-                case "budget":
-                    return `maxMonthlyUsd ≥ ${Math.ceil(n.amountUsd)}`;
-                case "purchase":
-                    return "purchases: true";
-                case "unknown-price":
-                    return "this URN in resources and a maxMonthlyUsd";
-            }
-        case "destructive":
-            return `destructive: true, bound to this ${n.binding === "plan" ? "plan" : "destroy's state export"} (${n.digest.slice(0, 19)}…)`;
-    }
 }
 
 /**
@@ -52,6 +25,16 @@ function approveWith(flags: Iterable<string>, stack: StackRef, agent: string, bi
     return `agentguard approve --key "$AGENTGUARD_KEY" --stack ${shellArg(stackSubject(stack))} --agent ${shellArg(agent)} ${[...flags].join(" ")}${binding ? ` ${binding}` : ""} --ttl 4h`;
 }
 
+/** What a covering token must grant, in the words of the need's row. */
+function grantText(item: JudgedItem): string {
+    return needRow(item.need).grant(item.need as never);
+}
+
+/** The approve flags of the need's row for `item`. */
+function flagsOf(item: JudgedItem): string[] {
+    return needRow(item.need).flags(item.need as never, item.resource);
+}
+
 /** `--max-monthly-usd CEILING` of the table's unknown-price flags, with a concrete amount when one is known. */
 function withCeiling(flags: readonly string[], ceilingUsd: number | undefined): string[] {
     return flags.map((f) => (ceilingUsd !== undefined ? f.replace("CEILING", String(Math.ceil(ceilingUsd))) : f));
@@ -59,11 +42,7 @@ function withCeiling(flags: readonly string[], ceilingUsd: number | undefined): 
 
 /** The command an approver runs to cover `item`; `ceilingUsd` replaces the CEILING of an unknown price. */
 export function approveCommand(item: JudgedItem, stack: StackRef, agent: string, ceilingUsd?: number, binding?: string): string {
-    const flags = withCeiling(GATES[item.gate].flags(item.need), ceilingUsd);
-    if (item.need.gate === "spend" && item.need.kind === "unknown-price" && item.resource) {
-        flags.push(`--resource ${shellArg(item.resource)}`);
-    }
-    return approveWith(flags, stack, agent, binding);
+    return approveWith(withCeiling(flagsOf(item), ceilingUsd), stack, agent, binding);
 }
 
 /** Why each presented token does not count toward `item`. */
@@ -76,10 +55,10 @@ function tokenNotes(item: JudgedItem, reports: readonly ApprovalReport[], valid:
             continue;
         }
         const v = valid.find((a) => a.jti === r.jti && a.iss === r.iss);
-        const refused = v && gateRefusal(v.iss, v.gates, item.gate);
+        const refused = v && gateRefusal(v.iss, v.gates, item.need.gate);
         if (refused) {
             notes.push(`token "${r.jti}"${from} does not count for it (${refused})`);
-        } else if (v && !covers(v, item)) {
+        } else if (v && !approvalCovers(v, item)) {
             const restricted = item.level === "resource" && v.scope.resources !== undefined && !v.scope.resources.includes(item.resource ?? "");
             const stackLevel = item.level === "stack" && v.scope.resources !== undefined;
             const why = stackLevel
@@ -131,8 +110,8 @@ export function denialMessage(item: JudgedItem, ctx: DenialContext): string {
  * approved every denied item of that gate): `Who can approve: environment "bob", "carol"; access nobody (…)`.
  */
 export function whoCanApprove(denied: readonly JudgedItem[], agent: string, config: GateConfig): string {
-    const parts = GATE_IDS.filter((g) => denied.some((d) => d.gate === g)).map((g) => {
-        const items = denied.filter((d) => d.gate === g);
+    const parts = GATE_IDS.filter((g) => denied.some((d) => d.need.gate === g)).map((g) => {
+        const items = denied.filter((d) => d.need.gate === g);
         const ids = approversFor(config, agent, g).filter((id) => !items.every((d) => d.approvedBy.includes(id)));
         return `${g} ${ids.length > 0 ? ids.map((id) => `"${id}"`).join(", ") : `nobody (configure another approver whose "gates" include ${g} and who does not own "${agent}")`}`;
     });
@@ -155,6 +134,26 @@ function signers(need: { count: number; not: readonly string[] }, items: readonl
 }
 
 /**
+ * The approve flags of the need rows of `items`, each once: an amount flag (`--max-resources 250`)
+ * once with its highest amount, after the others.
+ */
+function mergeFlags(items: readonly JudgedItem[]): { flags: string[]; amounts: Map<string, number> } {
+    const plain = new Set<string>();
+    const amounts = new Map<string, number>();
+    for (const item of items) {
+        const amountFlag = needRow(item.need).amountFlag;
+        for (const f of flagsOf(item)) {
+            if (amountFlag !== undefined && f.startsWith(`${amountFlag} `)) {
+                amounts.set(amountFlag, Math.max(amounts.get(amountFlag) ?? 0, Number(f.slice(amountFlag.length + 1))));
+            } else {
+                plain.add(f);
+            }
+        }
+    }
+    return { flags: [...plain, ...[...amounts].map(([flag, n]) => `${flag} ${n}`)], amounts };
+}
+
+/**
  * The summary of a denied run, listed first among its violations: the fewest tokens that cover
  * every finding, after the approvals already valid — one token per approver for everything one
  * scope can hold, and one more naming every resource whose price is unknown (with several
@@ -173,35 +172,13 @@ export function summaryDenial(
         readonly binding?: string;
     } = {},
 ): string {
-    const counts = GATE_IDS.map((g) => [g, denied.filter((d) => d.gate === g).length] as const).filter(([, n]) => n > 0);
-    const flags = new Set<string>();
-    let maxUsd = 0;
-    let maxResources = 0;
-    const general: JudgedItem[] = [];
-    const unpriced: JudgedItem[] = [];
+    const counts = GATE_IDS.map((g) => [g, denied.filter((d) => d.need.gate === g).length] as const).filter(([, n]) => n > 0);
     // Table order, then resource: the same findings always give the same commands.
-    const ordered = [...denied].sort((a, b) => GATE_IDS.indexOf(a.gate) - GATE_IDS.indexOf(b.gate) || (a.resource ?? "").localeCompare(b.resource ?? ""));
-    for (const d of ordered) {
-        const n = d.need;
-        if (n.gate === "spend" && n.kind === "unknown-price") {
-            unpriced.push(d);
-            continue;
-        }
-        general.push(d);
-        if (n.gate === "spend" && (n.kind === "total" || n.kind === "budget")) {
-            maxUsd = Math.max(maxUsd, Math.ceil(n.amountUsd));
-        } else if (n.gate === "operations") {
-            maxResources = Math.max(maxResources, n.count);
-        } else {
-            GATES[d.gate].flags(n).forEach((f) => flags.add(f));
-        }
-    }
-    if (maxUsd > 0) {
-        flags.add(`--max-monthly-usd ${maxUsd}`);
-    }
-    if (maxResources > 0) {
-        flags.add(`--max-resources ${maxResources}`);
-    }
+    const ordered = [...denied].sort((a, b) => GATE_IDS.indexOf(a.need.gate) - GATE_IDS.indexOf(b.need.gate) || (a.resource ?? "").localeCompare(b.resource ?? ""));
+    const unpriced = ordered.filter((d) => needRow(d.need).ownToken === true);
+    const general = ordered.filter((d) => needRow(d.need).ownToken !== true);
+    const merged = mergeFlags(general);
+    const maxUsd = merged.amounts.get(NEEDS.spend.amountFlag ?? "") ?? 0;
     const lines: string[] = [
         `agent "${agent}" needs approval for ${plural(denied.length, "finding")} on "${stackSubject(stack)}" (${counts.map(([g, n]) => `${g} ×${n}`).join(", ")}).`,
     ];
@@ -212,16 +189,15 @@ export function summaryDenial(
     if (general.length > 0) {
         const need = stillNeeded(general, agent);
         tokens += need.count;
-        lines.push(`${unpriced.length > 0 ? "For all but the unknown prices" : "To cover them all"}, ${signers(need, general)} each run: ${approveWith(flags, stack, agent, opts.binding)}`);
+        lines.push(`${unpriced.length > 0 ? "For all but the unknown prices" : "To cover them all"}, ${signers(need, general)} each run: ${approveWith(merged.flags, stack, agent, opts.binding)}`);
     }
     if (unpriced.length > 0) {
         const need = stillNeeded(unpriced, agent);
         tokens += need.count;
         const ceiling = Math.max(maxUsd, Math.ceil(opts.ceilingUsd ?? 0)) || undefined;
-        const resourceFlags = unpriced.map((d) => `--resource ${shellArg(d.resource ?? "")}`);
         lines.push(
             `For the unknown price${unpriced.length === 1 ? "" : "s"} of ${plural(unpriced.length, "resource")}, ${signers(need, unpriced)} each run: ` +
-                approveWith([...withCeiling(GATES.spend.flags(unpriced[0].need), ceiling), ...resourceFlags], stack, agent, opts.binding),
+                approveWith(withCeiling(mergeFlags(unpriced).flags, ceiling), stack, agent, opts.binding),
         );
     }
     if (opts.binding) {

@@ -1,9 +1,9 @@
 /**
  * Gate `operations`: a stack that would hold more custom resources (providers not counted) than
- * `maxResources` needs 1 approval whose `maxResources` covers the count.
+ * `maxResources` needs approval whose `maxResources` covers the count.
  */
 import { GateConfig } from "./config";
-import { ResourceFacts } from "./facts";
+import { ResourceFacts } from "../facts/facts";
 import { GateItem } from "./items";
 
 /** The resource count of the operations gate: custom resources other than providers. */
@@ -18,9 +18,7 @@ export function detectOperations(count: number, agent: string, config: GateConfi
     }
     return [
         {
-            gate: "operations",
             level: "stack",
-            required: 1,
             need: { gate: "operations", count },
             observed: `agent "${agent}" would hold ${count} resources in the stack, over maxResources ${config.maxResources}`,
         },

@@ -1,14 +1,14 @@
 /**
  * Gate `provider`: a custom resource whose provider package is not allowed for the agent, or a
- * provider resource of such a package, needs 1 approval. The allowlist is `agents[id].providers`
+ * provider resource of such a package, needs approval. The allowlist is `agents[id].providers`
  * when set, else `allowedProviders`. Dynamic providers count as the package `pulumi-nodejs`; a
  * provider with its own download URL or parameterization counts as `<package>@<url>` /
  * `<package>[<parameterization>]` (see {@link providerIdentity}).
  * The engine's builtin package `pulumi` (stack references) is always allowed.
  */
 import { AgentProfile } from "./config";
-import { Props, ResourceFacts, Value, isUnknown, packageOfType } from "./facts";
-import { field } from "./values";
+import { Props, ResourceFacts, Value, isUnknown, packageOfType } from "../facts/facts";
+import { field } from "../facts/values";
 import { GateItem } from "./items";
 
 /** Packages no agent needs approval for: the engine's own builtins. */
@@ -141,10 +141,8 @@ export function detectProvider(r: ResourceFacts, agent: string, profile: AgentPr
     return packagesOf(r, [...allowed])
         .filter((p) => !allowed.has(p))
         .map((p) => ({
-            gate: "provider" as const,
             level: "resource" as const,
             resource: r.urn,
-            required: 1,
             need: { gate: "provider" as const, provider: p },
             observed: `agent "${agent}" would use provider package "${p}" for "${r.urn}", which is not in ${profile.providersSource} [${profile.providers.map((x) => `"${x}"`).join(", ")}]`,
         }));

@@ -13,13 +13,13 @@ import { ApprovalError } from "../approvals/errors";
 import { ApprovalReport, ApprovalSet, ValidApproval, VerifyContext } from "../approvals/verify";
 import { CostEstimator } from "../cost/types";
 import { GateConfig, DEFAULT_GATE_CONFIG } from "./config";
-import { JudgedItem, RunDecision, addProviderSpend, detectContext, finalize, judge, resourceItems, stackItems, summarize } from "./decide";
-import { ResourceFacts, RunFacts, stackSubject } from "./facts";
+import { JudgedItem, RunDecision, addProviderSpend, detectContext, finalize, judge, resourceItems, stackItems, summarizeStack } from "./decide";
+import { ResourceFacts, RunFacts, stackSubject } from "../facts/facts";
 import { AGENT_CONFIG_KEY, INITIATOR_ENV, Initiator, resolveInitiator } from "./initiator";
 import { GateItem } from "./items";
 import { denialMessage, summaryDenial } from "./message";
 import { shellArg } from "./shell";
-import { DetectContext } from "./table";
+import { DetectContext, requiredFor } from "./table";
 import { PlanBinding, destructiveItems } from "./destructive";
 
 /**
@@ -234,7 +234,7 @@ function environmentBefore(items: readonly GateItem[], before: ResourceFacts | u
 
 /** Of the same items judged on the old and the new form of a resource, the one that needs most. */
 function strongest(items: readonly GateItem[]): GateItem[] {
-    return items.length <= 1 ? [...items] : [items.reduce((a, b) => (b.required > a.required ? b : a))];
+    return items.length <= 1 ? [...items] : [items.reduce((a, b) => (requiredFor(b.need) > requiredFor(a.need) ? b : a))];
 }
 
 /** The outcome of a whole run. */
@@ -263,7 +263,7 @@ export function judgeRun(
     }
     const ctx = open.ctx;
     // The stack as it will be: everything the run does not delete.
-    const summary = summarize(
+    const summary = summarizeStack(
         resources.filter((r) => changeOf(stepOf(r.urn)).step !== "delete"),
         ctx,
     );

@@ -1,5 +1,5 @@
 /**
- * Gate `spend`: 2 approvals when the agent would spend more than its monthly budget.
+ * Gate `spend`: approval when the agent would spend more than its monthly budget.
  *
  * Resource-level items: a declared AWS Budget whose limit is above the agent budget; a purchase
  * (domain registration, Shield Advanced, reservations, subscriptions), which needs
@@ -8,35 +8,32 @@
  * price for (`unpriced`), which must never count as $0. Stack-level item: the estimated monthly
  * total of the stack over the budget.
  */
-import { dollars as usd } from "../cost/calc";
+import { dollars } from "../facts/format";
 import { ResourceCost } from "../cost/types";
 import { AgentProfile, providerCapUsd } from "./config";
-import { isUnknown } from "./facts";
+import { isUnknown } from "../facts/facts";
 import { GateItem } from "./items";
-
-/** Approvals every spend item needs. */
-export const SPEND_APPROVALS = 2;
 
 /** Raises the resource-level spend items of one resource from its cost estimate. */
 export function detectSpendResource(cost: ResourceCost, agent: string, budgetUsd: number): GateItem[] {
     const items: GateItem[] = [];
-    const base = { gate: "spend" as const, level: "resource" as const, resource: cost.urn, required: SPEND_APPROVALS };
+    const base = { level: "resource" as const, resource: cost.urn };
     const declared = cost.declaredBudgetUsd;
     if (isUnknown(declared)) {
         items.push({
             ...base,
             need: { gate: "spend", kind: "unknown-price" },
-            observed: `agent "${agent}" would declare budget "${cost.urn}" with a limit unknown at preview; its budget is ${usd(budgetUsd)}/month`,
+            observed: `agent "${agent}" would declare budget "${cost.urn}" with a limit unknown at preview; its budget is ${dollars(budgetUsd)}/month`,
         });
     } else if (declared !== undefined && declared > budgetUsd) {
         items.push({
             ...base,
             need: { gate: "spend", kind: "budget", amountUsd: declared },
-            observed: `agent "${agent}" would declare budget "${cost.urn}" of ${usd(declared)}/month, over its ${usd(budgetUsd)} budget`,
+            observed: `agent "${agent}" would declare budget "${cost.urn}" of ${dollars(declared)}/month, over its ${dollars(budgetUsd)} budget`,
         });
     }
     if (cost.purchase) {
-        const price = cost.purchase.usd !== undefined ? ` for ${usd(cost.purchase.usd)}${cost.purchase.basis ? ` (${cost.purchase.basis})` : ""}` : "";
+        const price = cost.purchase.usd !== undefined ? ` for ${dollars(cost.purchase.usd)}${cost.purchase.basis ? ` (${cost.purchase.basis})` : ""}` : "";
         items.push({
             ...base,
             need: { gate: "spend", kind: "purchase", amountUsd: cost.purchase.usd, what: cost.purchase.what },
@@ -49,7 +46,7 @@ export function detectSpendResource(cost: ResourceCost, agent: string, budgetUsd
         items.push({
             ...base,
             need: { gate: "spend", kind: "unknown-price" },
-            observed: `agent "${agent}" would create "${cost.urn}", whose monthly cost agentguard cannot estimate (${cost.basis ?? "no price model"}); its budget is ${usd(budgetUsd)}/month`,
+            observed: `agent "${agent}" would create "${cost.urn}", whose monthly cost agentguard cannot estimate (${cost.basis ?? "no price model"}); its budget is ${dollars(budgetUsd)}/month`,
         });
     }
     if (cost.status === "unknown") {
@@ -57,7 +54,7 @@ export function detectSpendResource(cost: ResourceCost, agent: string, budgetUsd
         items.push({
             ...base,
             need: { gate: "spend", kind: "unknown-price" },
-            observed: `agent "${agent}" would create "${cost.urn}" whose price cannot be known at preview (${inputs || "an input"} unknown); its budget is ${usd(budgetUsd)}/month`,
+            observed: `agent "${agent}" would create "${cost.urn}" whose price cannot be known at preview (${inputs || "an input"} unknown); its budget is ${dollars(budgetUsd)}/month`,
         });
     }
     return items;
@@ -71,11 +68,9 @@ export function detectSpendStack(totalUsd: number, agent: string, budgetUsd: num
     const amount = Math.ceil(totalUsd);
     return [
         {
-            gate: "spend",
             level: "stack",
-            required: SPEND_APPROVALS,
             need: { gate: "spend", kind: "total", amountUsd: amount },
-            observed: `agent "${agent}" would spend ${partial ? "at least " : ""}~${usd(amount)}/month in this stack, over its ${usd(budgetUsd)} budget`,
+            observed: `agent "${agent}" would spend ${partial ? "at least " : ""}~${dollars(amount)}/month in this stack, over its ${dollars(budgetUsd)} budget`,
         },
     ];
 }
@@ -95,11 +90,9 @@ export function detectSpendProviders(byProviderUsd: Readonly<Record<string, numb
         }
         const amount = Math.ceil(spent);
         items.push({
-            gate: "spend",
             level: "stack",
-            required: SPEND_APPROVALS,
             need: { gate: "spend", kind: "total", amountUsd: amount, provider: pkg },
-            observed: `agent "${agent}" would spend ${partial ? "at least " : ""}~${usd(amount)}/month on provider "${pkg}" in this stack, over its ${usd(cap)} cap for "${pkg}" (${profile.providerCapsSource})`,
+            observed: `agent "${agent}" would spend ${partial ? "at least " : ""}~${dollars(amount)}/month on provider "${pkg}" in this stack, over its ${dollars(cap)} cap for "${pkg}" (${profile.providerCapsSource})`,
         });
     }
     return items;

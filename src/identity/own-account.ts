@@ -16,7 +16,7 @@
  * Kept apart from the validator in ./registry.ts on purpose: it only needs a way to report a
  * problem. Nothing here imports Pulumi.
  */
-import { levelOfLabel, nameTokens } from "../gate/environment";
+import { levelOfLabel, nameTokens } from "../facts/environments";
 
 /** The role in the agent's account that the platform's credentials assume (AWS Organizations creates it in new accounts). */
 export const DEFAULT_ACCOUNT_ACCESS_ROLE = "OrganizationAccountAccessRole";

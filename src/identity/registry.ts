@@ -10,8 +10,10 @@
  */
 import { readFileSync } from "node:fs";
 import { parse } from "yaml";
+import { AWS_REGION } from "../facts/region";
 import { AWS_SERVICES, AWS_SERVICE_NAMES, BOUNDARY_DENIES, CLOUDFLARE_GROUPS, READ_ONLY_ACTION_PREFIXES, ScopeAccess } from "./catalogue";
-import { didYouMean } from "../schema/check";
+import type { ErrorObject } from "ajv";
+import { Schema, didYouMean, schemaErrors } from "../schema/check";
 import { AwsAccountSpec, accountToRegistryEntry, checkAwsAccount, checkProductionAccount, sharedOwnAccounts } from "./own-account";
 
 /** Stable codes of registry problems; tests and tools match on these, not on the wording. */
@@ -180,15 +182,8 @@ export const DEFAULT_TOKEN_TTL_DAYS = 90;
 
 const ID = /^[a-z][a-z0-9-]{0,38}[a-z0-9]$/;
 const EMAIL = /^[^@\s"]+@[^@\s"]+\.[^@\s"]+$/;
-const ENVIRONMENT = /^[a-z][a-z0-9-]{0,31}$/;
-const PROVIDER = /^[a-z][a-z0-9-]{0,63}$/;
-const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
-const HEX32 = /^[0-9a-f]{32}$/;
-const PRINCIPAL = /^arn:aws(-cn|-us-gov)?:iam::\d{12}:(root|role\/[\w+=,.@/-]+|user\/[\w+=,.@/-]+)$/;
 const OIDC_PROVIDER = /^arn:aws(-cn|-us-gov)?:iam::\d{12}:oidc-provider\/([A-Za-z0-9.-]+(\/[A-Za-z0-9._~/-]*)?)$/;
 const ACTION = /^([a-z0-9-]+):([A-Za-z0-9*]+)$/;
-const CIDR_V4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
-const CIDR_V6 = /^[0-9a-fA-F:]+\/(\d{1,3})$/;
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}Z)?$/;
 
 type Raw = Record<string, unknown>;
@@ -197,11 +192,290 @@ function isObject(v: unknown): v is Raw {
     return v !== null && typeof v === "object" && !Array.isArray(v);
 }
 
+// ---------------------------------------------------------------------------------------------
+// The declared schema: every field's type, form and allowed values, strict (unknown keys are
+// refused). ajv checks it (src/schema/check.ts); each node says which code its failures carry.
+// Annotations: `x-what` names a valid value ("an AWS region (eu-west-1)"), `x-code` the code of a
+// value that breaks the node's rules (default ERR_FIELD_INVALID), `x-message` their wording
+// (`{value}` is the value), `x-type` the wording of a wrong type, `x-wildcard` that of a wildcard.
+// ---------------------------------------------------------------------------------------------
+
+const WILDCARD = "^\\s*\\*\\s*$";
+
+/** A non-empty string, never the wildcard `*`, of the form `pattern` when given. */
+function text(what: string, pattern?: RegExp, extra: Schema = {}): Schema {
+    return { type: "string", minLength: 1, not: { pattern: WILDCARD }, "x-what": what, ...(pattern ? { pattern: pattern.source } : {}), ...extra };
+}
+
+/** A list (a single value is read as a one-element list), not empty when `nonEmpty`. */
+function list(item: Schema, nonEmpty = false, extra: Schema = {}): Schema {
+    return { type: "array", items: item, ...(nonEmpty ? { minItems: 1 } : {}), ...extra };
+}
+
+/** A closed mapping. */
+function mapping(properties: Record<string, Schema>, extra: Schema = {}): Schema {
+    return { type: "object", additionalProperties: false, properties, "x-type": "must be a mapping", ...extra };
+}
+
+const PRINCIPALS = list(text("an IAM role or user ARN", /^arn:aws(-cn|-us-gov)?:iam::\d{12}:(root|role\/[\w+=,.@/-]+|user\/[\w+=,.@/-]+)$/), true);
+const OIDC_ARN = text("an IAM OIDC provider ARN", OIDC_PROVIDER);
+const AUDIENCE = text("an audience without wildcards", /^[^*?\s]+$/);
+const GITHUB_ENVIRONMENT = text("a GitHub environment name", /^[A-Za-z0-9_.-]{1,255}$/);
+const OIDC_TRUST = mapping(
+    {
+        provider: OIDC_ARN,
+        subjects: list(text("an OIDC subject", undefined, { not: { pattern: "[*?]" }, "x-wildcard": 'is "{value}"; subjects are matched exactly, so name each one' }), true),
+        audience: AUDIENCE,
+        sourceIdentity: { type: "boolean", "x-type": "must be true or false" },
+    },
+    { required: ["provider", "subjects"] },
+);
+const GITHUB_TRUST = mapping(
+    {
+        provider: OIDC_ARN,
+        repository: text("a GitHub owner/repository", /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/),
+        workflow: text("a workflow file (.github/workflows/agentguard.yml)", /^\.github\/workflows\/[A-Za-z0-9_./-]+\.ya?ml$/),
+        ref: text("a pinned ref (refs/heads/main)", /^refs\/(heads|tags)\/[A-Za-z0-9_./-]+$/),
+        environment: GITHUB_ENVIRONMENT,
+        planEnvironment: GITHUB_ENVIRONMENT,
+        audience: AUDIENCE,
+    },
+    { required: ["provider", "repository", "workflow"] },
+);
+/** Who may assume the write role; exactly one of the three (checked by hand). */
+const TRUST = mapping({ principal: PRINCIPALS, oidc: OIDC_TRUST, github: GITHUB_TRUST }, { "x-type": "must be a mapping with principal, oidc or github" });
+/** Who may assume the read-only role. */
+const PLAN_TRUST = mapping({ principal: PRINCIPALS, oidc: OIDC_TRUST }, { "x-type": "must be a mapping with principal or oidc" });
+const REGIONS = list(text("an AWS region (eu-west-1)", AWS_REGION), true);
+const HEX32 = /^[0-9a-f]{32}$/;
+const ACCOUNT_ID = text("a Cloudflare account id (32 hex digits)", HEX32);
+const IP_ALLOWLIST = list(
+    text("a CIDR (203.0.113.0/24, 2001:db8::/32)", /^(((25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(25[0-5]|2[0-4]\d|1?\d?\d)\/(3[0-2]|[12]?\d)|[0-9a-fA-F:]*:[0-9a-fA-F:]*\/(12[0-8]|1[01]\d|\d?\d))$/, {
+        not: { pattern: "(^\\s*\\*\\s*$)|/0+$" },
+        "x-wildcard": 'is "{value}", every address; list the networks the agent runs from',
+    }),
+    true,
+);
+const TOKEN_TTL_DAYS = { type: "integer", minimum: 2, maximum: 365, "x-type": "must be a whole number of days from 2 to 365", "x-message": "must be a whole number of days from 2 to 365" };
+const AWS_SERVICE = text("an AWS service", undefined, {
+    enum: AWS_SERVICE_NAMES,
+    "x-code": "ERR_UNKNOWN_SCOPE",
+    "x-message": `names the unknown AWS service "{value}" (known: ${AWS_SERVICE_NAMES.join(", ")})`,
+});
+const CLOUDFLARE_GROUP_NAMES = Object.keys(CLOUDFLARE_GROUPS).sort();
+
+const AWS_SCOPE = mapping(
+    {
+        service: AWS_SERVICE,
+        access: text(`"read", "write" or "permissions"`, undefined, { enum: ["read", "write", "permissions"] }),
+        resources: list(text("a resource ARN", /^arn:aws(-cn|-us-gov)?:[^:]*:[^:]*:[^:]*:/, { "x-message": 'is "{value}", which is not a resource ARN (arn:aws:<service>:<region>:<account>:<resource>)' }), true),
+        actions: list(
+            text("an IAM action (<service>:<Action>)", ACTION, {
+                not: { pattern: "^(\\s*\\*\\s*|[^:]*:\\*)$" },
+                "x-wildcard": 'is "{value}", every action of the service; list the actions instead',
+            }),
+            true,
+        ),
+    },
+    { required: ["service", "access", "resources"], "x-type": "must be a mapping with service, access and resources" },
+);
+
+const CLOUDFLARE_SCOPE = mapping(
+    {
+        permissions: list(
+            text("a Cloudflare permission group", undefined, { enum: CLOUDFLARE_GROUP_NAMES, "x-code": "ERR_UNKNOWN_SCOPE", "x-message": 'names the unknown Cloudflare permission group "{value}"' }),
+            true,
+        ),
+        zones: list(text("a zone id (32 hex digits)", HEX32), true),
+    },
+    { required: ["permissions"], "x-type": "must be a mapping with permissions and zones" },
+);
+
+const AGENT = mapping(
+    {
+        id: text("an agent id (2–40 lower-case letters, digits and dashes, starting with a letter)", ID),
+        owner: text("the owner's email address", EMAIL),
+        purpose: text("a purpose of at most 256 characters", undefined, { maxLength: 256 }),
+        environments: list(text("an environment name (dev, staging, prod)", /^[a-z][a-z0-9-]{0,31}$/), true),
+        monthlyBudgetUsd: { type: "number", exclusiveMinimum: 0, "x-type": "must be a number of US dollars", "x-code": "ERR_BUDGET_NOT_POSITIVE", "x-message": "is {value}; it must be more than 0" },
+        providers: list(text("a provider package name (random, tls)", /^[a-z][a-z0-9-]{0,63}$/)),
+        providerBudgetsUsd: {
+            type: "object",
+            propertyNames: { pattern: "^[a-z][a-z0-9-]{0,63}$" },
+            additionalProperties: { type: "number", minimum: 0, "x-type": "must be a number of US dollars ≥ 0", "x-message": "must be a number of US dollars ≥ 0" },
+            "x-type": "must map provider packages to US dollars (cloudflare: 50)",
+            "x-message": "is not a provider package name (aws, cloudflare)",
+        },
+        notify: list(text("an email address", EMAIL)),
+        aws: mapping(
+            {
+                trust: TRUST,
+                planTrust: PLAN_TRUST,
+                regions: REGIONS,
+                scopes: list(AWS_SCOPE, true, { "x-code": "ERR_FIELD_INVALID", "x-message": "must list at least one scope" }),
+                grantSensitive: list(AWS_SERVICE),
+                backstop: mapping(
+                    { estimatedChargesUsd: { type: "number", exclusiveMinimum: 0, "x-type": "must be a number of US dollars above 0", "x-message": "must be a number of US dollars above 0" } },
+                    { required: ["estimatedChargesUsd"] },
+                ),
+                // Checked by hand in own-account.ts (checkAwsAccount): one of three forms, each strict.
+                account: {},
+            },
+            { required: ["scopes"] },
+        ),
+        cloudflare: mapping(
+            {
+                accountId: ACCOUNT_ID,
+                scopes: list(CLOUDFLARE_SCOPE, true, { "x-code": "ERR_FIELD_INVALID", "x-message": "must list at least one scope" }),
+                ipAllowlist: IP_ALLOWLIST,
+                tokenTtlDays: TOKEN_TTL_DAYS,
+                expiresOn: text("a date (2026-06-30) or UTC time (2026-06-30T00:00:00Z)", DATE_TIME, { "x-message": "must be a date (2026-06-30) or UTC time (2026-06-30T00:00:00Z)" }),
+                grantSensitive: list(
+                    text("a sensitive Cloudflare permission group", undefined, {
+                        enum: CLOUDFLARE_GROUP_NAMES.filter((g) => CLOUDFLARE_GROUPS[g].sensitive),
+                        "x-code": "ERR_UNKNOWN_SCOPE",
+                        "x-message": 'names "{value}", which is not a sensitive Cloudflare permission group',
+                    }),
+                ),
+            },
+            { required: ["scopes"] },
+        ),
+    },
+    { required: ["id", "owner", "purpose", "environments", "monthlyBudgetUsd"] },
+);
+
+/** JSON schema of a registry document (after a single value is read as a one-element list). */
+export const REGISTRY_SCHEMA: Schema = mapping({
+    version: { enum: [1], "x-message": "is {json}; this agentguard reads version 1" },
+    defaults: mapping({
+        aws: mapping({
+            // `{agent}` is replaced per agent before the trust is checked (against TRUST / PLAN_TRUST).
+            trust: { type: "object", "x-type": "must be a mapping with principal, oidc or github" },
+            planTrust: { type: "object", "x-type": "must be a mapping with principal or oidc" },
+            regions: REGIONS,
+        }),
+        cloudflare: mapping({ accountId: ACCOUNT_ID, ipAllowlist: IP_ALLOWLIST, tokenTtlDays: TOKEN_TTL_DAYS }),
+    }),
+    agents: { type: "array", items: AGENT, "x-type": "must be a list of agents" },
+});
+
+/**
+ * A copy of `raw` as the schema reads it: absent for `null`, a one-element list for a single
+ * value where the schema wants a list, a date for a YAML date.
+ */
+function normalize(raw: unknown, schema: Schema | undefined): unknown {
+    if (raw instanceof Date) {
+        return raw.toISOString().slice(0, 10);
+    }
+    if (schema?.type === "array" && raw !== null && raw !== undefined && !Array.isArray(raw)) {
+        return [normalize(raw, schema.items as Schema)];
+    }
+    if (Array.isArray(raw)) {
+        return raw.map((x) => normalize(x, schema?.items as Schema | undefined));
+    }
+    if (isObject(raw)) {
+        const props = (schema?.properties ?? {}) as Record<string, Schema>;
+        const rest = isObject(schema?.additionalProperties) ? (schema.additionalProperties as Schema) : undefined;
+        const out: Raw = {};
+        for (const [k, v] of Object.entries(raw)) {
+            if (v !== null && v !== undefined) {
+                out[k] = normalize(v, Object.prototype.hasOwnProperty.call(props, k) ? props[k] : rest);
+            }
+        }
+        return out;
+    }
+    return raw;
+}
+
+/** `aws.scopes[1].service` from path segments. */
+function fieldOf(segments: readonly string[]): string {
+    return segments.map((p, i) => (/^\d+$/.test(p) ? `[${p}]` : i === 0 ? p : `.${p}`)).join("");
+}
+
+/** Which of two errors on one field is reported: a wrong type, then a missing value, then a wildcard. */
+const PRIORITY: Readonly<Record<string, number>> = { type: 0, minLength: 1, minItems: 1, not: 2 };
+
+/** A schema problem before it is attributed: path segments under the checked value, code and text. */
+interface Found {
+    readonly segments: readonly string[];
+    readonly code: RegistryErrorCode;
+    readonly text: string;
+}
+
+/** The problems of `value` against `schema`, one per field: unknown keys first (a typo explains the rest), then in the order ajv found them. */
+function schemaFindings(schema: Schema, value: unknown): Found[] {
+    const byField = new Map<string, { found: Found; rank: number }>();
+    for (const e of schemaErrors(schema, value)) {
+        if (e.schemaPath.includes("/propertyNames/")) {
+            continue; // reported once by its propertyNames error
+        }
+        const node = (e.parentSchema ?? {}) as Schema;
+        const segments = e.instancePath.split("/").slice(1).map((p) => p.replace(/~1/g, "/").replace(/~0/g, "~"));
+        const found = describeError(e, node, segments);
+        const key = fieldOf(found.segments);
+        const rank = PRIORITY[e.keyword] ?? 3;
+        const had = byField.get(key);
+        if (!had || rank < had.rank) {
+            byField.set(key, { found, rank });
+        }
+    }
+    const found = [...byField.values()].map((f) => f.found);
+    return [...found.filter((f) => f.code === "ERR_FIELD_UNKNOWN"), ...found.filter((f) => f.code !== "ERR_FIELD_UNKNOWN")];
+}
+
+function fill(template: string, value: unknown): string {
+    return template.split("{value}").join(String(value)).split("{json}").join(JSON.stringify(value));
+}
+
+/** One ajv error as a registry problem: the code the node declares, the words it gives. */
+function describeError(e: ErrorObject, node: Schema, segments: string[]): Found {
+    const item = /^\d+$/.test(segments[segments.length - 1] ?? "");
+    switch (e.keyword) {
+        case "additionalProperties": {
+            const key = String((e.params as { additionalProperty: string }).additionalProperty);
+            const known = Object.keys((node.properties ?? {}) as object);
+            const guess = didYouMean(key, known);
+            return { segments: [...segments, key], code: "ERR_FIELD_UNKNOWN", text: `is not a registry field (${guess ? `did you mean "${guess}"?` : `expected one of ${known.map((x) => `"${x}"`).join(", ")}`})` };
+        }
+        case "required":
+            return { segments: [...segments, String((e.params as { missingProperty: string }).missingProperty)], code: "ERR_FIELD_REQUIRED", text: "is required" };
+        case "propertyNames":
+            return { segments: [...segments, String((e.params as { propertyName: string }).propertyName)], code: "ERR_FIELD_INVALID", text: String(node["x-message"] ?? "is not a valid name") };
+        case "type":
+            if (segments.length === 2 && segments[0] === "agents") {
+                return { segments, code: "ERR_FIELD_INVALID", text: `entry #${Number(segments[1]) + 1} must be a mapping` };
+            }
+            return { segments, code: "ERR_FIELD_INVALID", text: String(node["x-type"] ?? (item ? "must be a non-empty string" : node.type === "array" ? "must be a list" : `must be a ${String(node.type)}`)) };
+        case "minLength":
+            return item ? { segments, code: "ERR_FIELD_INVALID", text: "must be a non-empty string" } : { segments, code: "ERR_FIELD_REQUIRED", text: "is required" };
+        case "minItems":
+            return { segments, code: (node["x-code"] as RegistryErrorCode | undefined) ?? "ERR_FIELD_REQUIRED", text: String(node["x-message"] ?? "must list at least one value") };
+        case "not": {
+            const wildcard = node["x-wildcard"];
+            const text = typeof wildcard === "string" ? fill(wildcard, e.data) : item ? 'is the wildcard "*"; list the values instead' : `is the wildcard "*"; name ${String(node["x-what"] ?? "a value")} instead`;
+            return { segments, code: "ERR_WILDCARD", text };
+        }
+        default: {
+            const message = node["x-message"];
+            const text = typeof message === "string" ? fill(message, e.data) : `is "${String(e.data)}", which is not ${String(node["x-what"] ?? "valid")}`;
+            return { segments, code: (node["x-code"] as RegistryErrorCode | undefined) ?? "ERR_FIELD_INVALID", text };
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// By hand: the rules that relate fields (defaults, the scope's service, the clock, the catalogue,
+// who may assume which role). They read values the schema has passed: a field with a schema
+// problem is not checked again.
+// ---------------------------------------------------------------------------------------------
+
 /** Collects problems for one agent (or the registry itself). */
 class Checker {
     constructor(
         readonly problems: RegistryProblem[],
         readonly agent: string | undefined,
+        /** Fields the schema already reported, and every field under them, are not checked again. */
+        readonly reported: ReadonlySet<string> = new Set(),
     ) {}
 
     problem(code: RegistryErrorCode, field: string, text: string): undefined {
@@ -210,93 +484,22 @@ class Checker {
         return undefined;
     }
 
-    /** Reports keys of `obj` that are not in `known` (typos must not silently drop a limit). */
-    known(obj: Raw, prefix: string, known: readonly string[]): void {
-        for (const k of Object.keys(obj)) {
-            if (!known.includes(k)) {
-                const guess = didYouMean(k, known);
-                this.problem("ERR_FIELD_UNKNOWN", join(prefix, k), `is not a registry field (${guess ? `did you mean "${guess}"?` : `expected one of ${known.map((x) => `"${x}"`).join(", ")}`})`);
-            }
-        }
+    /** True when the schema reported `field` or a field it is part of. */
+    failed(field: string): boolean {
+        return [...this.reported].some((r) => r === field || field.startsWith(`${r}.`) || field.startsWith(`${r}[`));
     }
 
-    string(obj: Raw, prefix: string, key: string, opts: { required: boolean; pattern?: RegExp; what?: string; max?: number }): string | undefined {
-        const field = join(prefix, key);
-        const v = obj[key];
-        if (v === undefined || v === null || v === "") {
-            return opts.required ? this.problem("ERR_FIELD_REQUIRED", field, "is required") : undefined;
-        }
-        if (typeof v !== "string") {
-            return this.problem("ERR_FIELD_INVALID", field, `must be a string${opts.what ? ` (${opts.what})` : ""}`);
-        }
-        if (v.trim() === "*") {
-            return this.problem("ERR_WILDCARD", field, `is the wildcard "*"; name ${opts.what ?? "a value"} instead`);
-        }
-        if ((opts.pattern && !opts.pattern.test(v)) || (opts.max !== undefined && v.length > opts.max)) {
-            return this.problem("ERR_FIELD_INVALID", field, `is "${v}", which is not ${opts.what ?? "valid"}`);
-        }
-        return v;
+    /** True when the schema reported `field`, a field it is part of, or one of its parts. */
+    failedWithin(field: string): boolean {
+        return this.failed(field) || [...this.reported].some((r) => r.startsWith(`${field}.`) || r.startsWith(`${field}[`));
     }
 
-    /** A list of strings; a single string is accepted as a one-element list. Each element goes through `each`. */
-    list(
-        obj: Raw,
-        prefix: string,
-        key: string,
-        opts: { required: boolean; nonEmpty?: boolean },
-        each: (v: string, field: string) => string | undefined,
-    ): string[] | undefined {
-        const field = join(prefix, key);
-        let v = obj[key];
-        if (v === undefined || v === null) {
-            return opts.required ? this.problem("ERR_FIELD_REQUIRED", field, "is required") : undefined;
+    /** Reports schema findings of a part checked on its own (a defaults trust), under `prefix`. */
+    report(found: readonly Found[], prefix: string): void {
+        for (const f of found) {
+            const rest = fieldOf(f.segments);
+            this.problem(f.code, rest === "" ? prefix : rest.startsWith("[") ? `${prefix}${rest}` : `${prefix}.${rest}`, f.text);
         }
-        if (typeof v === "string") {
-            v = [v];
-        }
-        if (!Array.isArray(v)) {
-            return this.problem("ERR_FIELD_INVALID", field, "must be a list");
-        }
-        if (v.length === 0 && opts.nonEmpty) {
-            return this.problem("ERR_FIELD_REQUIRED", field, "must list at least one value");
-        }
-        const out: string[] = [];
-        let ok = true;
-        v.forEach((item, i) => {
-            const f = `${field}[${i}]`;
-            if (typeof item !== "string" || item === "") {
-                this.problem("ERR_FIELD_INVALID", f, "must be a non-empty string");
-                ok = false;
-                return;
-            }
-            if (item.trim() === "*") {
-                this.problem("ERR_WILDCARD", f, `is the wildcard "*"; list the values instead`);
-                ok = false;
-                return;
-            }
-            const r = each(item, f);
-            if (r === undefined) {
-                ok = false;
-            } else if (!out.includes(r)) {
-                out.push(r);
-            }
-        });
-        return ok ? out : undefined;
-    }
-
-    matching(pattern: RegExp, what: string): (v: string, field: string) => string | undefined {
-        return (v, field) => (pattern.test(v) ? v : this.problem("ERR_FIELD_INVALID", field, `is "${v}", which is not ${what}`));
-    }
-
-    object(obj: Raw, prefix: string, key: string): Raw | undefined {
-        const v = obj[key];
-        if (v === undefined || v === null) {
-            return undefined;
-        }
-        if (!isObject(v)) {
-            return this.problem("ERR_FIELD_INVALID", join(prefix, key), "must be a mapping");
-        }
-        return v;
     }
 }
 
@@ -312,22 +515,6 @@ function wildcardArn(service: string, resource: string): boolean {
     // `hostedzone/*`, `function:*`, `table/*`: every resource of a type. S3 is the exception: its
     // first component is the bucket's own name, so `acme-site/*` means the objects of one bucket.
     return service !== "s3" && /^[A-Za-z0-9-]+[/:][*?]/.test(resource);
-}
-
-function checkArn(c: Checker, service: string, arn: string, field: string): string | undefined {
-    const parts = arn.split(":");
-    if (parts.length < 6 || parts[0] !== "arn" || !/^aws(-cn|-us-gov)?$/.test(parts[1])) {
-        return c.problem("ERR_FIELD_INVALID", field, `is "${arn}", which is not a resource ARN (arn:aws:<service>:<region>:<account>:<resource>)`);
-    }
-    const arnService = parts[2];
-    const resource = parts.slice(5).join(":");
-    if (arnService.includes("*") || wildcardArn(service, resource)) {
-        return c.problem("ERR_WILDCARD", field, `is "${arn}", a wildcard over every resource; list the resources themselves`);
-    }
-    if (arnService !== service) {
-        return c.problem("ERR_FIELD_INVALID", field, `is an ARN of service "${arnService}", not of the scope's service "${service}"`);
-    }
-    return arn;
 }
 
 function globToRegExp(glob: string): RegExp {
@@ -353,127 +540,6 @@ export function sensitiveAction(service: string, action: string): string | undef
     return !inCatalogue && SENSITIVE_WORDS.test(action.split(":")[1] ?? "") ? action : undefined;
 }
 
-function checkAwsScope(c: Checker, raw: unknown, field: string, grantSensitive: readonly string[]): AwsScope | undefined {
-    if (!isObject(raw)) {
-        return c.problem("ERR_FIELD_INVALID", field, "must be a mapping with service, access and resources");
-    }
-    c.known(raw, field, ["service", "access", "resources", "actions"]);
-    const service = c.string(raw, field, "service", { required: true, what: "an AWS service" });
-    let known = service !== undefined;
-    if (service !== undefined && !Object.prototype.hasOwnProperty.call(AWS_SERVICES, service)) {
-        c.problem("ERR_UNKNOWN_SCOPE", join(field, "service"), `names the unknown AWS service "${service}" (known: ${AWS_SERVICE_NAMES.join(", ")})`);
-        known = false;
-    }
-    const access = c.string(raw, field, "access", { required: true, pattern: /^(read|write|permissions)$/, what: `"read", "write" or "permissions"` }) as ScopeAccess | undefined;
-    if (access === "permissions" && service !== undefined && known && !grantSensitive.includes(service)) {
-        c.problem(
-            "ERR_SENSITIVE_PERMISSION",
-            join(field, "access"),
-            `is "permissions" on "${service}", which changes who else may reach its resources (resource policies, public access, credentials); grant it explicitly under "aws.grantSensitive"`,
-        );
-        known = false;
-    }
-    const resources = c.list(raw, field, "resources", { required: true, nonEmpty: true }, (v, f) => (service && known ? checkArn(c, service, v, f) : v));
-    let actions: string[] | undefined;
-    if (raw.actions !== undefined) {
-        actions = c.list(raw, field, "actions", { required: false, nonEmpty: true }, (v, f) => {
-            const m = ACTION.exec(v);
-            if (!m) {
-                return c.problem("ERR_FIELD_INVALID", f, `is "${v}", which is not an IAM action (<service>:<Action>)`);
-            }
-            if (m[2] === "*") {
-                return c.problem("ERR_WILDCARD", f, `is "${v}", every action of the service; list the actions instead`);
-            }
-            if (service !== undefined && m[1] !== service) {
-                return c.problem("ERR_UNKNOWN_SCOPE", f, `is an action of "${m[1]}", not of the scope's service "${service}"`);
-            }
-            if (access === "read" && !READ_ONLY_ACTION_PREFIXES.some((p) => m[2].startsWith(p))) {
-                return c.problem("ERR_FIELD_INVALID", f, `is "${v}", which is not a read-only action, in a "read" scope`);
-            }
-            const sensitive = access !== "permissions" ? sensitiveAction(m[1], v) : undefined;
-            if (sensitive !== undefined) {
-                return c.problem("ERR_SENSITIVE_PERMISSION", f, `is "${v}", which grants "${sensitive}" (access control, public access or credentials); list it in a "permissions" scope granted under "aws.grantSensitive"`);
-            }
-            const svc = service !== undefined ? AWS_SERVICES[service] : undefined;
-            const levelActions = svc && access !== "read" ? [...svc.read, ...svc.write, ...(access === "permissions" ? svc.permissions : [])] : undefined;
-            if (levelActions && !levelActions.includes(v)) {
-                // A write the catalogue does not know could create something the boundary's tag rules do not cover.
-                return c.problem("ERR_UNKNOWN_SCOPE", f, `is "${v}", which is not a "${access}" action of "${service}" in the catalogue; a "${access}" scope may list only those (see docs/stack-module.md)`);
-            }
-            return v;
-        });
-        if (actions === undefined) {
-            return undefined;
-        }
-    }
-    if (service === undefined || !known || access === undefined || resources === undefined) {
-        return undefined;
-    }
-    return { service, access, resources, ...(actions ? { actions } : {}) };
-}
-
-/** The plan and apply trust GitHub Actions gives: one subject per job, pinned to a workflow and environment. */
-function checkGithubTrust(c: Checker, raw: Raw, field: string, agentId: string | undefined): { trust: AgentTrust; planTrust: AgentTrust } | undefined {
-    c.known(raw, field, ["provider", "repository", "workflow", "ref", "environment", "planEnvironment", "audience"]);
-    const providerArn = c.string(raw, field, "provider", { required: true, pattern: OIDC_PROVIDER, what: "an IAM OIDC provider ARN" });
-    const repo = c.string(raw, field, "repository", { required: true, pattern: /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, what: "a GitHub owner/repository" });
-    const workflow = c.string(raw, field, "workflow", { required: true, pattern: /^\.github\/workflows\/[A-Za-z0-9_.\/-]+\.ya?ml$/, what: "a workflow file (.github/workflows/agentguard.yml)" });
-    const ref = c.string(raw, field, "ref", { required: false, pattern: /^refs\/(heads|tags)\/[A-Za-z0-9_.\/-]+$/, what: "a pinned ref (refs/heads/main)" }) ?? "refs/heads/main";
-    const env = /^[A-Za-z0-9_.-]{1,255}$/;
-    const environment = c.string(raw, field, "environment", { required: false, pattern: env, what: "a GitHub environment name" }) ?? (agentId ? `agentguard-${agentId}` : undefined);
-    const planEnvironment = c.string(raw, field, "planEnvironment", { required: false, pattern: env, what: "a GitHub environment name" }) ?? (agentId ? `agentguard-${agentId}-plan` : undefined);
-    const audience = c.string(raw, field, "audience", { required: false, pattern: /^[^*?\s]+$/, what: "an audience without wildcards" }) ?? "sts.amazonaws.com";
-    if (environment !== undefined && environment === planEnvironment) {
-        return c.problem("ERR_SHARED_PRINCIPAL", join(field, "planEnvironment"), `is "${planEnvironment}", the apply job's environment; the plan job needs its own`);
-    }
-    if (!providerArn || !repo || !workflow || !environment || !planEnvironment) {
-        return undefined;
-    }
-    const issuerHost = OIDC_PROVIDER.exec(providerArn)![2];
-    // The repository's OIDC subject template must include job_workflow_ref (docs/stack-module.md):
-    // AWS evaluates only `sub` and `aud` of GitHub's token, so the pin lives in the subject.
-    const subject = (e: string) => `repo:${repo}:environment:${e}:job_workflow_ref:${repo}/${workflow}@${ref}`;
-    const oidc = (e: string): AgentTrust => ({ kind: "oidc", providerArn, issuerHost, subjects: [subject(e)], audience, sourceIdentity: false });
-    return { trust: oidc(environment), planTrust: oidc(planEnvironment) };
-}
-
-function checkTrust(c: Checker, raw: Raw, field: string): AgentTrust | undefined {
-    c.known(raw, field, ["principal", "oidc"]);
-    if ((raw.principal === undefined) === (raw.oidc === undefined)) {
-        return c.problem("ERR_FIELD_INVALID", field, `must name exactly one of "principal" (IAM principal ARNs) or "oidc" (an OIDC provider and subject)`);
-    }
-    if (raw.principal !== undefined) {
-        const principals = c.list(raw, field, "principal", { required: true, nonEmpty: true }, (v, f) =>
-            /:root$/.test(v)
-                ? c.problem("ERR_SHARED_PRINCIPAL", f, `is "${v}", a whole account, which every role and user in it could use; name a role of this agent's own`)
-                : c.matching(PRINCIPAL, "an IAM role or user ARN")(v, f),
-        );
-        return principals ? { kind: "aws", principals } : undefined;
-    }
-    const oidc = c.object(raw, field, "oidc");
-    if (!oidc) {
-        return undefined;
-    }
-    const f = join(field, "oidc");
-    c.known(oidc, f, ["provider", "subjects", "audience", "sourceIdentity"]);
-    const providerArn = c.string(oidc, f, "provider", { required: true, pattern: OIDC_PROVIDER, what: "an IAM OIDC provider ARN" });
-    const audience = c.string(oidc, f, "audience", { required: false, pattern: /^[^*?\s]+$/, what: "an audience without wildcards" }) ?? "sts.amazonaws.com";
-    const noWildcard = (v: string, ff: string) => (/[*?]/.test(v) ? c.problem("ERR_WILDCARD", ff, `is "${v}"; subjects are matched exactly, so name each one`) : v);
-    const subjects = c.list(oidc, f, "subjects", { required: true, nonEmpty: true }, noWildcard);
-    let sourceIdentity = true;
-    if (oidc.sourceIdentity !== undefined) {
-        if (typeof oidc.sourceIdentity !== "boolean") {
-            c.problem("ERR_FIELD_INVALID", join(f, "sourceIdentity"), "must be true or false");
-        } else {
-            sourceIdentity = oidc.sourceIdentity;
-        }
-    }
-    if (!providerArn || !subjects) {
-        return undefined;
-    }
-    const issuerHost = OIDC_PROVIDER.exec(providerArn)![2];
-    return { kind: "oidc", providerArn, issuerHost, subjects, audience, sourceIdentity };
-}
 
 /** Replaces `{agent}` in every string of a (defaults) trust mapping with the agent's id. */
 function forAgent(raw: unknown, id: string | undefined): unknown {
@@ -493,63 +559,252 @@ export function trustPrincipals(trust: AgentTrust): { key: string; label: string
         : trust.subjects.map((s) => ({ key: `oidc|${trust.providerArn.toLowerCase()}|${s}`, label: `${trust.issuerHost} subject ${s}` }));
 }
 
-function checkCidr(c: Checker, v: string, field: string): string | undefined {
-    const v4 = CIDR_V4.exec(v);
-    const v6 = CIDR_V6.exec(v);
-    const ok = v4 ? v4.slice(1, 5).every((o) => Number(o) <= 255) && Number(v4[5]) <= 32 : v6 ? v.includes(":") && Number(v6[1]) <= 128 : false;
-    if (!ok) {
-        return c.problem("ERR_FIELD_INVALID", field, `is "${v}", which is not a CIDR (203.0.113.0/24, 2001:db8::/32)`);
-    }
-    if ((v4 && Number(v4[5]) === 0) || (v6 && Number(v6[1]) === 0)) {
-        return c.problem("ERR_WILDCARD", field, `is "${v}", every address; list the networks the agent runs from`);
-    }
-    return v;
+
+/** The distinct values of a list, in order. */
+function uniq(values: readonly string[] | undefined): string[] {
+    return [...new Set(values ?? [])];
 }
 
-function checkCloudflareScope(c: Checker, raw: unknown, field: string, sensitiveGrants: readonly string[]): CloudflareScope | undefined {
-    if (!isObject(raw)) {
-        return c.problem("ERR_FIELD_INVALID", field, "must be a mapping with permissions and zones");
+function checkArn(c: Checker, service: string, arn: string, field: string): void {
+    const parts = arn.split(":");
+    const arnService = parts[2];
+    const resource = parts.slice(5).join(":");
+    if (arnService.includes("*") || wildcardArn(service, resource)) {
+        c.problem("ERR_WILDCARD", field, `is "${arn}", a wildcard over every resource; list the resources themselves`);
+    } else if (arnService !== service) {
+        c.problem("ERR_FIELD_INVALID", field, `is an ARN of service "${arnService}", not of the scope's service "${service}"`);
     }
-    c.known(raw, field, ["permissions", "zones"]);
+}
+
+/** The rules of one action that depend on its scope's service and access. */
+function checkAction(c: Checker, service: string, access: ScopeAccess, v: string, f: string): void {
+    const m = ACTION.exec(v)!;
+    if (m[1] !== service) {
+        c.problem("ERR_UNKNOWN_SCOPE", f, `is an action of "${m[1]}", not of the scope's service "${service}"`);
+        return;
+    }
+    if (access === "read" && !READ_ONLY_ACTION_PREFIXES.some((p) => m[2].startsWith(p))) {
+        c.problem("ERR_FIELD_INVALID", f, `is "${v}", which is not a read-only action, in a "read" scope`);
+        return;
+    }
+    const sensitive = access !== "permissions" ? sensitiveAction(m[1], v) : undefined;
+    if (sensitive !== undefined) {
+        c.problem("ERR_SENSITIVE_PERMISSION", f, `is "${v}", which grants "${sensitive}" (access control, public access or credentials); list it in a "permissions" scope granted under "aws.grantSensitive"`);
+        return;
+    }
+    const svc = AWS_SERVICES[service];
+    const levelActions = access !== "read" ? [...svc.read, ...svc.write, ...(access === "permissions" ? svc.permissions : [])] : undefined;
+    if (levelActions && !levelActions.includes(v)) {
+        // A write the catalogue does not know could create something the boundary's tag rules do not cover.
+        c.problem("ERR_UNKNOWN_SCOPE", f, `is "${v}", which is not a "${access}" action of "${service}" in the catalogue; a "${access}" scope may list only those (see docs/stack-module.md)`);
+    }
+}
+
+function checkAwsScope(c: Checker, raw: Raw, field: string, grantSensitive: readonly string[]): AwsScope | undefined {
+    if (c.failed(join(field, "service")) || c.failed(join(field, "access"))) {
+        return undefined;
+    }
+    const service = raw.service as string;
+    const access = raw.access as ScopeAccess;
+    if (access === "permissions" && !grantSensitive.includes(service)) {
+        return c.problem(
+            "ERR_SENSITIVE_PERMISSION",
+            join(field, "access"),
+            `is "permissions" on "${service}", which changes who else may reach its resources (resource policies, public access, credentials); grant it explicitly under "aws.grantSensitive"`,
+        );
+    }
+    const resources = (raw.resources ?? []) as string[];
+    resources.forEach((arn, i) => (c.failed(`${field}.resources[${i}]`) ? undefined : checkArn(c, service, arn, `${field}.resources[${i}]`)));
+    const actions = raw.actions as string[] | undefined;
+    actions?.forEach((v, i) => (c.failed(`${field}.actions[${i}]`) ? undefined : checkAction(c, service, access, v, `${field}.actions[${i}]`)));
+    return { service, access, resources: uniq(resources), ...(actions ? { actions: uniq(actions) } : {}) };
+}
+
+/** Where a field's value comes from: the agent's own, or the registry's defaults. */
+interface Source {
+    readonly value: unknown;
+    readonly field: string;
+    readonly fromDefaults: boolean;
+}
+
+function source(raw: Raw, defaults: Raw, key: string, prefix: string, map: (v: unknown) => unknown = (v) => v): Source | undefined {
+    if (raw[key] !== undefined) {
+        return { value: raw[key], field: join(prefix, key), fromDefaults: false };
+    }
+    return defaults[key] !== undefined ? { value: map(defaults[key]), field: join(`defaults.${prefix}`, key), fromDefaults: true } : undefined;
+}
+
+/**
+ * A trust mapping that passed the schema: the agent's own (checked with the registry), or one from
+ * the defaults, checked now against `schema` with `{agent}` replaced by the agent's id.
+ */
+function checkedTrust(c: Checker, src: Source, schema: Schema): Raw | undefined {
+    if (!src.fromDefaults) {
+        return c.failedWithin(src.field) ? undefined : (src.value as Raw);
+    }
+    if (!isObject(src.value)) {
+        return undefined; // reported once, for the registry
+    }
+    const value = normalize(src.value, schema) as Raw;
+    const found = schemaFindings(schema, value);
+    c.report(found, src.field);
+    return found.length === 0 ? value : undefined;
+}
+
+/** The plan and apply trust GitHub Actions gives: one subject per job, pinned to a workflow and environment. */
+function githubTrust(c: Checker, gh: Raw, field: string, agentId: string): { trust: AgentTrust; planTrust: AgentTrust } | undefined {
+    const providerArn = gh.provider as string;
+    const repo = gh.repository as string;
+    const workflow = gh.workflow as string;
+    const ref = (gh.ref as string | undefined) ?? "refs/heads/main";
+    const environment = (gh.environment as string | undefined) ?? `agentguard-${agentId}`;
+    const planEnvironment = (gh.planEnvironment as string | undefined) ?? `agentguard-${agentId}-plan`;
+    const audience = (gh.audience as string | undefined) ?? "sts.amazonaws.com";
+    if (environment === planEnvironment) {
+        return c.problem("ERR_SHARED_PRINCIPAL", join(field, "planEnvironment"), `is "${planEnvironment}", the apply job's environment; the plan job needs its own`);
+    }
+    const issuerHost = OIDC_PROVIDER.exec(providerArn)![2];
+    // The repository's OIDC subject template must include job_workflow_ref (docs/stack-module.md):
+    // AWS evaluates only `sub` and `aud` of GitHub's token, so the pin lives in the subject.
+    const subject = (e: string) => `repo:${repo}:environment:${e}:job_workflow_ref:${repo}/${workflow}@${ref}`;
+    const oidc = (e: string): AgentTrust => ({ kind: "oidc", providerArn, issuerHost, subjects: [subject(e)], audience, sourceIdentity: false });
+    return { trust: oidc(environment), planTrust: oidc(planEnvironment) };
+}
+
+/** A `principal` or `oidc` trust; exactly one of them. */
+function trustOf(c: Checker, t: Raw, field: string): AgentTrust | undefined {
+    if ((t.principal === undefined) === (t.oidc === undefined)) {
+        return c.problem("ERR_FIELD_INVALID", field, `must name exactly one of "principal" (IAM principal ARNs) or "oidc" (an OIDC provider and subject)`);
+    }
+    if (t.principal !== undefined) {
+        const listed = t.principal as string[];
+        let ok = true;
+        listed.forEach((v, i) => {
+            if (/:root$/.test(v)) {
+                ok = false;
+                c.problem("ERR_SHARED_PRINCIPAL", `${field}.principal[${i}]`, `is "${v}", a whole account, which every role and user in it could use; name a role of this agent's own`);
+            }
+        });
+        return ok ? { kind: "aws", principals: uniq(listed) } : undefined;
+    }
+    const o = t.oidc as Raw;
+    const providerArn = o.provider as string;
+    return {
+        kind: "oidc",
+        providerArn,
+        issuerHost: OIDC_PROVIDER.exec(providerArn)![2],
+        subjects: uniq(o.subjects as string[]),
+        audience: (o.audience as string | undefined) ?? "sts.amazonaws.com",
+        sourceIdentity: (o.sourceIdentity as boolean | undefined) ?? true,
+    };
+}
+
+interface Defaults {
+    readonly aws: Raw;
+    readonly cloudflare: Raw;
+}
+
+function checkAws(c: Checker, raw: Raw, defaults: Raw, agentId: string): AwsAgentSpec | undefined {
+    const trustSrc = source(raw, defaults, "trust", "aws", (v) => forAgent(v, agentId));
+    const planSrc = source(raw, defaults, "planTrust", "aws", (v) => forAgent(v, agentId));
+    let trust: AgentTrust | undefined;
+    let planTrust: AgentTrust | undefined;
+    const t = trustSrc && checkedTrust(c, trustSrc, TRUST);
+    if (!trustSrc) {
+        c.problem("ERR_FIELD_REQUIRED", "aws.trust", "is required (or set defaults.aws.trust): name who may assume the agent's role");
+    } else if (t?.github !== undefined) {
+        if (t.principal !== undefined || t.oidc !== undefined) {
+            c.problem("ERR_FIELD_INVALID", trustSrc.field, `must name exactly one of "principal", "oidc" or "github"`);
+        } else {
+            const gh = githubTrust(c, t.github as Raw, join(trustSrc.field, "github"), agentId);
+            if (gh && planSrc) {
+                c.problem("ERR_FIELD_INVALID", planSrc.field, `is set, but "${trustSrc.field}.github" already gives the plan job its own subject`);
+            }
+            trust = gh?.trust;
+            planTrust = gh?.planTrust;
+        }
+    } else if ((trustSrc.value as Raw).github === undefined) {
+        trust = t && trustOf(c, t, trustSrc.field);
+        if (!planSrc) {
+            c.problem("ERR_FIELD_REQUIRED", "aws.planTrust", "is required (or use trust.github): the plan job's read-only role needs a principal of its own");
+        } else {
+            const p = checkedTrust(c, planSrc, PLAN_TRUST);
+            planTrust = p && trustOf(c, p, planSrc.field);
+        }
+    }
+    if (trust && planTrust && planSrc) {
+        const plan = new Set(trustPrincipals(planTrust).map((p) => p.key));
+        const both = trustPrincipals(trust).find((p) => plan.has(p.key));
+        if (both) {
+            c.problem("ERR_SHARED_PRINCIPAL", planSrc.field, `names "${both.label}", which may also assume the agent's write role; the plan job needs a principal of its own`);
+        }
+    }
+    const regions = source(raw, defaults, "regions", "aws");
+    if (!regions) {
+        c.problem("ERR_FIELD_REQUIRED", "aws.regions", "is required (or set defaults.aws.regions): the boundary denies every other region");
+    }
+    const grantSensitive = c.failedWithin("aws.grantSensitive") ? [] : uniq(raw.grantSensitive as string[] | undefined);
+    const scopes = c.failed("aws.scopes") ? [] : ((raw.scopes ?? []) as Raw[]).map((s, i) => checkAwsScope(c, s, `aws.scopes[${i}]`, grantSensitive));
+    // The account's three forms (an id, one to create, or shared) are checked by own-account.ts.
+    const account = raw.account == null ? undefined : checkAwsAccount((code, field, text) => c.problem(code, field, text), raw.account);
+    if (!trust || !planTrust || !regions || scopes.some((s) => s === undefined) || (raw.account != null && !account)) {
+        return undefined;
+    }
+    const backstop = raw.backstop as AwsBackstop | undefined;
+    return {
+        trust,
+        planTrust,
+        regions: uniq(regions.value as string[]),
+        scopes: scopes as AwsScope[],
+        grantSensitive,
+        ...(backstop ? { backstop: { estimatedChargesUsd: backstop.estimatedChargesUsd } } : {}),
+        ...(account ? { account } : {}),
+    };
+}
+
+function checkCloudflareScope(c: Checker, raw: Raw, field: string, sensitiveGrants: readonly string[]): CloudflareScope | undefined {
+    if (c.failedWithin(join(field, "permissions"))) {
+        return undefined;
+    }
+    const permissions = raw.permissions as string[];
     let needsZones = false;
     let accountLevel: string | undefined;
-    const permissions = c.list(raw, field, "permissions", { required: true, nonEmpty: true }, (v, f) => {
-        if (!Object.prototype.hasOwnProperty.call(CLOUDFLARE_GROUPS, v)) {
-            return c.problem("ERR_UNKNOWN_SCOPE", f, `names the unknown Cloudflare permission group "${v}"`);
-        }
+    let ok = true;
+    permissions.forEach((v, i) => {
+        const f = `${field}.permissions[${i}]`;
         const group = CLOUDFLARE_GROUPS[v];
         if (group.kind === "user") {
-            return c.problem("ERR_UNKNOWN_SCOPE", f, `names "${v}", a user-level permission group, which an account token cannot hold`);
-        }
-        if (group.sensitive && !sensitiveGrants.includes(v)) {
-            return c.problem("ERR_SENSITIVE_PERMISSION", f, `names "${v}", a billing, registrar, member, token, access, firewall or account-settings permission; grant it explicitly under "cloudflare.grantSensitive"`);
-        }
-        if (group.kind === "zone") {
+            ok = false;
+            c.problem("ERR_UNKNOWN_SCOPE", f, `names "${v}", a user-level permission group, which an account token cannot hold`);
+        } else if (group.sensitive && !sensitiveGrants.includes(v)) {
+            ok = false;
+            c.problem("ERR_SENSITIVE_PERMISSION", f, `names "${v}", a billing, registrar, member, token, access, firewall or account-settings permission; grant it explicitly under "cloudflare.grantSensitive"`);
+        } else if (group.kind === "zone") {
             needsZones = true;
         } else {
             accountLevel = v;
         }
-        return v;
     });
-    const zones = c.list(raw, field, "zones", { required: false, nonEmpty: true }, c.matching(HEX32, "a zone id (32 hex digits)"));
-    if (permissions && needsZones && raw.zones === undefined) {
+    if (!ok) {
+        return undefined;
+    }
+    const zones = raw.zones as string[] | undefined;
+    if (needsZones && zones === undefined) {
         return c.problem("ERR_FIELD_REQUIRED", join(field, "zones"), "is required: zone-level permissions are limited to listed zones");
     }
-    if (permissions && zones && !needsZones) {
+    if (zones !== undefined && !needsZones) {
         return c.problem("ERR_FIELD_INVALID", join(field, "zones"), `is set, but "${accountLevel}" and the scope's other permissions are account-level`);
     }
-    return permissions && (zones || !needsZones) ? { permissions, zones: zones ?? [] } : undefined;
+    return { permissions: uniq(permissions), zones: uniq(zones) };
 }
 
-function checkExpiry(c: Checker, v: unknown, field: string, now: Date): string | undefined {
-    if (v instanceof Date) {
-        v = v.toISOString().slice(0, 10);
-    }
-    if (typeof v !== "string" || !DATE_TIME.test(v) || Number.isNaN(Date.parse(v))) {
-        return c.problem("ERR_FIELD_INVALID", field, "must be a date (2026-06-30) or UTC time (2026-06-30T00:00:00Z)");
-    }
+/** A fixed token expiry, as a UTC time: in the future, within a year. */
+function checkExpiry(c: Checker, v: string, field: string, now: Date): string | undefined {
     const iso = v.length === 10 ? `${v}T00:00:00Z` : v;
     const t = Date.parse(iso);
+    if (Number.isNaN(t)) {
+        return c.problem("ERR_FIELD_INVALID", field, "must be a date (2026-06-30) or UTC time (2026-06-30T00:00:00Z)");
+    }
     if (t <= now.getTime()) {
         return c.problem("ERR_FIELD_INVALID", field, `is ${iso}, which is not in the future`);
     }
@@ -559,223 +814,99 @@ function checkExpiry(c: Checker, v: unknown, field: string, now: Date): string |
     return iso;
 }
 
-function checkTtl(c: Checker, v: unknown, field: string): number | undefined {
-    if (typeof v !== "number" || !Number.isInteger(v) || v < 2 || v > 365) {
-        return c.problem("ERR_FIELD_INVALID", field, "must be a whole number of days from 2 to 365");
-    }
-    return v;
-}
-
-interface Defaults {
-    readonly aws: Raw;
-    readonly cloudflare: Raw;
-}
-
-function checkAws(c: Checker, raw: Raw, defaults: Raw, agentId: string | undefined): AwsAgentSpec | undefined {
-    c.known(raw, "aws", ["trust", "planTrust", "regions", "scopes", "grantSensitive", "backstop", "account"]);
-    const account = checkAwsAccount((code, field, text) => c.problem(code, field, text), raw.account);
-    const pick = (key: "trust" | "planTrust"): [unknown, string] => (raw[key] !== undefined ? [raw[key], `aws.${key}`] : [forAgent(defaults[key], agentId), `defaults.aws.${key}`]);
-    const [trustRaw, trustField] = pick("trust");
-    const [planRaw, planField] = pick("planTrust");
-    let trust: AgentTrust | undefined;
-    let planTrust: AgentTrust | undefined;
-    if (trustRaw === undefined || trustRaw === null) {
-        c.problem("ERR_FIELD_REQUIRED", "aws.trust", "is required (or set defaults.aws.trust): name who may assume the agent's role");
-    } else if (!isObject(trustRaw)) {
-        c.problem("ERR_FIELD_INVALID", trustField, "must be a mapping with principal, oidc or github");
-    } else if (trustRaw.github !== undefined) {
-        c.known(trustRaw, trustField, ["github"]);
-        const gh = isObject(trustRaw.github) ? checkGithubTrust(c, trustRaw.github, join(trustField, "github"), agentId) : c.problem("ERR_FIELD_INVALID", join(trustField, "github"), "must be a mapping");
-        if (gh && planRaw !== undefined && planRaw !== null) {
-            c.problem("ERR_FIELD_INVALID", planField, `is set, but "${trustField}.github" already gives the plan job its own subject`);
-        }
-        trust = gh?.trust;
-        planTrust = gh?.planTrust;
-    } else {
-        trust = checkTrust(c, trustRaw, trustField);
-        if (planRaw === undefined || planRaw === null) {
-            c.problem("ERR_FIELD_REQUIRED", "aws.planTrust", "is required (or use trust.github): the plan job's read-only role needs a principal of its own");
-        } else if (!isObject(planRaw)) {
-            c.problem("ERR_FIELD_INVALID", planField, "must be a mapping with principal or oidc");
-        } else {
-            planTrust = checkTrust(c, planRaw, planField);
-        }
-    }
-    if (trust && planTrust) {
-        const plan = new Set(trustPrincipals(planTrust).map((p) => p.key));
-        const both = trustPrincipals(trust).find((p) => plan.has(p.key));
-        if (both) {
-            c.problem("ERR_SHARED_PRINCIPAL", planField, `names "${both.label}", which may also assume the agent's write role; the plan job needs a principal of its own`);
-        }
-    }
-    const grantList = c.list(raw, "aws", "grantSensitive", { required: false }, (v, f) =>
-        Object.prototype.hasOwnProperty.call(AWS_SERVICES, v) ? v : c.problem("ERR_UNKNOWN_SCOPE", f, `names the unknown AWS service "${v}" (known: ${AWS_SERVICE_NAMES.join(", ")})`),
-    );
-    const grantSensitive = raw.grantSensitive === undefined ? [] : grantList;
-    let backstop: AwsBackstop | undefined;
-    const backstopRaw = c.object(raw, "aws", "backstop");
-    if (backstopRaw) {
-        c.known(backstopRaw, "aws.backstop", ["estimatedChargesUsd"]);
-        const usd = backstopRaw.estimatedChargesUsd;
-        if (typeof usd !== "number" || !Number.isFinite(usd) || usd <= 0) {
-            c.problem("ERR_FIELD_INVALID", "aws.backstop.estimatedChargesUsd", "must be a number of US dollars above 0");
-        } else {
-            backstop = { estimatedChargesUsd: usd };
-        }
-    }
-    const regionSource = raw.regions !== undefined ? raw : defaults;
-    const regions = c.list(regionSource, raw.regions !== undefined ? "aws" : "defaults.aws", "regions", { required: false, nonEmpty: true }, c.matching(REGION, "an AWS region (eu-west-1)"));
-    if (regions === undefined && raw.regions === undefined && defaults.regions === undefined) {
-        c.problem("ERR_FIELD_REQUIRED", "aws.regions", "is required (or set defaults.aws.regions): the boundary denies every other region");
-    }
-    if (!Array.isArray(raw.scopes) || raw.scopes.length === 0) {
-        c.problem(raw.scopes === undefined ? "ERR_FIELD_REQUIRED" : "ERR_FIELD_INVALID", "aws.scopes", "must list at least one scope");
-        return undefined;
-    }
-    const scopes = raw.scopes.map((s, i) => checkAwsScope(c, s, `aws.scopes[${i}]`, grantSensitive ?? []));
-    if (!trust || !planTrust || !regions || !grantSensitive || (backstopRaw && !backstop) || (raw.account != null && !account) || scopes.some((s) => s === undefined)) {
-        return undefined;
-    }
-    return { trust, planTrust, regions, scopes: scopes as AwsScope[], grantSensitive, ...(backstop ? { backstop } : {}), ...(account ? { account } : {}) };
-}
-
 function checkCloudflare(c: Checker, raw: Raw, defaults: Raw, now: Date): CloudflareAgentSpec | undefined {
-    c.known(raw, "cloudflare", ["accountId", "scopes", "ipAllowlist", "tokenTtlDays", "expiresOn", "grantSensitive"]);
-    const from = (key: string): [Raw, string] => (raw[key] !== undefined ? [raw, "cloudflare"] : [defaults, "defaults.cloudflare"]);
-    const [accountSrc, accountPrefix] = from("accountId");
-    const accountId = accountSrc.accountId === undefined ? c.problem("ERR_FIELD_REQUIRED", "cloudflare.accountId", "is required (or set defaults.cloudflare.accountId)") : c.string(accountSrc, accountPrefix, "accountId", { required: true, pattern: HEX32, what: "a Cloudflare account id (32 hex digits)" });
-    const grantSensitive =
-        c.list(raw, "cloudflare", "grantSensitive", { required: false }, (v, f) =>
-            Object.prototype.hasOwnProperty.call(CLOUDFLARE_GROUPS, v) && CLOUDFLARE_GROUPS[v].sensitive ? v : c.problem("ERR_UNKNOWN_SCOPE", f, `names "${v}", which is not a sensitive Cloudflare permission group`),
-        ) ?? [];
-    const [ipSrc, ipPrefix] = from("ipAllowlist");
-    const ipAllowlist = c.list(ipSrc, ipPrefix, "ipAllowlist", { required: false, nonEmpty: true }, (v, f) => checkCidr(c, v, f));
-    const [ttlSrc, ttlPrefix] = from("tokenTtlDays");
-    const tokenTtlDays = ttlSrc.tokenTtlDays === undefined ? DEFAULT_TOKEN_TTL_DAYS : checkTtl(c, ttlSrc.tokenTtlDays, join(ttlPrefix, "tokenTtlDays"));
-    const expiresOn = raw.expiresOn === undefined ? undefined : checkExpiry(c, raw.expiresOn, "cloudflare.expiresOn", now);
+    const accountId = source(raw, defaults, "accountId", "cloudflare");
+    if (!accountId) {
+        c.problem("ERR_FIELD_REQUIRED", "cloudflare.accountId", "is required (or set defaults.cloudflare.accountId)");
+    }
+    const grantSensitive = c.failedWithin("cloudflare.grantSensitive") ? [] : uniq(raw.grantSensitive as string[] | undefined);
+    const ipAllowlist = source(raw, defaults, "ipAllowlist", "cloudflare");
+    const tokenTtlDays = (source(raw, defaults, "tokenTtlDays", "cloudflare")?.value as number | undefined) ?? DEFAULT_TOKEN_TTL_DAYS;
+    const expiresOn = raw.expiresOn === undefined || c.failed("cloudflare.expiresOn") ? undefined : checkExpiry(c, raw.expiresOn as string, "cloudflare.expiresOn", now);
     if (raw.expiresOn !== undefined && raw.tokenTtlDays !== undefined) {
         c.problem("ERR_FIELD_INVALID", "cloudflare.expiresOn", `and "cloudflare.tokenTtlDays" are both set; choose a fixed or a rolling expiry`);
     }
-    if (!Array.isArray(raw.scopes) || raw.scopes.length === 0) {
-        c.problem(raw.scopes === undefined ? "ERR_FIELD_REQUIRED" : "ERR_FIELD_INVALID", "cloudflare.scopes", "must list at least one scope");
-        return undefined;
-    }
-    const scopes = raw.scopes.map((s, i) => checkCloudflareScope(c, s, `cloudflare.scopes[${i}]`, grantSensitive));
-    if (!accountId || tokenTtlDays === undefined || (raw.ipAllowlist !== undefined && !ipAllowlist) || scopes.some((s) => s === undefined)) {
+    const scopes = c.failed("cloudflare.scopes") ? [] : ((raw.scopes ?? []) as Raw[]).map((s, i) => checkCloudflareScope(c, s, `cloudflare.scopes[${i}]`, grantSensitive));
+    if (!accountId || scopes.some((s) => s === undefined) || (raw.expiresOn !== undefined && expiresOn === undefined)) {
         return undefined;
     }
     return {
-        accountId,
+        accountId: accountId.value as string,
         scopes: scopes as CloudflareScope[],
-        ...(ipAllowlist ? { ipAllowlist } : {}),
+        ...(ipAllowlist ? { ipAllowlist: uniq(ipAllowlist.value as string[]) } : {}),
         tokenTtlDays,
         ...(expiresOn ? { expiresOn } : {}),
         grantSensitive,
     };
 }
 
-/** `providerBudgetsUsd`: a mapping of provider package → US dollars ≥ 0. */
-function checkProviderBudgets(c: Checker, raw: unknown): Record<string, number> | undefined {
-    if (raw === undefined || raw === null) {
+/** The hand-checked rules of one agent the schema passed as a mapping; the definition when it has no problem. */
+function checkAgent(c: Checker, raw: Raw, defaults: Defaults, now: Date): AgentDefinition | undefined {
+    const id = raw.id as string;
+    const aws = raw.aws !== undefined && !c.failed("aws") ? checkAws(c, raw.aws as Raw, defaults.aws, id) : undefined;
+    const cloudflare = raw.cloudflare !== undefined && !c.failed("cloudflare") ? checkCloudflare(c, raw.cloudflare as Raw, defaults.cloudflare, now) : undefined;
+    const partial = (raw.aws !== undefined && !aws) || (raw.cloudflare !== undefined && !cloudflare);
+    checkProductionAccount((code, field, text) => c.problem(code, field, text), raw.environments as string[] | undefined, raw.aws !== undefined, aws?.account, isObject(raw.aws) && raw.aws.account != null);
+    if (partial && c.problems.length === 0) {
+        c.problem("ERR_FIELD_INVALID", raw.aws !== undefined && !aws ? "aws" : "cloudflare", "could not be read; the agent gets no identity rather than a partial one");
+    }
+    if (c.problems.length > 0) {
         return undefined;
     }
-    if (typeof raw !== "object" || Array.isArray(raw)) {
-        return c.problem("ERR_FIELD_INVALID", "providerBudgetsUsd", "must map provider packages to US dollars (cloudflare: 50)");
-    }
-    const out: Record<string, number> = {};
-    for (const [pkg, usd] of Object.entries(raw)) {
-        if (!PROVIDER.test(pkg)) {
-            c.problem("ERR_FIELD_INVALID", `providerBudgetsUsd.${pkg}`, "is not a provider package name (aws, cloudflare)");
-        } else if (typeof usd !== "number" || !Number.isFinite(usd) || usd < 0) {
-            c.problem("ERR_FIELD_INVALID", `providerBudgetsUsd.${pkg}`, "must be a number of US dollars ≥ 0");
-        } else {
-            out[pkg] = usd;
-        }
-    }
-    return out;
-}
-
-function checkAgent(problems: RegistryProblem[], raw: unknown, index: number, defaults: Defaults, now: Date): AgentDefinition | undefined {
-    const label = isObject(raw) && typeof raw.id === "string" && ID.test(raw.id) ? raw.id : `#${index + 1}`;
-    const c = new Checker(problems, label);
-    const before = problems.length;
-    if (!isObject(raw)) {
-        return c.problem("ERR_FIELD_INVALID", "agents", `entry #${index + 1} must be a mapping`);
-    }
-    c.known(raw, "", ["id", "owner", "purpose", "environments", "monthlyBudgetUsd", "providers", "providerBudgetsUsd", "notify", "aws", "cloudflare"]);
-    const id = c.string(raw, "", "id", { required: true, pattern: ID, what: "an agent id (2–40 lower-case letters, digits and dashes, starting with a letter)" });
-    const owner = c.string(raw, "", "owner", { required: true, pattern: EMAIL, what: "the owner's email address" });
-    const purpose = c.string(raw, "", "purpose", { required: true, max: 256, what: "a purpose of at most 256 characters" });
-    const environments = c.list(raw, "", "environments", { required: true, nonEmpty: true }, c.matching(ENVIRONMENT, "an environment name (dev, staging, prod)"));
-    let budget: number | undefined;
-    const b = raw.monthlyBudgetUsd;
-    if (b === undefined || b === null) {
-        c.problem("ERR_FIELD_REQUIRED", "monthlyBudgetUsd", "is required");
-    } else if (typeof b !== "number" || !Number.isFinite(b)) {
-        c.problem("ERR_FIELD_INVALID", "monthlyBudgetUsd", "must be a number of US dollars");
-    } else if (b <= 0) {
-        c.problem("ERR_BUDGET_NOT_POSITIVE", "monthlyBudgetUsd", `is ${b}; it must be more than 0`);
-    } else {
-        budget = b;
-    }
-    const providers = c.list(raw, "", "providers", { required: false }, c.matching(PROVIDER, "a provider package name (random, tls)")) ?? [];
-    const notify = c.list(raw, "", "notify", { required: false }, c.matching(EMAIL, "an email address")) ?? [];
-    const providerBudgetsUsd = checkProviderBudgets(c, raw.providerBudgetsUsd);
-    const awsRaw = c.object(raw, "", "aws");
-    const cfRaw = c.object(raw, "", "cloudflare");
-    const aws = awsRaw ? checkAws(c, awsRaw, defaults.aws, id) : undefined;
-    const cloudflare = cfRaw ? checkCloudflare(c, cfRaw, defaults.cloudflare, now) : undefined;
-    checkProductionAccount((code, field, text) => c.problem(code, field, text), environments, awsRaw !== undefined, aws?.account, awsRaw?.account != null);
-    if ((awsRaw && !aws) || (cfRaw && !cloudflare)) {
-        if (problems.length === before) {
-            c.problem("ERR_FIELD_INVALID", awsRaw && !aws ? "aws" : "cloudflare", "could not be read; the agent gets no identity rather than a partial one");
-        }
-    }
-    if (problems.length > before || !id || !owner || !purpose || !environments || budget === undefined) {
-        return undefined;
-    }
+    const providerBudgetsUsd = raw.providerBudgetsUsd as Record<string, number> | undefined;
     return {
         id,
-        owner,
-        purpose,
-        environments,
-        monthlyBudgetUsd: budget,
-        providers,
-        ...(providerBudgetsUsd ? { providerBudgetsUsd } : {}),
-        notify,
+        owner: raw.owner as string,
+        purpose: raw.purpose as string,
+        environments: uniq(raw.environments as string[]),
+        monthlyBudgetUsd: raw.monthlyBudgetUsd as number,
+        providers: uniq(raw.providers as string[] | undefined),
+        ...(providerBudgetsUsd ? { providerBudgetsUsd: { ...providerBudgetsUsd } } : {}),
+        notify: uniq(raw.notify as string[] | undefined),
         ...(aws ? { aws } : {}),
         ...(cloudflare ? { cloudflare } : {}),
     };
 }
 
 /**
- * Validates a parsed registry document. Throws a {@link RegistryError} listing every problem;
+ * Validates a parsed registry document: the declared schema ({@link REGISTRY_SCHEMA}, by ajv),
+ * then the rules that relate fields. Throws a {@link RegistryError} listing every problem;
  * returns the agents with defaults applied.
  */
 export function validateRegistry(raw: unknown, opts: RegistryOptions = {}): Registry {
     const now = opts.now ?? new Date();
     const problems: RegistryProblem[] = [];
-    const c = new Checker(problems, undefined);
+    const registry = new Checker(problems, undefined);
     if (!isObject(raw)) {
-        c.problem("ERR_FIELD_INVALID", "agents", "must be present: the registry is a mapping with an \"agents\" list");
+        registry.problem("ERR_FIELD_INVALID", "agents", 'must be present: the registry is a mapping with an "agents" list');
         throw new RegistryError(problems);
     }
-    c.known(raw, "", ["version", "defaults", "agents"]);
-    if (raw.version !== undefined && raw.version !== 1) {
-        c.problem("ERR_FIELD_INVALID", "version", `is ${JSON.stringify(raw.version)}; this agentguard reads version 1`);
+    const doc = normalize({ ...raw, agents: Array.isArray(raw.agents) ? raw.agents : [] }, REGISTRY_SCHEMA) as Raw;
+    const agents = doc.agents as unknown[];
+    const labels = agents.map((a, i) => (isObject(a) && typeof a.id === "string" && ID.test(a.id) ? a.id : `#${i + 1}`));
+    const checkers = agents.map((_, i) => ({ problems: [] as RegistryProblem[], reported: new Set<string>(), label: labels[i] }));
+    for (const f of schemaFindings(REGISTRY_SCHEMA, doc)) {
+        if (f.segments[0] === "agents" && f.segments.length >= 2) {
+            const a = checkers[Number(f.segments[1])];
+            const field = f.segments.length === 2 ? "agents" : fieldOf(f.segments.slice(2));
+            a.reported.add(f.segments.length === 2 ? "" : field);
+            new Checker(a.problems, a.label).problem(f.code, field, f.text);
+        } else {
+            registry.problem(f.code, fieldOf(f.segments), f.text);
+        }
     }
-    const defaultsRaw = c.object(raw, "", "defaults") ?? {};
-    c.known(defaultsRaw, "defaults", ["aws", "cloudflare"]);
-    const awsDefaults = c.object(defaultsRaw, "defaults", "aws") ?? {};
-    const cfDefaults = c.object(defaultsRaw, "defaults", "cloudflare") ?? {};
-    c.known(awsDefaults, "defaults.aws", ["trust", "planTrust", "regions"]);
-    c.known(cfDefaults, "defaults.cloudflare", ["accountId", "ipAllowlist", "tokenTtlDays"]);
     if (!Array.isArray(raw.agents)) {
-        c.problem(raw.agents === undefined ? "ERR_FIELD_REQUIRED" : "ERR_FIELD_INVALID", "agents", "must be a list of agents");
+        registry.problem(raw.agents === undefined || raw.agents === null ? "ERR_FIELD_REQUIRED" : "ERR_FIELD_INVALID", "agents", "must be a list of agents");
         throw new RegistryError(problems);
     }
-    const defaults: Defaults = { aws: awsDefaults, cloudflare: cfDefaults };
-    const agents = raw.agents.map((a, i) => checkAgent(problems, a, i, defaults, now));
+    const defaultsDoc = isObject(doc.defaults) ? doc.defaults : {};
+    const defaults: Defaults = { aws: isObject(defaultsDoc.aws) ? defaultsDoc.aws : {}, cloudflare: isObject(defaultsDoc.cloudflare) ? defaultsDoc.cloudflare : {} };
+    const definitions = agents.map((a, i) => {
+        const k = checkers[i];
+        const c = new Checker(k.problems, k.label, k.reported);
+        return isObject(a) && !k.reported.has("") && !c.failed("id") ? checkAgent(c, a, defaults, now) : undefined;
+    });
+    problems.push(...checkers.flatMap((k) => k.problems));
     const seen = new Map<string, number>();
     raw.agents.forEach((a, i) => {
         if (isObject(a) && typeof a.id === "string" && a.id !== "") {
@@ -787,15 +918,15 @@ export function validateRegistry(raw: unknown, opts: RegistryOptions = {}): Regi
             }
         }
     });
-    sharedPrincipals(problems, agents);
+    sharedPrincipals(problems, definitions);
     sharedOwnAccounts(
-        agents.flatMap((a) => (a?.aws ? [{ id: a.id, account: a.aws.account }] : [])),
+        definitions.flatMap((a) => (a?.aws ? [{ id: a.id, account: a.aws.account }] : [])),
         (agent, field, text) => new Checker(problems, agent).problem("ERR_SHARED_ACCOUNT", field, text),
     );
     if (problems.length > 0) {
         throw new RegistryError(problems);
     }
-    return { version: 1, agents: agents as AgentDefinition[] };
+    return { version: 1, agents: definitions as AgentDefinition[] };
 }
 
 /**

@@ -5,7 +5,7 @@
  */
 import { appendFileSync } from "node:fs";
 import { RunDecision } from "../gate/decide";
-import { packageOfType, ResourceFacts, stackSubject, StackRef } from "../gate/facts";
+import { packageOfType, ResourceFacts, stackSubject, StackRef } from "../facts/facts";
 import { Need } from "../gate/items";
 
 /** The env variable that names the log file. */
@@ -32,6 +32,22 @@ export interface DecisionLogEntry {
     readonly errors?: readonly string[];
 }
 
+/** The items and tokens of a decision as the log (and `plan check --format json`) records them. */
+export function decisionRecord(d: RunDecision): Pick<DecisionLogEntry, "gates" | "approvals"> {
+    return {
+        gates: d.gates.map((g) => ({
+            gate: g.need.gate,
+            ...(g.resource !== undefined ? { resource: g.resource } : {}),
+            required: g.required,
+            approvedBy: g.approvedBy,
+            satisfied: g.satisfied,
+            need: g.need,
+            observed: g.observed,
+        })),
+        approvals: d.approvals.map((a) => ({ jti: a.jti, ...(a.iss ? { iss: a.iss } : {}), valid: a.valid, ...(a.code ? { code: a.code } : {}), ...(a.reason ? { reason: a.reason } : {}) })),
+    };
+}
+
 /**
  * Builds the log entry of a decision. `resources`, when given, adds the run's custom resource
  * types and their provider packages (type tokens only: no names, no inputs).
@@ -51,16 +67,7 @@ export function logEntry(d: RunDecision, stack: StackRef, dryRun: boolean, now: 
         dryRun,
         initiator: { kind: d.initiator.kind, id: d.initiator.id, source: d.initiator.source, ...(markers && markers.length > 0 ? { markers: [...markers] } : {}) },
         ...(resources !== undefined ? { resourceTypes: [...types].sort(), providers: [...new Set([...types].map(packageOfType))].sort() } : {}),
-        gates: d.gates.map((g) => ({
-            gate: g.gate,
-            ...(g.resource !== undefined ? { resource: g.resource } : {}),
-            required: g.required,
-            approvedBy: g.approvedBy,
-            satisfied: g.satisfied,
-            need: g.need,
-            observed: g.observed,
-        })),
-        approvals: d.approvals.map((a) => ({ jti: a.jti, ...(a.iss ? { iss: a.iss } : {}), valid: a.valid, ...(a.code ? { code: a.code } : {}), ...(a.reason ? { reason: a.reason } : {}) })),
+        ...decisionRecord(d),
         estimatedMonthlyUsd: d.estimatedMonthlyUsd ?? null,
         decision: d.decision,
         ...(d.errors.length > 0 ? { errors: d.errors } : {}),

@@ -15,7 +15,7 @@
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { createEstimator } from "../cost";
-import { agentIdentityHygiene } from "../policies/identity-hygiene";
+import { agentIdentityHygiene } from "./hygiene";
 import { RunGuard, SECRET_SIG, SIG_KEY } from "./guard";
 import { agentChangeGate } from "./policy";
 import { GateRun } from "./run";

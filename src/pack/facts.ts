@@ -6,7 +6,7 @@
  * @internal
  */
 import * as proxy from "@pulumi/policy/proxy";
-import { PROVIDER_TYPE_PREFIX, ProviderFacts, Props, ResourceFacts, RunFacts, UNKNOWN, Value } from "../gate/facts";
+import { PROVIDER_TYPE_PREFIX, ProviderFacts, Props, ResourceFacts, RunFacts, UNKNOWN, Value } from "../facts/facts";
 import { INITIATOR_ENV, agentMarkersFromEnv } from "../gate/initiator";
 
 /** The sentinels @pulumi/policy uses for values unknown at preview (internal to that package). */

@@ -4,7 +4,7 @@
  */
 import { PolicyPack } from "@pulumi/policy";
 import { createEstimator } from "../cost";
-import { agentIdentityHygiene } from "../policies/identity-hygiene";
+import { agentIdentityHygiene } from "./hygiene";
 import { RunGuard } from "./guard";
 import { guardPolicyServer } from "./guard-sdk";
 import { agentChangeGate } from "./policy";

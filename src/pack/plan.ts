@@ -10,7 +10,7 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { fileDigest } from "../approvals/issue";
 import { PlanBinding } from "../gate/destructive";
-import { PROVIDER_TYPE_PREFIX, Props, ResourceFacts, StackRef, Value, isUnknown } from "../gate/facts";
+import { PROVIDER_TYPE_PREFIX, Props, ResourceFacts, StackRef, Value, isUnknown } from "../facts/facts";
 import { PlanStep, PlannedChange } from "../gate/run";
 import { parseUrn } from "../cost/preview";
 import { PlanError, parseJson, readPlan } from "../plan/read";

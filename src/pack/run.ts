@@ -13,7 +13,7 @@ import { verifyApprovals } from "../approvals/verify";
 import { CostEstimator } from "../cost/types";
 import { GateConfig, GateConfigError, normalizeGateConfig } from "../gate/config";
 import { JudgedItem, RunDecision } from "../gate/decide";
-import { ResourceFacts, RunFacts } from "../gate/facts";
+import { ResourceFacts, RunFacts } from "../facts/facts";
 import { OpenRun, denial, denyOutright, judgeResource, judgeRun, openRun, outrightDecision, partialDecision, runSummary } from "../gate/run";
 import { DECISION_LOG_ENV, appendDecision, logEntry } from "../log/decision-log";
 import { EngineResource, resourceFacts, runFactsFromEnv } from "./facts";

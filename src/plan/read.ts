@@ -8,7 +8,7 @@
  * the gate's UNKNOWN: a decision that needs them fails closed.
  */
 import { parseUrn, toValue } from "../cost/preview";
-import { PROVIDER_TYPE_PREFIX, Props, ProviderFacts, ResourceFacts, StackRef, Value } from "../gate/facts";
+import { PROVIDER_TYPE_PREFIX, Props, ProviderFacts, ResourceFacts, StackRef, Value } from "../facts/facts";
 import { PlanStep, PlannedChange } from "../gate/run";
 
 /** The plan or state is not one `plan check` understands: the run is denied. */

@@ -4,18 +4,17 @@
  * a budget action that caps the role, and (for Cloudflare tokens) an expiry.
  *
  * It checks the shape of identities only; who may change them, and with whose approval, is
- * `agent-change-gate`'s business. It reads props as plain data (no cloud SDK imports) and decides
- * on plain facts in {@link checkIdentityHygiene}, so it is unit-tested without an engine.
+ * `agent-change-gate`'s business. This module is the pure part, with no Pulumi import: the config
+ * and the checks over plain facts ({@link checkIdentityHygiene}), unit-tested without an engine.
+ * The policy itself (engine resources → facts, reporting) is src/pack/hygiene.ts.
  *
  * Fail closed: a value it needs that is unknown at preview counts as "cannot confirm", which is a
  * violation — except where the stack itself shows what the value will be (a boundary ARN that
  * comes from a policy in the same stack, a budget action's role that comes from the role itself).
  */
-import { PolicyConfigSchema, PolicyResource, ReportViolation, StackValidationPolicy } from "@pulumi/policy";
-import { Props, UNKNOWN, Unknown, Value, isUnknown } from "../gate/facts";
+import { Props, UNKNOWN, Unknown, Value, isUnknown } from "../facts/facts";
 import { Schema, problemText, schemaProblem } from "../schema/check";
-import { asList, asNumber, asObject, asString, asStringList, field, path } from "../gate/values";
-import { toValue } from "../pack/facts";
+import { asList, asNumber, asObject, asString, asStringList, field, path } from "../facts/values";
 
 /** The policy's name. */
 export const IDENTITY_HYGIENE_POLICY_NAME = "agent-identity-hygiene";
@@ -57,7 +56,7 @@ export interface HygieneConfig {
 export const DEFAULT_HYGIENE_CONFIG: HygieneConfig = Object.freeze({ maxSessionSeconds: 3600, maxTokenTtlDays: 365, tokenNamePrefix: "agentguard-" });
 
 /** JSON schema of {@link HygieneConfig}, kept in step with it. */
-export const hygieneConfigSchema: PolicyConfigSchema = {
+export const hygieneConfigSchema: { readonly properties: Readonly<Record<string, Schema>> } = {
     properties: {
         maxSessionSeconds: { type: "integer", minimum: 900, maximum: 43200, default: DEFAULT_HYGIENE_CONFIG.maxSessionSeconds, description: "Longest session an agent role may allow, in seconds." },
         maxTokenTtlDays: { type: "integer", minimum: 1, maximum: 3650, default: DEFAULT_HYGIENE_CONFIG.maxTokenTtlDays, description: "Latest expiry an agent's Cloudflare token may have, in days from now." },
@@ -428,62 +427,3 @@ export function checkIdentityHygiene(resources: readonly HygieneResource[], conf
     }
     return out;
 }
-
-/** Converts one engine resource to plain facts. Reading it cannot throw the SDK's unknown-value error. */
-export function hygieneResource(r: PolicyResource): HygieneResource {
-    const deps: Record<string, string[]> = {};
-    for (const [k, list] of Object.entries(r.propertyDependencies ?? {})) {
-        deps[k] = (list ?? []).map((d) => d.urn);
-    }
-    const props = toValue(r.props);
-    return {
-        urn: r.urn,
-        type: r.type,
-        name: r.name,
-        props: props !== null && typeof props === "object" && !Array.isArray(props) && !isUnknown(props) ? props : {},
-        parentType: r.parent?.type,
-        propertyDependencies: deps,
-    };
-}
-
-/** Runs the checks over a stack and reports each finding; an error inside is reported, never swallowed. */
-export function validateIdentityHygiene(resources: readonly PolicyResource[], rawConfig: unknown, report: ReportViolation, now: number = Date.now()): void {
-    let config: HygieneConfig;
-    try {
-        config = normalizeHygieneConfig(rawConfig);
-    } catch (e) {
-        const why = e instanceof HygieneConfigError ? e.message : `its config could not be read (${e instanceof Error ? e.name : typeof e})`;
-        report(`agent identities in this stack were not checked: ${why}; fix it in the file given to --policy-pack-config`);
-        return;
-    }
-    let findings: HygieneFinding[];
-    try {
-        findings = checkIdentityHygiene(resources.map(hygieneResource), config, now);
-    } catch (e) {
-        report(`agent identities in this stack could not be checked (${e instanceof Error ? e.name : typeof e}), so none of them is confirmed to have a boundary, a session limit, a budget action and a token expiry`);
-        return;
-    }
-    for (const f of findings) {
-        report(f.message, f.urn);
-    }
-}
-
-/** The `agent-identity-hygiene` policy (advisory by default). */
-export const agentIdentityHygiene: StackValidationPolicy = {
-    name: IDENTITY_HYGIENE_POLICY_NAME,
-    description:
-        "Agent identities (IAM roles tagged agentguard:agent, agentguard-* Cloudflare tokens, and everything the stack module makes) have a permissions boundary, no wildcard admin, a session limit, an AWS Budget with a budget action that caps the role, and a token expiry.",
-    enforcementLevel: "advisory",
-    configSchema: hygieneConfigSchema,
-    remediationSteps:
-        "Declare the agent in the registry and create it with AgentServiceAccount (docs/stack-module.md), or give the hand-made identity a permissions boundary, maxSessionDuration ≤ 3600, least-privilege policies, a budget filtered to its agentguard:agent tag with an APPLY_IAM_POLICY budget action, and a token expiresOn.",
-    validateStack: (args, report) => {
-        let config: unknown;
-        try {
-            config = args.getConfig<Partial<HygieneConfig>>();
-        } catch {
-            config = {};
-        }
-        validateIdentityHygiene(args.resources, config, report);
-    },
-};

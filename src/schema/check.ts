@@ -20,23 +20,39 @@ export interface SchemaProblem {
     readonly message: string;
 }
 
-let ajv: import("ajv").default | undefined;
-const compiled = new WeakMap<Schema, ValidateFunction>();
+/**
+ * Annotations a schema node may carry besides JSON Schema: `x-message` replaces ajv's wording;
+ * `x-code`, `x-what`, `x-type` and `x-wildcard` are read by callers that map errors to their own codes
+ * (the agent registry).
+ */
+const ANNOTATIONS = ["x-message", "x-code", "x-what", "x-wildcard", "x-type"];
 
-function compile(schema: Schema): ValidateFunction {
-    let v = compiled.get(schema);
+/** One ajv instance per mode: the first problem only, or every problem. */
+const instances: { first?: import("ajv").default; all?: import("ajv").default } = {};
+const compiled = { first: new WeakMap<Schema, ValidateFunction>(), all: new WeakMap<Schema, ValidateFunction>() };
+
+function compile(schema: Schema, mode: "first" | "all" = "first"): ValidateFunction {
+    let v = compiled[mode].get(schema);
     if (!v) {
+        let ajv = instances[mode];
         if (!ajv) {
             // eslint-disable-next-line @typescript-eslint/no-require-imports
             const Ajv = (require("ajv") as typeof import("ajv")).default;
-            ajv = new Ajv({ allErrors: false, strict: true, verbose: true, allowUnionTypes: true });
-            ajv.addVocabulary(["x-message"]);
+            ajv = new Ajv({ allErrors: mode === "all", strict: true, verbose: true, allowUnionTypes: true });
+            ajv.addVocabulary(ANNOTATIONS);
             ajv.addFormat("date-time", (s: string) => /^\d{4}-\d\d-\d\dT/.test(s) && !Number.isNaN(Date.parse(s)));
+            instances[mode] = ajv;
         }
         v = ajv.compile(schema);
-        compiled.set(schema, v);
+        compiled[mode].set(schema, v);
     }
     return v;
+}
+
+/** Every ajv error of `value` against `schema` (empty when it conforms), for callers with their own codes. */
+export function schemaErrors(schema: Schema, value: unknown): readonly ErrorObject[] {
+    const validate = compile(schema, "all");
+    return validate(value) ? [] : [...validate.errors!];
 }
 
 /** Levenshtein distance, for "did you mean". */

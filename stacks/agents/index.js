@@ -2,27 +2,21 @@
 // agents.yaml next to this file) and creates one AgentServiceAccount per agent. See
 // docs/stack-module.md.
 //
-// It loads agentguard's compiled stack module from the repository (`npm run build` makes
-// dist/): from $AGENTGUARD_ROOT when set, else from two directories up (stacks/agents → repo).
+// It imports agentguard's stack module as a package, `agentguard/identity` (package.json links
+// this repository: `npm install` here after `npm run build` there).
 "use strict";
-const fs = require("fs");
 const path = require("path");
 const pulumi = require("@pulumi/pulumi");
 
-function moduleDir() {
-    const roots = [process.env.AGENTGUARD_ROOT, path.resolve(__dirname, "..", "..")].filter(Boolean);
-    for (const root of roots) {
-        const dir = path.join(root, "dist", "identity");
-        if (fs.existsSync(path.join(dir, "index.js"))) {
-            return dir;
-        }
+let identity;
+try {
+    identity = require("agentguard/identity");
+} catch (e) {
+    if (e && e.code === "MODULE_NOT_FOUND" && /agentguard/.test(e.message)) {
+        throw new pulumi.RunError('agentguard is not installed for this stack: run "npm run build" in the agentguard repository, then "npm install" here (package.json links it)');
     }
-    throw new pulumi.RunError(
-        `agentguard's stack module is not built: looked for dist/identity in ${roots.map((r) => `"${r}"`).join(" and ")}; run "npm run build" in the agentguard repository, or set AGENTGUARD_ROOT to it`,
-    );
+    throw e;
 }
-
-const identity = require(moduleDir());
 const aws = require("@pulumi/aws");
 
 const config = new pulumi.Config("agents");

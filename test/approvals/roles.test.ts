@@ -34,8 +34,8 @@ describe("approver gates", () => {
         const scope = { environments: ["production"], access: true };
         const tokens = [await sign(alice, scope, { stack: PROD, jti: "a1" }), await sign(bob, scope, { stack: PROD, jti: "b1" })];
         const d = await decide([role()], { config: cfg, run: prodRun(), tokens });
-        const env = d.gates.find((g) => g.gate === "environment")!;
-        const access = d.gates.find((g) => g.gate === "access")!;
+        const env = d.gates.find((g) => g.need.gate === "environment")!;
+        const access = d.gates.find((g) => g.need.gate === "access")!;
         expect(env.approvedBy).toEqual(["alice", "bob"]);
         expect(env.satisfied).toBe(true);
         expect(access.approvedBy).toEqual(["alice"]);

@@ -14,7 +14,7 @@ import { costCommand, formatTable } from "../../src/cli/cost";
 import { UsageError } from "../../src/cli/io";
 import { createEstimator } from "../../src/cost";
 import { UNKNOWN_SENTINEL, stackFromPreview, toValue } from "../../src/cost/preview";
-import { UNKNOWN } from "../../src/gate/facts";
+import { UNKNOWN } from "../../src/facts/facts";
 import { H } from "./helpers";
 
 const FIX = resolve(__dirname, "fixtures");

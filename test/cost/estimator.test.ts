@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createEstimator } from "../../src/cost";
-import { UNKNOWN } from "../../src/gate/facts";
+import { UNKNOWN } from "../../src/facts/facts";
 import { CENT, H, ROOT, aws, other } from "./helpers";
 
 const est = createEstimator();

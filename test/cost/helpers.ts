@@ -1,4 +1,4 @@
-import { Props, ResourceFacts } from "../../src/gate/facts";
+import { Props, ResourceFacts } from "../../src/facts/facts";
 import { LinkedResourceFacts } from "../../src/cost";
 
 /** Hours in the estimator's month. */

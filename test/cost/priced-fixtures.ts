@@ -3,7 +3,7 @@
  * status) and a phrase of the basis. test/cost/priced.test.ts runs them and fails when a priced
  * type has none. Figures are list prices × 730 h from the shipped snapshot (us-east-1 unless said).
  */
-import { Props, UNKNOWN } from "../../src/gate/facts";
+import { Props, UNKNOWN } from "../../src/facts/facts";
 
 const H = 730;
 

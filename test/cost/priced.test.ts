@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { createEstimator } from "../../src/cost";
 import { TYPE_TABLE } from "../../src/cost/catalog";
-import { ResourceFacts } from "../../src/gate/facts";
+import { ResourceFacts } from "../../src/facts/facts";
 import { aws, other } from "./helpers";
 import { PRICED_FIXTURES } from "./priced-fixtures";
 

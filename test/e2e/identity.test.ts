@@ -15,6 +15,7 @@ import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { configCommand } from "../../src/cli/config";
+import { tempDir } from "../tmp";
 import { ROOT, Workspace } from "./pulumi";
 import { workspacesOfFile } from "./workspaces";
 import { mayAssume, mayAssumeWithWebIdentity } from "../identity/simulate";
@@ -27,8 +28,19 @@ const TIMEOUT = 180_000;
 
 const workspaces = workspacesOfFile();
 
+/**
+ * A NODE_PATH in which `agentguard` is this repository, as `npm install` in stacks/agents links
+ * it (package.json: `file:../..`): the stack imports `agentguard/identity` through the package's
+ * exports, as a platform team's own stack would.
+ */
+const AGENTGUARD_PACKAGE = (() => {
+    const dir = tempDir("agentguard-package-link-");
+    symlinkSync(ROOT, path.join(dir, "agentguard"), "dir");
+    return dir;
+})();
+
 async function workspace(program: string, stack: string, env: Record<string, string> = {}): Promise<Workspace> {
-    const ws = await Workspace.create({ program, stack, env: { AGENTGUARD_ROOT: ROOT, ...env } });
+    const ws = await Workspace.create({ program, stack, env: { NODE_PATH: AGENTGUARD_PACKAGE, ...env } });
     workspaces.push(ws);
     return ws;
 }
@@ -42,7 +54,7 @@ function hygienePack(ws: Workspace): string {
     writeFileSync(
         path.join(dir, "index.js"),
         `const { PolicyPack } = require("@pulumi/policy");\n` +
-            `const { agentIdentityHygiene } = require(${JSON.stringify(path.join(ROOT, "dist/policies/identity-hygiene"))});\n` +
+            `const { agentIdentityHygiene } = require(${JSON.stringify(path.join(ROOT, "dist/pack/hygiene"))});\n` +
             `new PolicyPack("hygiene-e2e", { policies: [agentIdentityHygiene] });\n`,
     );
     if (!existsSync(path.join(dir, "node_modules"))) {
@@ -130,7 +142,7 @@ async function expectOnePrincipalPerRole(agentRoles: readonly ExportedResource[]
 }
 
 beforeAll(() => {
-    if (!existsSync(path.join(ROOT, "dist/identity/index.js")) || !existsSync(path.join(ROOT, "dist/policies/identity-hygiene.js"))) {
+    if (!existsSync(path.join(ROOT, "dist/identity/index.js")) || !existsSync(path.join(ROOT, "dist/pack/hygiene.js"))) {
         throw new Error("dist/ is not built: run `npm run build` (npm test does) before the e2e suite");
     }
 });

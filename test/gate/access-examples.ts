@@ -3,7 +3,7 @@
  * gatekeeper-library's example_allowed / example_disallowed per rule). test/gate/access.test.ts
  * runs each through the access gate and fails when a judged row has none.
  */
-import { Props, UNKNOWN } from "../../src/gate/facts";
+import { Props, UNKNOWN } from "../../src/facts/facts";
 
 const LAMBDA_TRUST = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }] });
 const ECS_TRUST = { Version: "2012-10-17", Statement: [{ Sid: "", Effect: "Allow", Principal: { Service: ["ecs-tasks.amazonaws.com"] }, Action: ["sts:AssumeRole"] }] };

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { AGENT_IDENTITY_COMPONENT_TYPE, detectAccess } from "../../src/gate/access";
-import { ResourceFacts, UNKNOWN } from "../../src/gate/facts";
+import { ResourceFacts, UNKNOWN } from "../../src/facts/facts";
 import { AGENT_SERVICE_ACCOUNT_TYPE } from "../../src/identity/account";
 import { sensitiveScopes } from "../../src/identity/documents";
 import { validateRegistry } from "../../src/identity/registry";

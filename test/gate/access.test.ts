@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { TYPE_TABLE } from "../../src/cost/catalog";
 import { accessRuleFor } from "../../src/gate/access";
-import { UNKNOWN } from "../../src/gate/facts";
+import { UNKNOWN } from "../../src/facts/facts";
 import { JUDGED_EXAMPLES } from "./access-examples";
 import { approver, config, custom, sign } from "../fixtures";
 import { decide, gatesOf } from "./helpers";

@@ -128,7 +128,7 @@ describe("initiator × markers × config", () => {
         const withMarkers = await decide([custom("aws:s3/bucket:Bucket")], { run: run({ stack: prod, initiatorEnv: "human:carol", stackConfig: {}, agentMarkers: claude }) });
         expect(withMarkers.decision).toBe("deny");
         expect(withMarkers.initiator).toMatchObject({ kind: "agent", id: "claude-local" });
-        expect(withMarkers.gates.map((g) => g.gate)).toContain("environment");
+        expect(withMarkers.gates.map((g) => g.need.gate)).toContain("environment");
         const without = await decide([custom("aws:s3/bucket:Bucket")], { run: run({ stack: prod, initiatorEnv: "human:carol", stackConfig: {} }) });
         expect(without.decision).toBe("allow");
     });

@@ -4,7 +4,7 @@
  * and runs that declare nothing on a production stack (a run that only deletes).
  */
 import { describe, expect, it } from "vitest";
-import { UNKNOWN } from "../../src/gate/facts";
+import { UNKNOWN } from "../../src/facts/facts";
 import { stackEnvironment } from "../../src/gate/environment";
 import { denialMessage, summaryDenial } from "../../src/gate/message";
 import { STACK, approver, config, custom, run, sign } from "../fixtures";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { UNKNOWN } from "../../src/gate/facts";
+import { UNKNOWN } from "../../src/facts/facts";
 import { AWS_PROVIDER, STACK, approver, config, custom, run, sign } from "../fixtures";
 import { decide, gatesOf } from "./helpers";
 

@@ -2,7 +2,7 @@ import { verifyApprovals } from "../../src/approvals/verify";
 import { readPresentedTokens } from "../../src/approvals/tokens";
 import { GateConfig } from "../../src/gate/config";
 import { RunDecision } from "../../src/gate/decide";
-import { ResourceFacts, RunFacts } from "../../src/gate/facts";
+import { ResourceFacts, RunFacts } from "../../src/facts/facts";
 import { PlanStep, PlannedChange, judgeRun, openRun } from "../../src/gate/run";
 import { PlanBinding } from "../../src/gate/destructive";
 import { CostEstimator } from "../../src/cost/types";
@@ -25,5 +25,5 @@ export async function decide(
 }
 
 export function gatesOf(d: RunDecision): string[] {
-    return d.gates.map((g) => `${g.gate}:${g.required}:${g.satisfied ? "ok" : "denied"}`);
+    return d.gates.map((g) => `${g.need.gate}:${g.required}:${g.satisfied ? "ok" : "denied"}`);
 }

@@ -61,13 +61,13 @@ describe("initiator", () => {
                 run: run({ initiatorEnv: "agent:big-bot" }),
                 estimator,
             });
-            expect(d.gates.filter((g) => g.gate === "spend" && !g.satisfied).length).toBeGreaterThan(0);
+            expect(d.gates.filter((g) => g.need.gate === "spend" && !g.satisfied).length).toBeGreaterThan(0);
             const trusted = await decide([custom("aws:ec2/instance:Instance", { instanceType: "m5.2xlarge" })], {
                 config: config({ ...untrusted, trustInitiatorEnv: true }),
                 run: run({ initiatorEnv: "agent:big-bot" }),
                 estimator,
             });
-            expect(trusted.gates.filter((g) => g.gate === "spend" && !g.satisfied)).toEqual([]);
+            expect(trusted.gates.filter((g) => g.need.gate === "spend" && !g.satisfied)).toEqual([]);
         });
     });
 });

@@ -5,7 +5,6 @@ import { STACK } from "../fixtures";
 
 const prod = { ...STACK, stack: "prod" };
 const item = (over: Partial<JudgedItem> = {}): JudgedItem => ({
-    gate: "environment",
     level: "resource",
     resource: "urn:pulumi:prod::shop::aws:s3/bucket:Bucket::site",
     required: 2,
@@ -41,7 +40,7 @@ describe("denial text", () => {
     });
 
     it("asks for the resource URN when a price is unknown", () => {
-        const i = item({ gate: "spend", need: { gate: "spend", kind: "unknown-price" } });
+        const i = item({ need: { gate: "spend", kind: "unknown-price" } });
         expect(approveCommand(i, prod, "deploy-bot")).toContain("--max-monthly-usd CEILING --resource urn:pulumi:prod::shop::aws:s3/bucket:Bucket::site");
     });
 });
@@ -50,22 +49,22 @@ describe("the command in a denial", () => {
     it("quotes anything the agent's program chose, so pasting it runs nothing else", async () => {
         const { execFileSync } = await import("node:child_process");
         const evil = "urn:pulumi:prod::shop::aws:ec2/instance:Instance::web'; touch /tmp/agentguard-pwned; echo '";
-        const cmd = approveCommand(item({ gate: "spend", resource: evil, need: { gate: "spend", kind: "unknown-price" } }), prod, "deploy-bot");
+        const cmd = approveCommand(item({ resource: evil, need: { gate: "spend", kind: "unknown-price" } }), prod, "deploy-bot");
         // The shell must hand the URN back as one argument, unchanged.
         const args = execFileSync("bash", ["-c", `printf '%s\\n' ${cmd.replace(/^agentguard approve /, "").replace('"$AGENTGUARD_KEY"', "k")}`], { encoding: "utf8" }).trim().split("\n");
         expect(args).toContain(evil);
-        const pkg = approveCommand(item({ gate: "provider", need: { gate: "provider", provider: "x;id" } }), prod, "deploy-bot");
+        const pkg = approveCommand(item({ need: { gate: "provider", provider: "x;id" } }), prod, "deploy-bot");
         expect(pkg).toContain("--provider 'x;id'");
     });
 });
 
 describe("the summary of a denied run", () => {
     const findings = [
-        item({ gate: "spend", level: "stack", resource: undefined, need: { gate: "spend", kind: "total", amountUsd: 140.2 } }),
-        item({ gate: "access", need: { gate: "access" } }),
-        item({ gate: "provider", required: 1, need: { gate: "provider", provider: "pulumi-nodejs" } }),
+        item({ level: "stack", resource: undefined, need: { gate: "spend", kind: "total", amountUsd: 140.2 } }),
+        item({ need: { gate: "access" } }),
+        item({ required: 1, need: { gate: "provider", provider: "pulumi-nodejs" } }),
         item(),
-        item({ gate: "operations", level: "stack", resource: undefined, required: 1, need: { gate: "operations", count: 250 } }),
+        item({ level: "stack", resource: undefined, required: 1, need: { gate: "operations", count: 250 } }),
     ];
 
     it("names one command per approver covering every finding, first, in table order whatever the arrival order", () => {
@@ -88,13 +87,13 @@ describe("the summary of a denied run", () => {
         expect(text).toContain('To cover them all, 1 more approver (not "deploy-bot", "bob") each run:');
         expect(text).toContain("add the 1 token");
         // Where one finding still needs two, two are asked for, and Bob may be one of them.
-        const mixed = summaryDenial([item({ approvedBy: ["bob"] }), item({ gate: "access", need: { gate: "access" } })], prod, "deploy-bot");
+        const mixed = summaryDenial([item({ approvedBy: ["bob"] }), item({ need: { gate: "access" } })], prod, "deploy-bot");
         expect(mixed).toContain('2 approvers (not "deploy-bot") each run:');
     });
 
     it("asks for one more token naming every unknown price, with a concrete ceiling", () => {
         const unpriced = ["a", "b", "c", "d"].map((n) =>
-            item({ gate: "spend", resource: `urn:pulumi:prod::shop::x:index:Thing::${n}`, need: { gate: "spend", kind: "unknown-price" } }),
+            item({ resource: `urn:pulumi:prod::shop::x:index:Thing::${n}`, need: { gate: "spend", kind: "unknown-price" } }),
         );
         const text = summaryDenial([item(), ...unpriced], prod, "deploy-bot", { ceilingUsd: 100 });
         expect(text).toContain('For all but the unknown prices, 2 approvers (not "deploy-bot") each run: agentguard approve --key "$AGENTGUARD_KEY" --stack organization/shop/prod --agent deploy-bot --environment production --ttl 4h');

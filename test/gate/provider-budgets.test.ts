@@ -39,7 +39,7 @@ describe("per-provider caps", () => {
     it("apply defaultProviderMonthlyBudgetUsd to every provider of an agent without its own map", async () => {
         const cfg = config({ defaultProviderMonthlyBudgetUsd: 35 });
         const d = await decide([vm("a"), worker("w")], { estimator: prices, config: cfg, run: fromCi });
-        expect(d.gates.map((g) => (g.need.gate === "spend" && "provider" in g.need ? g.need.provider : g.gate))).toEqual(["aws"]);
+        expect(d.gates.map((g) => (g.need.gate === "spend" && "provider" in g.need ? g.need.provider : g.need.gate))).toEqual(["aws"]);
     });
 
     it("give an agent not named by CI no more than the default cap", () => {

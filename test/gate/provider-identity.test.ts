@@ -5,7 +5,7 @@
  * whose name carries the URL (the only place a real engine shows it to a policy pack).
  */
 import { describe, expect, it } from "vitest";
-import { UNKNOWN } from "../../src/gate/facts";
+import { UNKNOWN } from "../../src/facts/facts";
 import { intoQName, providerIdentity } from "../../src/gate/provider";
 import { approver, config, custom, sign } from "../fixtures";
 import { decide } from "./helpers";
@@ -17,7 +17,7 @@ const provider = (props: Record<string, unknown>, name = "mine", pkg = "aws") =>
     kind: "provider" as const,
     props: props as never,
 });
-const needs = (d: Awaited<ReturnType<typeof decide>>) => d.gates.map((g) => (g.need.gate === "provider" ? g.need.provider : `${g.gate}`));
+const needs = (d: Awaited<ReturnType<typeof decide>>) => d.gates.map((g) => (g.need.gate === "provider" ? g.need.provider : `${g.need.gate}`));
 
 describe("provider identity", () => {
     it("is the plain package for a provider with no download URL or parameterization", () => {

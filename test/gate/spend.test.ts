@@ -44,7 +44,7 @@ describe("spend gate", () => {
     it("raises a declared budget above the agent's budget, and an unknown one", async () => {
         const est = fakeEstimator({ "aws:budgets/budget:Budget": { budget: 5000 } });
         const d = await decide([custom("aws:budgets/budget:Budget")], { estimator: est });
-        expect(d.gates[0]).toMatchObject({ gate: "spend", level: "resource", need: { kind: "budget", amountUsd: 5000 } });
+        expect(d.gates[0]).toMatchObject({ level: "resource", need: { gate: "spend", kind: "budget", amountUsd: 5000 } });
         const low = fakeEstimator({ "aws:budgets/budget:Budget": { budget: 50 } });
         expect((await decide([custom("aws:budgets/budget:Budget")], { estimator: low })).decision).toBe("allow");
         const unknown = fakeEstimator({ "aws:budgets/budget:Budget": { budget: "unknown" } });
@@ -68,7 +68,7 @@ describe("spend gate", () => {
         const est = fakeEstimator({ "aws:ec2/instance:Instance": "unknown" });
         const r = vm("gpu");
         const d = await decide([r], { estimator: est });
-        expect(d.gates[0]).toMatchObject({ gate: "spend", resource: r.urn, need: { kind: "unknown-price" }, satisfied: false });
+        expect(d.gates[0]).toMatchObject({ resource: r.urn, need: { gate: "spend", kind: "unknown-price" }, satisfied: false });
         const [alice, bob] = [await approver("alice"), await approver("bob")];
         const cfg = config({ approvers: [alice.entry, bob.entry] });
         const broad = [await sign(alice, { maxMonthlyUsd: 1e6 }), await sign(bob, { maxMonthlyUsd: 1e6 })];
@@ -83,7 +83,7 @@ describe("spend gate", () => {
         const est = fakeEstimator({ "aws:sagemaker/endpoint:Endpoint": "unpriced" });
         const r = custom("aws:sagemaker/endpoint:Endpoint", {}, { name: "llm" });
         const d = await decide([r], { estimator: est });
-        expect(d.gates[0]).toMatchObject({ gate: "spend", resource: r.urn, need: { kind: "unknown-price" }, satisfied: false });
+        expect(d.gates[0]).toMatchObject({ resource: r.urn, need: { gate: "spend", kind: "unknown-price" }, satisfied: false });
         expect(d.gates[0].observed).toContain("cannot estimate (no price model for aws:sagemaker/endpoint:Endpoint)");
         const [alice, bob] = [await approver("alice"), await approver("bob")];
         const cfg = config({ approvers: [alice.entry, bob.entry] });

@@ -3,17 +3,9 @@ import * as path from "node:path";
 import { PolicyResource } from "@pulumi/policy";
 import * as proxyModule from "@pulumi/policy/proxy";
 import { describe, expect, it } from "vitest";
-import { UNKNOWN, Value } from "../../src/gate/facts";
-import {
-    DEFAULT_HYGIENE_CONFIG,
-    HygieneCheck,
-    HygieneResource,
-    agentIdentityHygiene,
-    checkIdentityHygiene,
-    normalizeHygieneConfig,
-    validateIdentityHygiene,
-    wildcardAdminIn,
-} from "../../src/policies/identity-hygiene";
+import { UNKNOWN, Value } from "../../src/facts/facts";
+import { agentIdentityHygiene, validateIdentityHygiene } from "../../src/pack/hygiene";
+import { DEFAULT_HYGIENE_CONFIG, HygieneCheck, HygieneResource, checkIdentityHygiene, normalizeHygieneConfig, wildcardAdminIn } from "../../src/policies/identity-hygiene";
 
 const NOW = Date.parse("2026-03-10T12:00:00Z");
 const ARN = "arn:aws:iam::123456789012";
@@ -215,9 +207,11 @@ describe("the policy glue", () => {
         expect(Object.fromEntries(Object.entries(props).map(([k, v]) => [k, (v as { default?: unknown }).default]))).toEqual({ ...DEFAULT_HYGIENE_CONFIG });
     });
 
-    it("keeps the pack light: no cloud SDK imports", () => {
-        const src = readFileSync(path.resolve(__dirname, "../../src/policies/identity-hygiene.ts"), "utf8");
-        expect(src).not.toMatch(/from "@pulumi\/(aws|cloudflare)"|require\("@pulumi\/(aws|cloudflare)"\)/);
+    it("keeps the pack light: no cloud SDK imports, and the checks free of Pulumi", () => {
+        const glue = readFileSync(path.resolve(__dirname, "../../src/pack/hygiene.ts"), "utf8");
+        expect(glue).not.toMatch(/from "@pulumi\/(aws|cloudflare)"|require\("@pulumi\/(aws|cloudflare)"\)/);
+        const checks = readFileSync(path.resolve(__dirname, "../../src/policies/identity-hygiene.ts"), "utf8");
+        expect(checks).not.toMatch(/from "@pulumi\/|require\("@pulumi\/|from "\.\.\/pack\//);
     });
 });
 

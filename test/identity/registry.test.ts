@@ -9,7 +9,7 @@ import {
     validateDefinition,
     validateRegistry,
 } from "../../src/identity/registry";
-import { NOW, RUNNER, ZONE, rawAgent, rawRegistry, withField } from "./fixtures";
+import { NOW, PLAN_RUNNER, RUNNER, ZONE, rawAgent, rawRegistry, withField } from "./fixtures";
 
 const SHIPPED = path.resolve(__dirname, "../../stacks/agents/agents.yaml");
 
@@ -210,6 +210,21 @@ describe("agent registry", () => {
         expect(err.problems.map((p) => `${p.agent}:${p.field}:${p.code}`)).toEqual(["deploy-bot:owner:ERR_FIELD_REQUIRED", "deploy-bot:monthlyBudgetUsd:ERR_BUDGET_NOT_POSITIVE", "b2:owner:ERR_FIELD_INVALID"]);
         expect(err.message.split("\n")).toHaveLength(4);
         expect(err.code).toBe("ERR_FIELD_REQUIRED");
+    });
+
+    it("checks the declared schema strictly at every level, and reads a single value as a one-element list", () => {
+        expect(only({ ...rawRegistry([rawAgent()]), defualts: {} })).toMatchObject({ code: "ERR_FIELD_UNKNOWN", field: "defualts", message: 'registry: field "defualts" is not a registry field (did you mean "defaults"?)' });
+        expect(only(rawRegistry([rawAgent()], { defaults: { cloudflare: { tokenTtlDay: 30 } } }))).toMatchObject({ code: "ERR_FIELD_UNKNOWN", field: "defaults.cloudflare.tokenTtlDay" });
+        expect(only(rawRegistry([rawAgent({ monthlyBudgetUsd: Infinity })]))).toMatchObject({ code: "ERR_FIELD_INVALID", field: "monthlyBudgetUsd" });
+        expect(only(rawRegistry([rawAgent(), 5]))).toMatchObject({ code: "ERR_FIELD_INVALID", agent: "#2", field: "agents" });
+        const one = validateRegistry(rawRegistry([rawAgent({ environments: "dev", notify: null })]), { now: NOW }).agents[0];
+        expect([one.environments, one.notify]).toEqual([["dev"], []]);
+    });
+
+    it("checks a trust from the defaults for each agent, after {agent} is put in", () => {
+        const bare = withField(withField(rawAgent(), "aws.trust", undefined), "aws.planTrust", undefined);
+        const defaults = { defaults: { aws: { trust: { principal: "arn:aws:iam::123456789012:role/{agent}" }, planTrust: { principl: PLAN_RUNNER } } } };
+        expect(problems(rawRegistry([bare], defaults)).map((p) => [p.agent, p.code, p.field])).toEqual([["deploy-bot", "ERR_FIELD_UNKNOWN", "defaults.aws.planTrust.principl"]]);
     });
 
     it("reports YAML syntax errors with the file's name", () => {

@@ -70,7 +70,7 @@ async function tokens(scope: ApprovalScope, binding: { plan?: string; destroy?: 
 describe("plan check", () => {
     it("raises no resource-level item for an all-same plan of a production stack: only the stack's own environment item", async () => {
         const r = await check(basePlan());
-        expect(r.decision.gates.map((g) => `${g.gate}:${g.level}:${g.required}`)).toEqual(["environment:stack:2"]);
+        expect(r.decision.gates.map((g) => `${g.need.gate}:${g.level}:${g.required}`)).toEqual(["environment:stack:2"]);
         expect(r.decision.estimatedMonthlyUsd).toBe(15);
         const ok = await check(basePlan(), { tokens: await tokens({ environments: ["production"] }, { plan: fileDigest(bytes(basePlan())) }) });
         expect(ok.decision.decision).toBe("allow");
@@ -79,7 +79,7 @@ describe("plan check", () => {
     it("denies deleting the production database, and passes with two tokens bound to this plan", async () => {
         const plan = basePlan({ [DB]: { steps: ["delete"], state: null } });
         const denied = await check(plan);
-        expect(denied.decision.gates.map((g) => `${g.gate}:${g.required}`)).toEqual(["destructive:2", "environment:2"]);
+        expect(denied.decision.gates.map((g) => `${g.need.gate}:${g.required}`)).toEqual(["destructive:2", "environment:2"]);
         expect(denied.messages.at(-1)).toContain("--destructive --plan plan.json");
         expect(denied.decision.estimatedMonthlyUsd).toBe(0);
         expect(denied.currentMonthlyUsd).toBe(15);
@@ -94,7 +94,7 @@ describe("plan check", () => {
     it("--destroy deletes every resource of the state; only destroy-bound tokens count", async () => {
         const denied = await check(undefined);
         expect(denied.binding.kind).toBe("destroy");
-        expect(denied.decision.gates.map((g) => `${g.gate}:${g.resource}`)).toEqual([`destructive:${DB}`, `destructive:${PROVIDER}`, "environment:undefined"]);
+        expect(denied.decision.gates.map((g) => `${g.need.gate}:${g.resource}`)).toEqual([`destructive:${DB}`, `destructive:${PROVIDER}`, "environment:undefined"]);
         const planTokens = await check(undefined, { tokens: await tokens({ destructive: true }, { plan: fileDigest(bytes(state())) }) });
         expect(planTokens.decision.decision).toBe("deny");
         const ok = await check(undefined, { tokens: await tokens({ destructive: true, environments: ["production"] }, { destroy: fileDigest(bytes(state())) }) });
@@ -104,7 +104,7 @@ describe("plan check", () => {
     it("rebuilds an update's inputs from the state and the diff, and judges them", async () => {
         const plan = basePlan({ [DB]: { goal: { type: "aws:rds/instance:Instance", name: "db", custom: true, provider: REF, inputDiff: { updates: { tags: { Environment: "prod" } } } }, steps: ["update"] } });
         const r = await check(plan, { stack: { ...STACK } });
-        expect(r.decision.gates.map((g) => `${g.gate}:${g.level}`)).toEqual(["environment:resource", "environment:stack"]);
+        expect(r.decision.gates.map((g) => `${g.need.gate}:${g.level}`)).toEqual(["environment:resource", "environment:stack"]);
     });
 
     it("treats a secret input as unknown: a price that needs it fails closed", async () => {
@@ -114,7 +114,7 @@ describe("plan check", () => {
         const vm = "urn:pulumi:prod::shop::aws:ec2/instance:Instance::vm";
         const ok = basePlan({ [vm]: { goal: { type: "aws:ec2/instance:Instance", name: "vm", custom: true, provider: REF, inputDiff: { adds: { instanceType: SECRET } } }, steps: ["create"] } });
         const r = await check(ok, { estimator: undefined });
-        expect(r.decision.gates.some((g) => g.gate === "spend" && g.need.gate === "spend" && g.need.kind === "unknown-price")).toBe(true);
+        expect(r.decision.gates.some((g) => g.need.gate === "spend" && g.need.gate === "spend" && g.need.kind === "unknown-price")).toBe(true);
         expect(JSON.stringify(r)).not.toContain("v1:abc");
     });
 
@@ -213,7 +213,7 @@ describe("plan check judges a change by what the resource was, too", () => {
             config: config({ approvers: [alice.entry, bob.entry], developmentStacks: ["dev"], productionAwsAccountIds: ["111111111111"] }),
             estimator: fakeEstimator({ "aws:route53domains/registeredDomain:RegisteredDomain": { purchase: "a domain", usd: 12 } }),
         });
-    const needs = (r: Awaited<ReturnType<typeof check>>) => r.decision.gates.map((g) => `${g.gate}:${g.required}:${g.resource ?? "stack"}`);
+    const needs = (r: Awaited<ReturnType<typeof check>>) => r.decision.gates.map((g) => `${g.need.gate}:${g.required}:${g.resource ?? "stack"}`);
 
     it("a replace that drops a production tag is a production replace", async () => {
         const r = await checkDev(devPlan({ [T]: { goal: { type: "aws:sns/topic:Topic", name: "t", custom: true, provider: DREF, inputDiff: { updates: { name: "orders-2" }, deletes: ["tags"] } }, steps: ["replace"] } }));
