@@ -1,6 +1,7 @@
 /**
  * The executable entry's Analyzer gRPC server (docs/contract.md §1, v2): `bin/agentguard-analyzer` clears
- * the environment and runs this file with node. The engine starts it directly as a binary analyzer
+ * the environment and runs this file with node, as the one-file bundle `npm run build` makes of it
+ * (scripts/bundle-analyzer.js). The engine starts it directly as a binary analyzer
  * plugin (no language host, no ts-node, no @pulumi/pulumi runtime), passing the engine's address;
  * it prints its port on stdout, as a provider does.
  *
