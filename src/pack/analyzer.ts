@@ -1,6 +1,7 @@
 /**
  * The executable entry's Analyzer gRPC server (docs/contract.md §1, v2): `bin/agentguard-analyzer` clears
- * the environment and runs this file with node. The engine starts it directly as a binary analyzer
+ * the environment and runs this file with node, as the one-file bundle `npm run build` makes of it
+ * (scripts/bundle-analyzer.js). The engine starts it directly as a binary analyzer
  * plugin (no language host, no ts-node, no @pulumi/pulumi runtime), passing the engine's address;
  * it prints its port on stdout, as a provider does.
  *
@@ -16,8 +17,8 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { createEstimator } from "../cost";
 import { agentIdentityHygiene } from "./hygiene";
-import { RunGuard, SECRET_SIG, SIG_KEY } from "./guard";
-import { agentChangeGate } from "./policy";
+import { RunGuard, SECRET_SIG, SIG_KEY, structJs } from "./guard";
+import { GATE_POLICY_NAME, agentChangeGate } from "./policy";
 import { GateRun } from "./run";
 
 /* eslint-disable @typescript-eslint/no-require-imports, @typescript-eslint/no-explicit-any */
@@ -104,9 +105,12 @@ export function engineValue(v: unknown, depth = 0): unknown {
     return out;
 }
 
-/** Props as facts.ts reads them: behind the proxy key, so an input named like it substitutes nothing. */
+/**
+ * Props as facts.ts reads them: behind the proxy key, so an input named like it substitutes nothing.
+ * The struct is decoded once per request: the guard has already decoded it (structJs keeps it).
+ */
 function propsOf(struct: { toJavaScript(): Record<string, unknown> } | undefined): Record<string, unknown> {
-    return { [PROXY_TARGET]: engineValue(struct ? struct.toJavaScript() : {}) };
+    return { [PROXY_TARGET]: engineValue(structJs(struct)) };
 }
 
 function providerOf(r: any): Record<string, unknown> | undefined {
@@ -121,6 +125,7 @@ class Server {
     private readonly pendingTaints: string[] = [];
     private policyConfig: Record<string, Record<string, unknown>> = {};
     private stackTags: ReadonlyMap<string, string> = new Map();
+    private configured = false;
     readonly guard = new RunGuard({ taint: (reason) => (this.run ? this.run.taint(reason) : this.pendingTaints.push(reason)) });
 
     /** The policies, as the engine lists them (the gate's config schema does not depend on the run). */
@@ -188,7 +193,9 @@ class Server {
                 config[k] = { ...props, enforcementLevel: levelName(v.getEnforcementlevel()) };
             }
             this.policyConfig = config;
+            this.configured = true;
             cb(null, new emptypb.Empty());
+            this.prepareRun();
         } catch {
             cb({ code: grpc.status.INVALID_ARGUMENT, details: "agentguard could not read the policy pack config" });
         }
@@ -221,8 +228,25 @@ class Server {
             this.run.useScrubber((text) => this.guard.scrub(text));
             this.gate = agentChangeGate(this.run) as unknown as AnyPolicy;
             cb(null, new analyzerpb.AnalyzerStackConfigureResponse());
+            this.prepareRun();
         } catch {
             cb({ code: grpc.status.INVALID_ARGUMENT, details: "agentguard could not read the stack configuration" });
+        }
+    }
+
+    /**
+     * Once both configurations are in: read the gate config and verify the tokens while the engine
+     * starts the program, off the path of the first resource. GateRun keeps the result (or the
+     * failure) for the first Analyze, exactly as if it had been computed there.
+     */
+    private prepareRun(): void {
+        if (!this.run || !this.configured) {
+            return;
+        }
+        const run = this.run;
+        const call = { getConfig: this.getConfig(GATE_POLICY_NAME), stackTags: this.stackTags };
+        if (this.level(this.policies()[0]) !== "disabled") {
+            setImmediate(() => run.prepare(call));
         }
     }
 
@@ -337,7 +361,7 @@ class Server {
 /** Starts the server on 127.0.0.1 and prints its port (the engine reads it from stdout). */
 export function serve(): void {
     const s = new Server();
-    const server = new grpc.Server({ "grpc.max_receive_message_length": 400 * 1024 * 1024 });
+    const server = new grpc.Server({ "grpc.max_receive_message_length": 400 * 1024 * 1024, "grpc.enable_channelz": 0 });
     server.addService(
         analyzerrpc.AnalyzerService,
         s.guard.wrapService({

@@ -269,8 +269,23 @@ interface ProtoDiagnostic {
     setDescription(m: string): void;
 }
 
-function structJs(s: ProtoStruct | undefined): Record<string, unknown> {
-    return s && typeof s.toJavaScript === "function" ? s.toJavaScript() : {};
+/** Structs already decoded in this request: the guard and the executable entry's handler share one decode. */
+const decoded = new WeakMap<object, Record<string, unknown>>();
+
+/**
+ * A protobuf Struct as plain JavaScript, decoded once per Struct object (nothing mutates the
+ * result: the guard digests and walks it, the handler copies it).
+ */
+export function structJs(s: ProtoStruct | undefined): Record<string, unknown> {
+    if (!s || typeof s.toJavaScript !== "function") {
+        return {};
+    }
+    let v = decoded.get(s);
+    if (v === undefined) {
+        v = s.toJavaScript();
+        decoded.set(s, v);
+    }
+    return v;
 }
 
 /** JSON with sorted keys, so equal inputs give equal digests whatever the map order. */

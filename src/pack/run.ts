@@ -67,6 +67,15 @@ export class GateRun {
         return this.tainted === undefined ? s : denyOutright(s, this.tainted);
     }
 
+    /**
+     * Reads the config and verifies the tokens now rather than at the first resource (the
+     * executable entry calls this once the engine has configured it, while the engine starts the
+     * program). The first resource then awaits the same result, or the same failure.
+     */
+    prepare(call: EngineCall): void {
+        this.setupOnce(call).catch(() => undefined);
+    }
+
     private setupOnce(call: EngineCall): Promise<OpenRun> {
         this.setupPromise ??= this.doSetup(call);
         return this.setupPromise;

@@ -35,7 +35,7 @@ describe("the published package", () => {
     it("holds the pack, its PulumiPolicy.yaml, the CLI and the declared exports, and no sources or tests", () => {
         const manifest = JSON.parse(readFileSync(path.join(pack, "package.json"), "utf8"));
         expect(manifest.private).toBeUndefined();
-        for (const f of ["PulumiPolicy.yaml", "dist/pack/index.js", "dist/cli/main.js", "dist/identity/index.js", "dist/gate/decide.js", "dist/cost/snapshot.json", "README.md"]) {
+        for (const f of ["PulumiPolicy.yaml", "bin/agentguard-analyzer", "dist/pack/analyzer.bundle.js", "dist/pack/analyzer.bundle.LICENSES.txt", "dist/pack/index.js", "dist/cli/main.js", "dist/identity/index.js", "dist/gate/decide.js", "dist/cost/snapshot.json", "README.md"]) {
             expect(existsSync(path.join(pack, f)), f).toBe(true);
         }
         for (const f of ["src", "test", "stacks", "scripts"]) {
@@ -64,6 +64,16 @@ describe("the published package", () => {
         expect(r.code, r.output).not.toBe(0);
         expect(r.output).toContain(`agentguard@v`);
         expect(r.output).toContain(`(local: ${pack})`);
+        expect(r.output).toContain('agent "deploy-bot" declares "urn:pulumi:prod::shop::aws:s3/bucket:Bucket::site" in production');
+    }, 300_000);
+
+    it("runs its executable entry (the bundled analyzer) as the policy pack of a real pulumi preview", async () => {
+        const ws = await Workspace.create({ program: path.join(ROOT, "test/e2e/programs/generic"), stack: "prod" });
+        workspaces.push(ws);
+        await ws.config("agentguard:agent", "deploy-bot");
+        await ws.resources([{ type: "aws:s3/bucket:Bucket", name: "site", props: { bucket: "shop-site" } }]);
+        const r = await ws.pulumi(["preview", "--policy-pack", path.join(pack, "bin/agentguard-analyzer")]);
+        expect(r.code, r.output).not.toBe(0);
         expect(r.output).toContain('agent "deploy-bot" declares "urn:pulumi:prod::shop::aws:s3/bucket:Bucket::site" in production');
     }, 300_000);
 });

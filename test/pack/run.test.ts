@@ -66,6 +66,29 @@ describe("GateRun", () => {
         expect(msg).toContain("cannot read the run's stack");
     });
 
+    it("prepared before the first resource (executable entry), a failed setup still denies that resource, and a taint after it still applies", async () => {
+        // No stack name: the setup throws. prepare() must not leave an unhandled rejection behind.
+        const broken = new GateRun({ PULUMI_CONFIG: "{}" }, fakeEstimator());
+        let reads = 0;
+        broken.prepare({ getConfig: () => (reads++, {}) });
+        await new Promise((r) => setImmediate(r));
+        const [msg] = await broken.onResource(res(1), { getConfig: () => (reads++, {}) });
+        expect(msg).toContain("cannot read the run's stack");
+        // A bad gate config, read once at prepare(): the first resource is denied with it.
+        const badConfig = new GateRun(env(), fakeEstimator());
+        badConfig.prepare({ getConfig: () => (reads++, { approvers: "nope" }) });
+        await new Promise((r) => setImmediate(r));
+        const denied = (await badConfig.onResource(res(1), { getConfig: () => (reads++, {}) })).join("\n");
+        expect(denied).toContain('"approvers" must be array');
+        expect(reads).toBe(1);
+        // Prepared cleanly, then tainted (a second caller): every later item is denied.
+        const tainted = new GateRun(env({ PULUMI_NODEJS_STACK: "dev" }), fakeEstimator());
+        tainted.prepare({ getConfig: () => ({}) });
+        await new Promise((r) => setImmediate(r));
+        tainted.taint("someone else called");
+        expect((await tainted.onResource(res(1), { getConfig: () => ({}) })).join("\n")).toContain("someone else called");
+    });
+
     it("reports an outright denial once per preview at resource level, on every resource in an update", async () => {
         const preview = new GateRun(env({ PULUMI_CONFIG: "{}" }), fakeEstimator());
         const p = await Promise.all([1, 2, 3].map((i) => preview.onResource(res(i), { getConfig: () => ({}) })));
