@@ -6,7 +6,8 @@
  */
 import { Ctx, plainCost, unpricedCost } from "./calc";
 import { rowOf } from "./catalog";
-import { RULES } from "./rules";
+import { price } from "./pricer";
+import { RULES } from "./rules/index";
 import { ResourceCost } from "./types";
 
 /** The priced result of a resource from its row in the reviewed type table. */
@@ -22,7 +23,7 @@ export function classify(ctx: Ctx): ResourceCost {
     switch (row.cost) {
         case "priced": {
             const rule = Object.prototype.hasOwnProperty.call(RULES, r.type) ? RULES[r.type] : undefined;
-            return rule ? rule(ctx) : unpricedCost(ctx, `no cost rule for ${r.type}`);
+            return rule ? price(ctx, rule) : unpricedCost(ctx, `no cost rule for ${r.type}`);
         }
         case "free":
             return plainCost(ctx, "free", "no charge of its own");

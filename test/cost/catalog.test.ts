@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { createEstimator } from "../../src/cost";
 import { FAMILIES, TYPE_TABLE, buildTable } from "../../src/cost/catalog";
-import { RULES } from "../../src/cost/rules";
+import { RULES } from "../../src/cost/rules/index";
 import { accessRuleFor } from "../../src/gate/access";
 import { PINNED_PACKAGES, missingRows, sdkTypes } from "./sdk-types";
 import { aws, other } from "./helpers";

@@ -4,7 +4,7 @@
  * a type without a row is an unknown price, so the spend gate holds it (fail closed).
  *
  * Cost classes:
- * - `priced`: a cost rule in src/cost/rules.ts prices it from its inputs;
+ * - `priced`: a cost rule in src/cost/rules/ (data, evaluated by src/cost/pricer.ts) prices it from its inputs;
  * - `free`: no charge of its own (a route, a tag, an IAM role);
  * - `usage`: billed only by use, with no baseline (`note` says what is billed); counts as $0;
  * - `unpriced`: it has a charge of its own that the snapshot does not price: an unknown price;
