@@ -26,7 +26,7 @@ export function classify(ctx: Ctx): ResourceCost {
             return rule ? price(ctx, rule) : unpricedCost(ctx, `no cost rule for ${r.type}`);
         }
         case "free":
-            return plainCost(ctx, "free", "no charge of its own");
+            return plainCost(ctx, "free", row.note ? `no charge of its own: ${row.note}` : "no charge of its own");
         case "usage":
             return plainCost(ctx, "usage", `billed by use with no baseline: ${row.note ?? "usage"}`);
         case "purchase":

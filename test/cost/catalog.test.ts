@@ -103,6 +103,18 @@ describe("the reviewed type table", () => {
         }
     });
 
+    it("gives reviewed-free rows their reason, never on a type that changes access, and shows it in the basis", () => {
+        const reviewed = [...TYPE_TABLE].filter(([, r]) => r.cost === "free" && r.note !== undefined);
+        expect(reviewed.length).toBeGreaterThan(0);
+        for (const [type, row] of reviewed) {
+            expect(row.access ?? row.accessWhen ?? row.judge, type).toBeUndefined();
+            expect(accessRuleFor({ type, props: {} }), type).toBeUndefined();
+            const cost = createEstimator().estimate(aws(type, {}));
+            expect(cost.status, type).toBe("free");
+            expect(cost.basis, type).toBe(`no charge of its own: ${row.note}`);
+        }
+    });
+
     it("lists random's types as free", () => {
         for (const t of ["random:index/randomPassword:RandomPassword", "random:index/randomId:RandomId", "random:index/randomString:RandomString"]) {
             expect(createEstimator().estimate(other(t)).status).toBe("free");
