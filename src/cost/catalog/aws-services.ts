@@ -3,7 +3,7 @@
  * See ./row.ts for what each class means; test/cost/catalog.test.ts checks that every type of
  * the installed SDK has a row.
  */
-import { access, accessWhen, FREE, PRICED, purchase, Rows, UNPRICED, usage } from "./row";
+import { access, accessWhen, FREE, FREE_NOTIFICATIONS, PRICED, purchase, Rows, UNPRICED, usage } from "./row";
 
 export const ROWS: Rows = {
     // accountaccess
@@ -218,7 +218,7 @@ export const ROWS: Rows = {
     "aws:datazone/userProfile:UserProfile": access("DataZone grants, user profiles and project members"),
     // devopsguru
     "aws:devopsguru/eventSourcesConfig:EventSourcesConfig": UNPRICED,
-    "aws:devopsguru/notificationChannel:NotificationChannel": UNPRICED,
+    "aws:devopsguru/notificationChannel:NotificationChannel": FREE_NOTIFICATIONS,
     "aws:devopsguru/resourceCollection:ResourceCollection": UNPRICED,
     "aws:devopsguru/serviceIntegration:ServiceIntegration": FREE,
     // elastictranscoder
@@ -495,7 +495,7 @@ export const ROWS: Rows = {
     "aws:ses/domainIdentityVerification:DomainIdentityVerification": UNPRICED,
     "aws:ses/emailIdentity:EmailIdentity": usage("emails sent"),
     "aws:ses/eventDestination:EventDestination": FREE,
-    "aws:ses/identityNotificationTopic:IdentityNotificationTopic": UNPRICED,
+    "aws:ses/identityNotificationTopic:IdentityNotificationTopic": FREE_NOTIFICATIONS,
     "aws:ses/identityPolicy:IdentityPolicy": access("a sending-authorization policy (who may send as this identity)"),
     "aws:ses/mailFrom:MailFrom": UNPRICED,
     "aws:ses/receiptFilter:ReceiptFilter": FREE,
