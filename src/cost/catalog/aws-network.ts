@@ -3,7 +3,7 @@
  * See ./row.ts for what each class means; test/cost/catalog.test.ts checks that every type of
  * the installed SDK has a row.
  */
-import { access, accessWhen, exposure, FREE, PRICED, Rows, UNPRICED, usage } from "./row";
+import { access, accessWhen, exposure, FREE, FREE_LOG_DELIVERY, PRICED, Rows, UNPRICED, usage } from "./row";
 
 export const ROWS: Rows = {
     // alb
@@ -173,7 +173,7 @@ export const ROWS: Rows = {
     "aws:ec2/securityGroupRule:SecurityGroupRule": exposure(),
     "aws:ec2/serialConsoleAccess:SerialConsoleAccess": access("account-wide serial console access", UNPRICED),
     "aws:ec2/snapshotCreateVolumePermission:SnapshotCreateVolumePermission": access("sharing snapshots, AMIs and network interfaces with other accounts"),
-    "aws:ec2/spotDatafeedSubscription:SpotDatafeedSubscription": UNPRICED,
+    "aws:ec2/spotDatafeedSubscription:SpotDatafeedSubscription": FREE_LOG_DELIVERY,
     "aws:ec2/spotFleetRequest:SpotFleetRequest": UNPRICED,
     "aws:ec2/spotInstanceRequest:SpotInstanceRequest": PRICED,
     "aws:ec2/subnet:Subnet": FREE,
@@ -332,8 +332,8 @@ export const ROWS: Rows = {
     "aws:route53/resolverFirewallRule:ResolverFirewallRule": FREE,
     "aws:route53/resolverFirewallRuleGroup:ResolverFirewallRuleGroup": UNPRICED,
     "aws:route53/resolverFirewallRuleGroupAssociation:ResolverFirewallRuleGroupAssociation": UNPRICED,
-    "aws:route53/resolverQueryLogConfig:ResolverQueryLogConfig": UNPRICED,
-    "aws:route53/resolverQueryLogConfigAssociation:ResolverQueryLogConfigAssociation": UNPRICED,
+    "aws:route53/resolverQueryLogConfig:ResolverQueryLogConfig": FREE_LOG_DELIVERY,
+    "aws:route53/resolverQueryLogConfigAssociation:ResolverQueryLogConfigAssociation": FREE_LOG_DELIVERY,
     "aws:route53/resolverRule:ResolverRule": UNPRICED,
     "aws:route53/resolverRuleAssociation:ResolverRuleAssociation": FREE,
     "aws:route53/trafficPolicy:TrafficPolicy": FREE,
@@ -373,7 +373,7 @@ export const ROWS: Rows = {
     "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": exposure(),
     "aws:vpc/securityGroupVpcAssociation:SecurityGroupVpcAssociation": FREE,
     // vpclattice
-    "aws:vpclattice/accessLogSubscription:AccessLogSubscription": UNPRICED,
+    "aws:vpclattice/accessLogSubscription:AccessLogSubscription": FREE_LOG_DELIVERY,
     "aws:vpclattice/authPolicy:AuthPolicy": access("a resource policy"),
     "aws:vpclattice/domainVerification:DomainVerification": UNPRICED,
     "aws:vpclattice/listener:Listener": FREE,
