@@ -3,7 +3,7 @@
  * See ./row.ts for what each class means; test/cost/catalog.test.ts checks that every type of
  * the installed SDK has a row.
  */
-import { access, accessWhen, exposure, FREE, FREE_LOG_DELIVERY, PRICED, Rows, UNPRICED, usage } from "./row";
+import { access, accessWhen, exposure, FREE, FREE_LOG_DELIVERY, FREE_METADATA, PRICED, Rows, UNPRICED, usage } from "./row";
 
 export const ROWS: Rows = {
     // alb
@@ -20,7 +20,7 @@ export const ROWS: Rows = {
     "aws:apigateway/basePathMapping:BasePathMapping": FREE,
     "aws:apigateway/clientCertificate:ClientCertificate": FREE,
     "aws:apigateway/deployment:Deployment": FREE,
-    "aws:apigateway/documentationPart:DocumentationPart": UNPRICED,
+    "aws:apigateway/documentationPart:DocumentationPart": FREE_METADATA,
     "aws:apigateway/documentationVersion:DocumentationVersion": FREE,
     "aws:apigateway/domainName:DomainName": FREE,
     "aws:apigateway/domainNameAccessAssociation:DomainNameAccessAssociation": access("private custom domain access from VPC endpoints"),
@@ -288,7 +288,7 @@ export const ROWS: Rows = {
     "aws:networkfirewall/vpcEndpointAssociation:VpcEndpointAssociation": FREE,
     // networkmanager
     "aws:networkmanager/attachmentAccepter:AttachmentAccepter": FREE,
-    "aws:networkmanager/attachmentRoutingPolicyLabel:AttachmentRoutingPolicyLabel": UNPRICED,
+    "aws:networkmanager/attachmentRoutingPolicyLabel:AttachmentRoutingPolicyLabel": FREE_METADATA,
     "aws:networkmanager/connectAttachment:ConnectAttachment": UNPRICED,
     "aws:networkmanager/connectPeer:ConnectPeer": UNPRICED,
     "aws:networkmanager/connection:Connection": UNPRICED,
