@@ -3,7 +3,7 @@
  * See ./row.ts for what each class means; test/cost/catalog.test.ts checks that every type of
  * the installed SDK has a row.
  */
-import { access, accessWhen, FREE, FREE_METADATA, judged, meta, PRICED, Rows, UNPRICED, usage } from "./row";
+import { access, accessWhen, FREE, FREE_ATTACHMENT, FREE_METADATA, judged, meta, PRICED, Rows, UNPRICED, usage } from "./row";
 
 export const ROWS: Rows = {
     // amplify
@@ -214,7 +214,7 @@ export const ROWS: Rows = {
     "aws:lightsail/containerServiceDeploymentVersion:ContainerServiceDeploymentVersion": FREE,
     "aws:lightsail/database:Database": UNPRICED,
     "aws:lightsail/disk:Disk": UNPRICED,
-    "aws:lightsail/disk_attachment:Disk_attachment": UNPRICED,
+    "aws:lightsail/disk_attachment:Disk_attachment": FREE_ATTACHMENT,
     "aws:lightsail/distribution:Distribution": UNPRICED,
     "aws:lightsail/domain:Domain": UNPRICED,
     "aws:lightsail/domainEntry:DomainEntry": FREE,
