@@ -6,7 +6,8 @@
  */
 import { Ctx, plainCost, unpricedCost } from "./calc";
 import { rowOf } from "./catalog";
-import { RULES } from "./rules";
+import { price } from "./pricer";
+import { RULES } from "./rules/index";
 import { ResourceCost } from "./types";
 
 /** The priced result of a resource from its row in the reviewed type table. */
@@ -22,10 +23,10 @@ export function classify(ctx: Ctx): ResourceCost {
     switch (row.cost) {
         case "priced": {
             const rule = Object.prototype.hasOwnProperty.call(RULES, r.type) ? RULES[r.type] : undefined;
-            return rule ? rule(ctx) : unpricedCost(ctx, `no cost rule for ${r.type}`);
+            return rule ? price(ctx, rule) : unpricedCost(ctx, `no cost rule for ${r.type}`);
         }
         case "free":
-            return plainCost(ctx, "free", "no charge of its own");
+            return plainCost(ctx, "free", row.note ? `no charge of its own: ${row.note}` : "no charge of its own");
         case "usage":
             return plainCost(ctx, "usage", `billed by use with no baseline: ${row.note ?? "usage"}`);
         case "purchase":

@@ -10,12 +10,12 @@ import { AWS_REGION } from "../facts/region";
 import { ResourceFacts } from "../facts/facts";
 import { Ctx, DEFAULT_REGION, chooseRegion } from "./calc";
 import { classify } from "./classify";
-import { LinkedResourceFacts } from "./rules";
+import { LinkedResourceFacts } from "./rules/index";
 import { PriceBook, SnapshotData, shippedPriceBook } from "./snapshot";
 import { CostEstimator, ResourceCost } from "./types";
 
 export { CostEstimator, CostStatus, Purchase, ResourceCost } from "./types";
-export { LinkedResourceFacts } from "./rules";
+export { LinkedResourceFacts } from "./rules/index";
 export { SnapshotData, SnapshotSource, SnapshotTable } from "./snapshot";
 
 /** Hours in the month the estimates use (AWS's own convention: 365 × 24 / 12). */

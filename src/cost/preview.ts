@@ -8,7 +8,7 @@
  * or as a secret envelope. All become `UNKNOWN`.
  */
 import { PROVIDER_TYPE_PREFIX, Props, ProviderFacts, ResourceFacts, UNKNOWN, Value } from "../facts/facts";
-import { LinkedResourceFacts } from "./rules";
+import { LinkedResourceFacts } from "./rules/index";
 
 /** The engine's marker for a value not known during preview. */
 export const UNKNOWN_SENTINEL = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";

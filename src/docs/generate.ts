@@ -8,6 +8,7 @@ import * as path from "node:path";
 import { APPROVAL_ERROR_TEXT, ApprovalErrorCode } from "../approvals/errors";
 import { TYPE_TABLE } from "../cost/catalog";
 import { renderTypeTable, replaceTypeTable } from "../cost/catalog/coverage";
+import { renderCoverage, replaceCoverage } from "../cost/rules/coverage";
 import { AWS_ACCESS_INPUTS, AWS_ACCESS_INPUTS_WHY } from "../gate/access";
 import { DEFAULT_GATE_CONFIG, gateConfigSchema } from "../gate/config";
 import { GATE_IDS } from "../gate/items";
@@ -124,7 +125,7 @@ export function exampleConfig(): Record<string, unknown> {
 /** The generated files, by path relative to the repository root. */
 export function generatedDocs(): Record<string, string> {
     const cost = readFileSync(path.resolve(__dirname, "../../docs/cost.md"), "utf8");
-    return { "docs/policies.md": policyReference(), "docs/configuration.md": configurationReference(), "docs/cost.md": replaceTypeTable(cost, renderTypeTable()) };
+    return { "docs/policies.md": policyReference(), "docs/configuration.md": configurationReference(), "docs/cost.md": replaceTypeTable(replaceCoverage(cost, renderCoverage()), renderTypeTable()) };
 }
 
 if (require.main === module) {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { createEstimator } from "../../src/cost";
 import { FAMILIES, TYPE_TABLE, buildTable } from "../../src/cost/catalog";
-import { RULES } from "../../src/cost/rules";
+import { RULES } from "../../src/cost/rules/index";
+import { renderCoverage, replaceCoverage } from "../../src/cost/rules/coverage";
 import { accessRuleFor } from "../../src/gate/access";
 import { PINNED_PACKAGES, missingRows, sdkTypes } from "./sdk-types";
 import { aws, other } from "./helpers";
@@ -102,6 +103,18 @@ describe("the reviewed type table", () => {
         }
     });
 
+    it("gives reviewed-free rows their reason, never on a type that changes access, and shows it in the basis", () => {
+        const reviewed = [...TYPE_TABLE].filter(([, r]) => r.cost === "free" && r.note !== undefined);
+        expect(reviewed.length).toBeGreaterThan(0);
+        for (const [type, row] of reviewed) {
+            expect(row.access ?? row.accessWhen ?? row.judge, type).toBeUndefined();
+            expect(accessRuleFor({ type, props: {} }), type).toBeUndefined();
+            const cost = createEstimator().estimate(aws(type, {}));
+            expect(cost.status, type).toBe("free");
+            expect(cost.basis, type).toBe(`no charge of its own: ${row.note}`);
+        }
+    });
+
     it("lists random's types as free", () => {
         for (const t of ["random:index/randomPassword:RandomPassword", "random:index/randomId:RandomId", "random:index/randomString:RandomString"]) {
             expect(createEstimator().estimate(other(t)).status).toBe("free");
@@ -110,14 +123,21 @@ describe("the reviewed type table", () => {
 });
 
 describe("docs/cost.md", () => {
-    it("names every priced type in its hand-written coverage table (what decides the price)", async () => {
-        const { readFileSync } = await import("node:fs");
-        const doc = readFileSync(`${__dirname}/../../docs/cost.md`, "utf8");
-        const coverage = doc.slice(doc.indexOf("## Coverage"), doc.indexOf("<!-- BEGIN GENERATED TYPE TABLE"));
+    it("names every priced type in its generated coverage table (rule file, tables, inputs that decide the price)", () => {
+        const section = renderCoverage();
         const missing = [...TYPE_TABLE]
             .filter(([, r]) => r.cost === "priced")
             .map(([t]) => t)
-            .filter((t) => !coverage.includes(`\`${t}\``));
+            .filter((t) => !section.includes(`\`${t}\``));
         expect(missing).toEqual([]);
+    });
+
+    it("is stale, and the docs test fails, when the coverage section differs from the rules", async () => {
+        const { readFileSync } = await import("node:fs");
+        const doc = readFileSync(`${__dirname}/../../docs/cost.md`, "utf8");
+        expect(replaceCoverage(doc, renderCoverage())).toBe(doc);
+        const edited = doc.replace("| `aws:kinesis/stream:Stream` |", "| `aws:kinesis/stream:Stream` (edited by hand) |");
+        expect(edited).not.toBe(doc);
+        expect(replaceCoverage(edited, renderCoverage())).not.toBe(edited);
     });
 });

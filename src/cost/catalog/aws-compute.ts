@@ -3,7 +3,7 @@
  * See ./row.ts for what each class means; test/cost/catalog.test.ts checks that every type of
  * the installed SDK has a row.
  */
-import { access, accessWhen, FREE, judged, meta, PRICED, Rows, UNPRICED, usage } from "./row";
+import { access, accessWhen, FREE, FREE_ATTACHMENT, FREE_METADATA, judged, meta, PRICED, Rows, UNPRICED, usage } from "./row";
 
 export const ROWS: Rows = {
     // amplify
@@ -87,7 +87,7 @@ export const ROWS: Rows = {
     "aws:codeconnections/host:Host": UNPRICED,
     // codedeploy
     "aws:codedeploy/application:Application": FREE,
-    "aws:codedeploy/deploymentConfig:DeploymentConfig": UNPRICED,
+    "aws:codedeploy/deploymentConfig:DeploymentConfig": FREE_METADATA,
     "aws:codedeploy/deploymentGroup:DeploymentGroup": FREE,
     // codeguruprofiler
     "aws:codeguruprofiler/profilingGroup:ProfilingGroup": UNPRICED,
@@ -204,7 +204,7 @@ export const ROWS: Rows = {
     "aws:lambda/permission:Permission": judged("invokePermission", "Lambda invoke permissions (one scoped by sourceArn to a resource of the same stack is reviewed benign)"),
     "aws:lambda/provisionedConcurrencyConfig:ProvisionedConcurrencyConfig": PRICED,
     "aws:lambda/resourcePolicy:ResourcePolicy": access("a resource policy or permission"),
-    "aws:lambda/runtimeManagementConfig:RuntimeManagementConfig": UNPRICED,
+    "aws:lambda/runtimeManagementConfig:RuntimeManagementConfig": FREE_METADATA,
     // lightsail
     "aws:lightsail/bucket:Bucket": UNPRICED,
     "aws:lightsail/bucketAccessKey:BucketAccessKey": access("Lightsail bucket access keys and resource access", UNPRICED),
@@ -214,7 +214,7 @@ export const ROWS: Rows = {
     "aws:lightsail/containerServiceDeploymentVersion:ContainerServiceDeploymentVersion": FREE,
     "aws:lightsail/database:Database": UNPRICED,
     "aws:lightsail/disk:Disk": UNPRICED,
-    "aws:lightsail/disk_attachment:Disk_attachment": UNPRICED,
+    "aws:lightsail/disk_attachment:Disk_attachment": FREE_ATTACHMENT,
     "aws:lightsail/distribution:Distribution": UNPRICED,
     "aws:lightsail/domain:Domain": UNPRICED,
     "aws:lightsail/domainEntry:DomainEntry": FREE,
@@ -261,7 +261,7 @@ export const ROWS: Rows = {
     "aws:servicecatalog/provisionedProduct:ProvisionedProduct": meta("provisions a Service Catalog product (a CloudFormation template)"),
     "aws:servicecatalog/provisioningArtifact:ProvisioningArtifact": UNPRICED,
     "aws:servicecatalog/serviceAction:ServiceAction": UNPRICED,
-    "aws:servicecatalog/tagOption:TagOption": UNPRICED,
+    "aws:servicecatalog/tagOption:TagOption": FREE_METADATA,
     "aws:servicecatalog/tagOptionResourceAssociation:TagOptionResourceAssociation": FREE,
     // sfn
     "aws:sfn/activity:Activity": FREE,

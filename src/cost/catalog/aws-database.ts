@@ -3,7 +3,7 @@
  * See ./row.ts for what each class means; test/cost/catalog.test.ts checks that every type of
  * the installed SDK has a row.
  */
-import { access, FREE, PRICED, purchase, Rows, UNPRICED, usage } from "./row";
+import { access, FREE, FREE_NOTIFICATIONS, PRICED, purchase, Rows, UNPRICED, usage } from "./row";
 
 export const ROWS: Rows = {
     // athena
@@ -24,7 +24,7 @@ export const ROWS: Rows = {
     "aws:dms/certificate:Certificate": FREE,
     "aws:dms/dataProvider:DataProvider": UNPRICED,
     "aws:dms/endpoint:Endpoint": UNPRICED,
-    "aws:dms/eventSubscription:EventSubscription": UNPRICED,
+    "aws:dms/eventSubscription:EventSubscription": FREE_NOTIFICATIONS,
     "aws:dms/instanceProfile:InstanceProfile": FREE,
     "aws:dms/migrationProject:MigrationProject": UNPRICED,
     "aws:dms/replicationConfig:ReplicationConfig": UNPRICED,
@@ -38,7 +38,7 @@ export const ROWS: Rows = {
     "aws:docdb/clusterParameterGroup:ClusterParameterGroup": FREE,
     "aws:docdb/clusterSnapshot:ClusterSnapshot": UNPRICED,
     "aws:docdb/elasticCluster:ElasticCluster": UNPRICED,
-    "aws:docdb/eventSubscription:EventSubscription": UNPRICED,
+    "aws:docdb/eventSubscription:EventSubscription": FREE_NOTIFICATIONS,
     "aws:docdb/globalCluster:GlobalCluster": UNPRICED,
     "aws:docdb/subnetGroup:SubnetGroup": FREE,
     // dsql
@@ -111,7 +111,7 @@ export const ROWS: Rows = {
     "aws:neptune/clusterInstance:ClusterInstance": UNPRICED,
     "aws:neptune/clusterParameterGroup:ClusterParameterGroup": FREE,
     "aws:neptune/clusterSnapshot:ClusterSnapshot": UNPRICED,
-    "aws:neptune/eventSubscription:EventSubscription": UNPRICED,
+    "aws:neptune/eventSubscription:EventSubscription": FREE_NOTIFICATIONS,
     "aws:neptune/globalCluster:GlobalCluster": UNPRICED,
     "aws:neptune/parameterGroup:ParameterGroup": FREE,
     "aws:neptune/subnetGroup:SubnetGroup": FREE,
@@ -161,7 +161,7 @@ export const ROWS: Rows = {
     "aws:rds/clusterSnapshot:ClusterSnapshot": UNPRICED,
     "aws:rds/clusterSnapshotCopy:ClusterSnapshotCopy": UNPRICED,
     "aws:rds/customDbEngineVersion:CustomDbEngineVersion": FREE,
-    "aws:rds/eventSubscription:EventSubscription": UNPRICED,
+    "aws:rds/eventSubscription:EventSubscription": FREE_NOTIFICATIONS,
     "aws:rds/exportTask:ExportTask": UNPRICED,
     "aws:rds/globalCluster:GlobalCluster": UNPRICED,
     "aws:rds/instance:Instance": PRICED,
@@ -189,7 +189,7 @@ export const ROWS: Rows = {
     "aws:redshift/dataShareConsumerAssociation:DataShareConsumerAssociation": access("Redshift data shares, endpoint authorizations and snapshot copy grants (KMS grants)"),
     "aws:redshift/endpointAccess:EndpointAccess": UNPRICED,
     "aws:redshift/endpointAuthorization:EndpointAuthorization": access("Redshift data shares, endpoint authorizations and snapshot copy grants (KMS grants)", UNPRICED),
-    "aws:redshift/eventSubscription:EventSubscription": UNPRICED,
+    "aws:redshift/eventSubscription:EventSubscription": FREE_NOTIFICATIONS,
     "aws:redshift/hsmClientCertificate:HsmClientCertificate": FREE,
     "aws:redshift/hsmConfiguration:HsmConfiguration": FREE,
     "aws:redshift/idcApplication:IdcApplication": UNPRICED,

@@ -3,7 +3,7 @@
  * See ./row.ts for what each class means; test/cost/catalog.test.ts checks that every type of
  * the installed SDK has a row.
  */
-import { access, accessWhen, FREE, judged, PRICED, purchase, Rows, UNPRICED, usage } from "./row";
+import { access, accessWhen, FREE, FREE_LOG_DELIVERY, FREE_METADATA, judged, PRICED, purchase, Rows, UNPRICED, usage } from "./row";
 
 export const ROWS: Rows = {
     // accessanalyzer
@@ -79,7 +79,7 @@ export const ROWS: Rows = {
     "aws:costexplorer/anomalyMonitor:AnomalyMonitor": UNPRICED,
     "aws:costexplorer/anomalySubscription:AnomalySubscription": FREE,
     "aws:costexplorer/costAllocationTag:CostAllocationTag": FREE,
-    "aws:costexplorer/costCategory:CostCategory": UNPRICED,
+    "aws:costexplorer/costCategory:CostCategory": FREE_METADATA,
     // cur
     "aws:cur/reportDefinition:ReportDefinition": UNPRICED,
     // detective
@@ -91,7 +91,7 @@ export const ROWS: Rows = {
     // directoryservice
     "aws:directoryservice/conditionalForwarder:ConditionalForwarder": UNPRICED,
     "aws:directoryservice/directory:Directory": UNPRICED,
-    "aws:directoryservice/logSubscription:LogSubscription": UNPRICED,
+    "aws:directoryservice/logSubscription:LogSubscription": FREE_LOG_DELIVERY,
     "aws:directoryservice/radiusSettings:RadiusSettings": FREE,
     "aws:directoryservice/serviceRegion:ServiceRegion": UNPRICED,
     "aws:directoryservice/sharedDirectory:SharedDirectory": access("directory shares and trusts with other accounts or domains", UNPRICED),

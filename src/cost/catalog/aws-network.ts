@@ -3,7 +3,7 @@
  * See ./row.ts for what each class means; test/cost/catalog.test.ts checks that every type of
  * the installed SDK has a row.
  */
-import { access, accessWhen, exposure, FREE, PRICED, Rows, UNPRICED, usage } from "./row";
+import { access, accessWhen, exposure, FREE, FREE_LOG_DELIVERY, FREE_METADATA, PRICED, Rows, UNPRICED, usage } from "./row";
 
 export const ROWS: Rows = {
     // alb
@@ -20,7 +20,7 @@ export const ROWS: Rows = {
     "aws:apigateway/basePathMapping:BasePathMapping": FREE,
     "aws:apigateway/clientCertificate:ClientCertificate": FREE,
     "aws:apigateway/deployment:Deployment": FREE,
-    "aws:apigateway/documentationPart:DocumentationPart": UNPRICED,
+    "aws:apigateway/documentationPart:DocumentationPart": FREE_METADATA,
     "aws:apigateway/documentationVersion:DocumentationVersion": FREE,
     "aws:apigateway/domainName:DomainName": FREE,
     "aws:apigateway/domainNameAccessAssociation:DomainNameAccessAssociation": access("private custom domain access from VPC endpoints"),
@@ -173,7 +173,7 @@ export const ROWS: Rows = {
     "aws:ec2/securityGroupRule:SecurityGroupRule": exposure(),
     "aws:ec2/serialConsoleAccess:SerialConsoleAccess": access("account-wide serial console access", UNPRICED),
     "aws:ec2/snapshotCreateVolumePermission:SnapshotCreateVolumePermission": access("sharing snapshots, AMIs and network interfaces with other accounts"),
-    "aws:ec2/spotDatafeedSubscription:SpotDatafeedSubscription": UNPRICED,
+    "aws:ec2/spotDatafeedSubscription:SpotDatafeedSubscription": FREE_LOG_DELIVERY,
     "aws:ec2/spotFleetRequest:SpotFleetRequest": UNPRICED,
     "aws:ec2/spotInstanceRequest:SpotInstanceRequest": PRICED,
     "aws:ec2/subnet:Subnet": FREE,
@@ -288,7 +288,7 @@ export const ROWS: Rows = {
     "aws:networkfirewall/vpcEndpointAssociation:VpcEndpointAssociation": FREE,
     // networkmanager
     "aws:networkmanager/attachmentAccepter:AttachmentAccepter": FREE,
-    "aws:networkmanager/attachmentRoutingPolicyLabel:AttachmentRoutingPolicyLabel": UNPRICED,
+    "aws:networkmanager/attachmentRoutingPolicyLabel:AttachmentRoutingPolicyLabel": FREE_METADATA,
     "aws:networkmanager/connectAttachment:ConnectAttachment": UNPRICED,
     "aws:networkmanager/connectPeer:ConnectPeer": UNPRICED,
     "aws:networkmanager/connection:Connection": UNPRICED,
@@ -332,8 +332,8 @@ export const ROWS: Rows = {
     "aws:route53/resolverFirewallRule:ResolverFirewallRule": FREE,
     "aws:route53/resolverFirewallRuleGroup:ResolverFirewallRuleGroup": UNPRICED,
     "aws:route53/resolverFirewallRuleGroupAssociation:ResolverFirewallRuleGroupAssociation": UNPRICED,
-    "aws:route53/resolverQueryLogConfig:ResolverQueryLogConfig": UNPRICED,
-    "aws:route53/resolverQueryLogConfigAssociation:ResolverQueryLogConfigAssociation": UNPRICED,
+    "aws:route53/resolverQueryLogConfig:ResolverQueryLogConfig": FREE_LOG_DELIVERY,
+    "aws:route53/resolverQueryLogConfigAssociation:ResolverQueryLogConfigAssociation": FREE_LOG_DELIVERY,
     "aws:route53/resolverRule:ResolverRule": UNPRICED,
     "aws:route53/resolverRuleAssociation:ResolverRuleAssociation": FREE,
     "aws:route53/trafficPolicy:TrafficPolicy": FREE,
@@ -373,7 +373,7 @@ export const ROWS: Rows = {
     "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": exposure(),
     "aws:vpc/securityGroupVpcAssociation:SecurityGroupVpcAssociation": FREE,
     // vpclattice
-    "aws:vpclattice/accessLogSubscription:AccessLogSubscription": UNPRICED,
+    "aws:vpclattice/accessLogSubscription:AccessLogSubscription": FREE_LOG_DELIVERY,
     "aws:vpclattice/authPolicy:AuthPolicy": access("a resource policy"),
     "aws:vpclattice/domainVerification:DomainVerification": UNPRICED,
     "aws:vpclattice/listener:Listener": FREE,

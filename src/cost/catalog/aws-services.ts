@@ -3,7 +3,7 @@
  * See ./row.ts for what each class means; test/cost/catalog.test.ts checks that every type of
  * the installed SDK has a row.
  */
-import { access, accessWhen, FREE, PRICED, purchase, Rows, UNPRICED, usage } from "./row";
+import { access, accessWhen, FREE, FREE_METADATA, FREE_NOTIFICATIONS, PRICED, purchase, Rows, UNPRICED, usage } from "./row";
 
 export const ROWS: Rows = {
     // accountaccess
@@ -218,7 +218,7 @@ export const ROWS: Rows = {
     "aws:datazone/userProfile:UserProfile": access("DataZone grants, user profiles and project members"),
     // devopsguru
     "aws:devopsguru/eventSourcesConfig:EventSourcesConfig": UNPRICED,
-    "aws:devopsguru/notificationChannel:NotificationChannel": UNPRICED,
+    "aws:devopsguru/notificationChannel:NotificationChannel": FREE_NOTIFICATIONS,
     "aws:devopsguru/resourceCollection:ResourceCollection": UNPRICED,
     "aws:devopsguru/serviceIntegration:ServiceIntegration": FREE,
     // elastictranscoder
@@ -446,7 +446,7 @@ export const ROWS: Rows = {
     // sagemaker
     "aws:sagemaker/algorithm:Algorithm": UNPRICED,
     "aws:sagemaker/app:App": UNPRICED,
-    "aws:sagemaker/appImageConfig:AppImageConfig": UNPRICED,
+    "aws:sagemaker/appImageConfig:AppImageConfig": FREE_METADATA,
     "aws:sagemaker/codeRepository:CodeRepository": UNPRICED,
     "aws:sagemaker/dataQualityJobDefinition:DataQualityJobDefinition": UNPRICED,
     "aws:sagemaker/device:Device": UNPRICED,
@@ -468,7 +468,7 @@ export const ROWS: Rows = {
     "aws:sagemaker/model:Model": UNPRICED,
     "aws:sagemaker/modelCard:ModelCard": UNPRICED,
     "aws:sagemaker/modelCardExportJob:ModelCardExportJob": UNPRICED,
-    "aws:sagemaker/modelPackageGroup:ModelPackageGroup": UNPRICED,
+    "aws:sagemaker/modelPackageGroup:ModelPackageGroup": FREE_METADATA,
     "aws:sagemaker/modelPackageGroupPolicy:ModelPackageGroupPolicy": access("a resource policy"),
     "aws:sagemaker/monitoringSchedule:MonitoringSchedule": UNPRICED,
     "aws:sagemaker/notebookInstance:NotebookInstance": UNPRICED,
@@ -477,7 +477,7 @@ export const ROWS: Rows = {
     "aws:sagemaker/project:Project": UNPRICED,
     "aws:sagemaker/servicecatalogPortfolioStatus:ServicecatalogPortfolioStatus": UNPRICED,
     "aws:sagemaker/space:Space": UNPRICED,
-    "aws:sagemaker/studioLifecycleConfig:StudioLifecycleConfig": UNPRICED,
+    "aws:sagemaker/studioLifecycleConfig:StudioLifecycleConfig": FREE_METADATA,
     "aws:sagemaker/trainingJob:TrainingJob": UNPRICED,
     "aws:sagemaker/userProfile:UserProfile": access("SageMaker Studio user profiles (and their execution roles)"),
     "aws:sagemaker/workforce:Workforce": UNPRICED,
@@ -495,7 +495,7 @@ export const ROWS: Rows = {
     "aws:ses/domainIdentityVerification:DomainIdentityVerification": UNPRICED,
     "aws:ses/emailIdentity:EmailIdentity": usage("emails sent"),
     "aws:ses/eventDestination:EventDestination": FREE,
-    "aws:ses/identityNotificationTopic:IdentityNotificationTopic": UNPRICED,
+    "aws:ses/identityNotificationTopic:IdentityNotificationTopic": FREE_NOTIFICATIONS,
     "aws:ses/identityPolicy:IdentityPolicy": access("a sending-authorization policy (who may send as this identity)"),
     "aws:ses/mailFrom:MailFrom": UNPRICED,
     "aws:ses/receiptFilter:ReceiptFilter": FREE,
@@ -533,7 +533,7 @@ export const ROWS: Rows = {
     "aws:swf/domain:Domain": FREE,
     // synthetics
     "aws:synthetics/canary:Canary": UNPRICED,
-    "aws:synthetics/group:Group": UNPRICED,
+    "aws:synthetics/group:Group": FREE_METADATA,
     "aws:synthetics/groupAssociation:GroupAssociation": FREE,
     // transcribe
     "aws:transcribe/languageModel:LanguageModel": FREE,

@@ -3,7 +3,7 @@
  * See ./row.ts for what each class means; test/cost/catalog.test.ts checks that every type of
  * the installed SDK has a row.
  */
-import { access, accessWhen, FREE, PRICED, Rows, UNPRICED, usage } from "./row";
+import { access, accessWhen, FREE, FREE_NOTIFICATIONS, PRICED, Rows, UNPRICED, usage } from "./row";
 
 export const ROWS: Rows = {
     // backup
@@ -18,7 +18,7 @@ export const ROWS: Rows = {
     "aws:backup/selection:Selection": UNPRICED,
     "aws:backup/vault:Vault": usage("backup storage"),
     "aws:backup/vaultLockConfiguration:VaultLockConfiguration": FREE,
-    "aws:backup/vaultNotifications:VaultNotifications": UNPRICED,
+    "aws:backup/vaultNotifications:VaultNotifications": FREE_NOTIFICATIONS,
     "aws:backup/vaultPolicy:VaultPolicy": access("Backup vault access policies"),
     // datasync
     "aws:datasync/agent:Agent": UNPRICED,

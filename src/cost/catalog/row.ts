@@ -4,8 +4,8 @@
  * a type without a row is an unknown price, so the spend gate holds it (fail closed).
  *
  * Cost classes:
- * - `priced`: a cost rule in src/cost/rules.ts prices it from its inputs;
- * - `free`: no charge of its own (a route, a tag, an IAM role);
+ * - `priced`: a cost rule in src/cost/rules/ (data, evaluated by src/cost/pricer.ts) prices it from its inputs;
+ * - `free`: no charge of its own (a route, a tag, an IAM role); reviewed-free groups say why in `note`;
  * - `usage`: billed only by use, with no baseline (`note` says what is billed); counts as $0;
  * - `unpriced`: it has a charge of its own that the snapshot does not price: an unknown price;
  * - `purchase`: creating it buys something (a subscription, a reservation, a licence);
@@ -27,7 +27,7 @@ export type JudgeId = "exposure" | "serviceRole" | "rolePolicyAttachment" | "inv
 /** A row of the type table. */
 export interface CatalogRow {
     readonly cost: CostClass;
-    /** `usage`: what is billed; `purchase`/`meta`/`unpriced`: what it is or why. */
+    /** `usage`: what is billed; `purchase`/`meta`/`unpriced`/reviewed `free`: what it is or why. */
     readonly note?: string;
     /** Why this type changes access control; set for every `access` and `meta` row. */
     readonly access?: string;
@@ -43,6 +43,22 @@ export type Rows = { readonly [type: string]: CatalogRow };
 export const PRICED: CatalogRow = { cost: "priced" };
 export const FREE: CatalogRow = { cost: "free" };
 export const UNPRICED: CatalogRow = { cost: "unpriced" };
+
+/** Reviewed free: no charge of its own, for the reason given (shown in the estimate's basis). */
+export function reviewedFree(why: string): CatalogRow {
+    return { cost: "free", note: why };
+}
+
+/* Groups moved from `unpriced` after review: no charge of their own, no access or capacity change. */
+
+/** Event notifications sent to an SNS topic. */
+export const FREE_NOTIFICATIONS = reviewedFree("event notifications: delivery is billed on the SNS topic they publish to");
+/** Log deliveries: the logs are billed where they land (CloudWatch Logs, S3, Firehose). */
+export const FREE_LOG_DELIVERY = reviewedFree("log delivery: the logs are billed where they land (CloudWatch Logs, S3, Firehose)");
+/** Metadata: documentation, tag options, labels. */
+export const FREE_METADATA = reviewedFree("metadata (documentation, tag options, labels, stored configuration)");
+/** An attachment of something priced on its own. */
+export const FREE_ATTACHMENT = reviewedFree("attachment: the attached resource is priced on its own");
 
 /** Billed only by use: `what` is billed. */
 export function usage(what: string): CatalogRow {
