@@ -19,7 +19,7 @@ import { AGENT_CONFIG_KEY, INITIATOR_ENV, Initiator, resolveInitiator } from "./
 import { GateItem } from "./items";
 import { denialMessage, summaryDenial } from "./message";
 import { shellArg } from "./shell";
-import { DetectContext, requiredFor } from "./table";
+import { DetectContext, GATES, requiredFor } from "./table";
 import { PlanBinding, destructiveItems } from "./destructive";
 
 /**
@@ -229,7 +229,8 @@ function environmentBefore(items: readonly GateItem[], before: ResourceFacts | u
         return [];
     }
     const needs = new Set(items.map((i) => JSON.stringify(i.need)));
-    return resourceItems(before, ctx).filter((i) => i.need.gate === "environment" && !needs.has(JSON.stringify(i.need)));
+    // Only the environment detector: the old form's price, access or provider are not this change's.
+    return (GATES.environment.detectResource?.(before, ctx) ?? []).filter((i) => !needs.has(JSON.stringify(i.need)));
 }
 
 /** Of the same items judged on the old and the new form of a resource, the one that needs most. */
