@@ -5,10 +5,10 @@
  * preview: one file instead of ~100 modules to resolve and read saves about a third of it
  * (docs/performance.md, "The executable entry"). Run by `npm run build`, after tsc.
  *
- * The bundle holds code of the runtime dependencies it loads (grpc-js, the generated protocol
- * files, google-protobuf, ajv, jose, …); their licence texts are written beside it, in
+ * The bundle holds code of the runtime dependencies it loads (the generated protocol files,
+ * google-protobuf, ajv, jose, …); their licence texts are written beside it, in
  * dist/pack/analyzer.bundle.LICENSES.txt, from the packages the bundle actually took code from.
- * @grpc/proto-loader stays outside: grpc-js loads it only to serve channelz, which is off.
+ * grpc-js is not among them: src/pack/grpc.ts serves the calls on node:http2.
  */
 "use strict";
 const { existsSync, readdirSync, readFileSync, writeFileSync } = require("node:fs");
@@ -26,7 +26,6 @@ const result = esbuild.buildSync({
     platform: "node",
     target: "node20",
     format: "cjs",
-    external: ["@grpc/proto-loader"],
     legalComments: "none",
     metafile: true,
     logLevel: "warning",

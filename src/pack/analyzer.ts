@@ -17,15 +17,15 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { createEstimator } from "../cost";
 import { agentIdentityHygiene } from "./hygiene";
-import { RunGuard, SECRET_SIG, SIG_KEY, structJs } from "./guard";
+import { Status, UnaryMethod, listenGrpc } from "./grpc";
+import { RunGuard, SECRET_SIG, SIG_KEY, UnaryCall, UnaryHandler, structJs } from "./guard";
 import { GATE_POLICY_NAME, agentChangeGate } from "./policy";
 import { GateRun } from "./run";
 
 /* eslint-disable @typescript-eslint/no-require-imports, @typescript-eslint/no-explicit-any */
-// Only the generated protocol files and grpc-js: never @pulumi/pulumi's index (it loads npm's arborist).
-const grpc = require("@grpc/grpc-js");
+// Only the generated message files: never @pulumi/pulumi's index (it loads npm's arborist), nor
+// grpc-js (src/pack/grpc.ts serves the calls).
 const analyzerpb = require("@pulumi/pulumi/proto/analyzer_pb");
-const analyzerrpc = require("@pulumi/pulumi/proto/analyzer_grpc_pb");
 const pluginpb = require("@pulumi/pulumi/proto/plugin_pb");
 const structpb = require("google-protobuf/google/protobuf/struct_pb");
 const emptypb = require("google-protobuf/google/protobuf/empty_pb");
@@ -181,7 +181,7 @@ class Server {
             );
             cb(null, ai);
         } catch {
-            cb({ code: grpc.status.INTERNAL, details: "agentguard could not describe its policies" });
+            cb({ code: Status.INTERNAL, details: "agentguard could not describe its policies" });
         }
     }
 
@@ -195,9 +195,9 @@ class Server {
             this.policyConfig = config;
             this.configured = true;
             cb(null, new emptypb.Empty());
-            this.prepareRun();
+            this.prepareRun(call);
         } catch {
-            cb({ code: grpc.status.INVALID_ARGUMENT, details: "agentguard could not read the policy pack config" });
+            cb({ code: Status.INVALID_ARGUMENT, details: "agentguard could not read the policy pack config" });
         }
     }
 
@@ -228,25 +228,26 @@ class Server {
             this.run.useScrubber((text) => this.guard.scrub(text));
             this.gate = agentChangeGate(this.run) as unknown as AnyPolicy;
             cb(null, new analyzerpb.AnalyzerStackConfigureResponse());
-            this.prepareRun();
+            this.prepareRun(call);
         } catch {
-            cb({ code: grpc.status.INVALID_ARGUMENT, details: "agentguard could not read the stack configuration" });
+            cb({ code: Status.INVALID_ARGUMENT, details: "agentguard could not read the stack configuration" });
         }
     }
 
     /**
      * Once both configurations are in: read the gate config and verify the tokens while the engine
      * starts the program, off the path of the first resource. GateRun keeps the result (or the
-     * failure) for the first Analyze, exactly as if it had been computed there.
+     * failure) for the first Analyze, exactly as if it had been computed there. It starts once the
+     * answer to the configuring call has gone out: the engine waits for that answer, not for this.
      */
-    private prepareRun(): void {
+    private prepareRun(configuring: UnaryCall): void {
         if (!this.run || !this.configured) {
             return;
         }
         const run = this.run;
         const call = { getConfig: this.getConfig(GATE_POLICY_NAME), stackTags: this.stackTags };
         if (this.level(this.policies()[0]) !== "disabled") {
-            setImmediate(() => run.prepare(call));
+            (configuring.afterResponse ?? setImmediate)(() => run.prepare(call));
         }
     }
 
@@ -358,30 +359,43 @@ class Server {
     }
 }
 
-/** Starts the server on 127.0.0.1 and prints its port (the engine reads it from stdout). */
-export function serve(): void {
+/** A method of the Analyzer service: its path, and the message classes of its request and response. */
+function method(name: string, request: { deserializeBinary(b: Uint8Array): unknown }, handler: UnaryHandler): [string, UnaryMethod] {
+    return [`/pulumirpc.Analyzer/${name}`, { decode: (b) => request.deserializeBinary(b), encode: (m) => (m as { serializeBinary(): Uint8Array }).serializeBinary(), handler }];
+}
+
+/**
+ * Starts the server on 127.0.0.1 and prints its port (the engine reads it from stdout). Every
+ * method the engine may call and this pack does not serve (Handshake, Remediate, Cancel) is
+ * answered UNIMPLEMENTED, which the engine takes as "not supported" and carries on.
+ */
+export async function serve(): Promise<void> {
     const s = new Server();
-    const server = new grpc.Server({ "grpc.max_receive_message_length": 400 * 1024 * 1024, "grpc.enable_channelz": 0 });
-    server.addService(
-        analyzerrpc.AnalyzerService,
-        s.guard.wrapService({
-            getPluginInfo: s.getPluginInfo.bind(s),
-            getAnalyzerInfo: s.getAnalyzerInfo.bind(s),
-            configure: s.configure.bind(s),
-            configureStack: s.configureStack.bind(s),
-            analyze: s.analyze.bind(s),
-            analyzeStack: s.analyzeStack.bind(s),
-        }),
-    );
-    server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (err: Error | null, port: number) => {
-        if (err) {
-            process.stderr.write("agentguard-analyzer could not listen on 127.0.0.1\n");
-            process.exit(1);
-        }
-        process.stdout.write(`${port}\n`);
+    const h = s.guard.wrapService({
+        getPluginInfo: s.getPluginInfo.bind(s),
+        getAnalyzerInfo: s.getAnalyzerInfo.bind(s),
+        configure: s.configure.bind(s),
+        configureStack: s.configureStack.bind(s),
+        analyze: s.analyze.bind(s),
+        analyzeStack: s.analyzeStack.bind(s),
     });
+    const methods = new Map([
+        method("GetPluginInfo", emptypb.Empty, h.getPluginInfo),
+        method("GetAnalyzerInfo", emptypb.Empty, h.getAnalyzerInfo),
+        method("Configure", analyzerpb.ConfigureAnalyzerRequest, h.configure),
+        method("ConfigureStack", analyzerpb.AnalyzerStackConfigureRequest, h.configureStack),
+        method("Analyze", analyzerpb.AnalyzeRequest, h.analyze),
+        method("AnalyzeStack", analyzerpb.AnalyzeStackRequest, h.analyzeStack),
+    ]);
+    try {
+        const server = await listenGrpc(methods, { maxMessageBytes: 400 * 1024 * 1024 });
+        process.stdout.write(`${server.port}\n`);
+    } catch {
+        process.stderr.write("agentguard-analyzer could not listen on 127.0.0.1\n");
+        process.exit(1);
+    }
 }
 
 if (require.main === module) {
-    serve();
+    void serve();
 }

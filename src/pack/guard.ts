@@ -37,6 +37,8 @@ export type UnaryHandler = (call: UnaryCall, callback: UnaryCallback) => unknown
 export interface UnaryCall {
     readonly request: unknown;
     getPeer(): string;
+    /** Runs `fn` once the answer to this call has gone out (the executable entry's server only). */
+    afterResponse?(fn: () => void): void;
 }
 export type UnaryCallback = (err: unknown, value?: unknown) => void;
 
