@@ -244,8 +244,9 @@ type Raw = Record<string, unknown>;
 /**
  * What ajv checks: {@link gateConfigSchema} closed (unknown keys refused with "did you mean"),
  * plus the `enforcementLevel` every policy's config may carry.
+ * @internal exported for the test that checks every declared schema against JSON Schema itself
  */
-const STRICT_GATE_CONFIG_SCHEMA: Schema = {
+export const STRICT_GATE_CONFIG_SCHEMA: Schema = {
     type: "object",
     additionalProperties: false,
     properties: { ...gateConfigSchema.properties, enforcementLevel: { type: "string", enum: ["advisory", "mandatory", "remediate", "disabled"] } },

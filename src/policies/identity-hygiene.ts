@@ -101,12 +101,22 @@ export class HygieneConfigError extends Error {
 }
 
 /**
+ * What ajv checks: {@link hygieneConfigSchema} closed, plus the `enforcementLevel` every policy's
+ * config may carry. One object, so ajv compiles it once (check.ts caches by schema identity).
+ * @internal exported for the test that checks every declared schema against JSON Schema itself
+ */
+export const STRICT_HYGIENE_CONFIG_SCHEMA: Schema = {
+    type: "object",
+    additionalProperties: false,
+    properties: { ...hygieneConfigSchema.properties, enforcementLevel: { type: "string" } },
+};
+
+/**
  * Applies defaults to raw policy config after checking it against {@link hygieneConfigSchema}
  * (ajv, closed: unknown keys are refused with "did you mean"). Throws {@link HygieneConfigError}.
  */
 export function normalizeHygieneConfig(raw: unknown): HygieneConfig {
-    const strict: Schema = { type: "object", additionalProperties: false, properties: { ...hygieneConfigSchema.properties, enforcementLevel: { type: "string" } } };
-    const problem = schemaProblem(strict, raw ?? {});
+    const problem = schemaProblem(STRICT_HYGIENE_CONFIG_SCHEMA, raw ?? {});
     if (problem) {
         throw new HygieneConfigError(problemText(problem, `the config of ${IDENTITY_HYGIENE_POLICY_NAME}`));
     }

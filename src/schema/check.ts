@@ -27,6 +27,23 @@ export interface SchemaProblem {
  */
 const ANNOTATIONS = ["x-message", "x-code", "x-what", "x-wildcard", "x-type"];
 
+/**
+ * A new strict ajv instance that knows agentguard's annotations and formats. The checking
+ * instances below pass `validateSchema: false`: ajv would otherwise compile the draft-07
+ * meta-schema on the first check of every process (about 28 ms of the pack's start-up,
+ * docs/performance.md). The schemas are constants of this repository, and
+ * test/schema/declared.test.ts checks each one against the meta-schema instead.
+ * @internal
+ */
+export function newAjv(opts: { allErrors: boolean; validateSchema: boolean }): import("ajv").default {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const Ajv = (require("ajv") as typeof import("ajv")).default;
+    const ajv = new Ajv({ strict: true, verbose: true, allowUnionTypes: true, ...opts });
+    ajv.addVocabulary(ANNOTATIONS);
+    ajv.addFormat("date-time", (s: string) => /^\d{4}-\d\d-\d\dT/.test(s) && !Number.isNaN(Date.parse(s)));
+    return ajv;
+}
+
 /** One ajv instance per mode: the first problem only, or every problem. */
 const instances: { first?: import("ajv").default; all?: import("ajv").default } = {};
 const compiled = { first: new WeakMap<Schema, ValidateFunction>(), all: new WeakMap<Schema, ValidateFunction>() };
@@ -34,15 +51,7 @@ const compiled = { first: new WeakMap<Schema, ValidateFunction>(), all: new Weak
 function compile(schema: Schema, mode: "first" | "all" = "first"): ValidateFunction {
     let v = compiled[mode].get(schema);
     if (!v) {
-        let ajv = instances[mode];
-        if (!ajv) {
-            // eslint-disable-next-line @typescript-eslint/no-require-imports
-            const Ajv = (require("ajv") as typeof import("ajv")).default;
-            ajv = new Ajv({ allErrors: mode === "all", strict: true, verbose: true, allowUnionTypes: true });
-            ajv.addVocabulary(ANNOTATIONS);
-            ajv.addFormat("date-time", (s: string) => /^\d{4}-\d\d-\d\dT/.test(s) && !Number.isNaN(Date.parse(s)));
-            instances[mode] = ajv;
-        }
+        const ajv = (instances[mode] ??= newAjv({ allErrors: mode === "all", validateSchema: false }));
         v = ajv.compile(schema);
         compiled[mode].set(schema, v);
     }
