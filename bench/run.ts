@@ -22,7 +22,9 @@
  *             calls in the pack at 1 and at 10,000 resources.
  *   preview   `pulumi preview` of a 500-bucket stack on the offline simulators (test/e2e/pulumi.ts),
  *             side by side: no pack, an empty @pulumi/policy directory pack, agentguard's directory
- *             pack and agentguard's executable entry (bin/agentguard-analyzer); the full run adds
+ *             pack, agentguard's executable entry (bin/agentguard-analyzer) and a floor: a no-op
+ *             analyzer started the same way on the same server (bench/floor-analyzer.js), which
+ *             shows what any Node.js analyzer costs before it checks anything; the full run adds
  *             the directory pack's dev and human runs.
  *   plan      `agentguard plan check` as a process on a 1,000-resource saved plan (bench/plan.ts).
  *   report    `agentguard report` (compiled CLI, a fresh node process) over a generated
@@ -425,6 +427,9 @@ async function verification(valid: readonly string[]): Promise<void> {
 // ---------------------------------------------------------------------------------------------
 // A real preview
 
+/** The preview comparison's floor variant (bench/floor-analyzer.js). */
+const FLOOR = "floor: no-op executable analyzer";
+
 async function realPreview(): Promise<void> {
     log(`pulumi preview of ${PREVIEW_RESOURCES} buckets`);
     const ws = await Workspace.create({ program: path.join(ROOT, "test/e2e/programs/generic"), stack: DEV.stack });
@@ -449,6 +454,7 @@ async function realPreview(): Promise<void> {
                 run: (env) => ws.pulumi(["preview", "--policy-pack", EXECUTABLE, "--policy-pack-config", prodConfig], env),
                 gate: "agent-prod",
             },
+            { name: FLOOR, run: (env) => ws.pulumi(["preview", "--policy-pack", path.join(ROOT, "bench/floor-analyzer")], env) },
             // The directory pack's other initiators (the full run only; --quick keeps the four above).
             ...(QUICK
                 ? []
@@ -564,7 +570,7 @@ async function realPreview(): Promise<void> {
                 );
             }
         }
-        for (const v of variants.slice(2)) {
+        for (const v of variants.filter((v) => v.gate)) {
             const r = S[v.name].median / none;
             rows.push({
                 what: `preview ${PREVIEW_RESOURCES}: ${v.name.replace("agentguard: ", "")}`,
@@ -597,6 +603,26 @@ async function realPreview(): Promise<void> {
             bound: "≤ 0.85× (≥ 15 % faster)",
             pass: x / e <= 0.85,
             ...paired(samples[variants[3].name], samples["empty pack"], 0.85),
+        });
+        // The floor: what a Node.js analyzer that checks nothing costs here, and agentguard's share above it.
+        const f = S[FLOOR].median;
+        rows.push({
+            what: `preview ${PREVIEW_RESOURCES}: floor (no-op analyzer)`,
+            agentguard: `${(f / 1000).toFixed(2)} s (floor)`,
+            baseline: `${(none / 1000).toFixed(2)} s (no pack)`,
+            ratio: f / none,
+            range: paired(samples[FLOOR], samples["no pack"], 1.1).range,
+            bound: "(reference)",
+            pass: undefined,
+        });
+        rows.push({
+            what: `preview ${PREVIEW_RESOURCES}: executable entry vs floor`,
+            agentguard: `${(x / 1000).toFixed(2)} s`,
+            baseline: `${(f / 1000).toFixed(2)} s (floor)`,
+            ratio: x / f,
+            range: paired(samples[variants[3].name], samples[FLOOR], 1.1).range,
+            bound: "(reference)",
+            pass: undefined,
         });
         rows.push({
             what: `preview ${PREVIEW_RESOURCES}: empty pack`,
