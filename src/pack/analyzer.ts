@@ -13,6 +13,8 @@
  * A {@link RunGuard} pins the engine's connection and the first configuration.
  * @internal
  */
+// First: before anything else runs, SIGUSR1 no longer opens the debugger (no-inspector.ts).
+import "./no-inspector";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { createEstimator } from "../cost";
@@ -388,7 +390,8 @@ export async function serve(): Promise<void> {
         method("AnalyzeStack", analyzerpb.AnalyzeStackRequest, h.analyzeStack),
     ]);
     try {
-        const server = await listenGrpc(methods, { maxMessageBytes: 400 * 1024 * 1024 });
+        // Another connection's call is refused (and taints the run) before its request is read.
+        const server = await listenGrpc(methods, { maxMessageBytes: 400 * 1024 * 1024, admit: (name, peer) => s.guard.admitPeer(name, peer) });
         process.stdout.write(`${server.port}\n`);
     } catch {
         process.stderr.write("agentguard-analyzer could not listen on 127.0.0.1\n");

@@ -14,7 +14,8 @@
  * - one answer per call: a message with `grpc-status: 0` in the trailers, or a trailers-only
  *   error whose `grpc-message` is percent-encoded;
  * - a hostile client's protocol errors, resets and cancellations end its own stream or session,
- *   never the process.
+ *   never the process; `admit` refuses a call before its request is read (the run guard's
+ *   peer check), and at most `maxSessions` connections are open at once.
  *
  * Each call carries an unforgeable peer, the id of its HTTP/2 session, which is what
  * {@link RunGuard} pins. The client's address is not used: it is 127.0.0.1 for every process on
@@ -29,6 +30,7 @@ export const Status = {
     OK: 0,
     UNKNOWN: 2,
     INVALID_ARGUMENT: 3,
+    PERMISSION_DENIED: 7,
     RESOURCE_EXHAUSTED: 8,
     UNIMPLEMENTED: 12,
     INTERNAL: 13,
@@ -44,6 +46,14 @@ export interface UnaryMethod {
 export interface GrpcServerOptions {
     /** The largest request message accepted, in bytes. */
     readonly maxMessageBytes: number;
+    /**
+     * Asked as each call starts, before its request is read: why the call is refused (it is then
+     * answered PERMISSION_DENIED, its request dropped unread, and its connection closed), or
+     * undefined to serve it. `method` is the last part of the path (`Configure`).
+     */
+    readonly admit?: (method: string, peer: string) => string | undefined;
+    /** At most this many connections at once; a connection beyond it is dropped at once (default 8). */
+    readonly maxSessions?: number;
 }
 
 /** A listening server. */
@@ -66,14 +76,38 @@ interface CallError {
 export function listenGrpc(methods: ReadonlyMap<string, UnaryMethod>, opts: GrpcServerOptions): Promise<GrpcServer> {
     const sessions = new WeakMap<http2.Http2Session, string>();
     let sessionCount = 0;
-    const server = http2.createServer();
+    let open = 0;
+    const maxSessions = opts.maxSessions ?? 8;
+    // The engine uses one connection and one call at a time; the limits keep a hostile local
+    // client's connections from holding the pack's memory or file descriptors.
+    const server = http2.createServer({ settings: { maxConcurrentStreams: 16 } });
     server.on("session", (session: http2.Http2Session) => {
-        sessions.set(session, `session ${++sessionCount}`);
         session.on("error", () => undefined);
+        if (open >= maxSessions) {
+            session.destroy();
+            return;
+        }
+        open++;
+        session.once("close", () => open--);
+        sessions.set(session, `session ${++sessionCount}`);
     });
     server.on("stream", (stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders) => {
         stream.on("error", () => undefined);
-        const peer = (stream.session && sessions.get(stream.session)) || "unknown session";
+        const peer = stream.session ? sessions.get(stream.session) : undefined;
+        if (peer === undefined) {
+            // A stream whose session is already gone, or was never admitted: nothing to answer.
+            stream.close(http2.constants.NGHTTP2_REFUSED_STREAM);
+            return;
+        }
+        const refusal = opts.admit?.(String(headers[":path"]).split("/").pop() ?? "", peer);
+        if (refusal !== undefined) {
+            const session = stream.session;
+            endWithStatus(stream, Status.PERMISSION_DENIED, refusal);
+            // No further calls on this connection; it is dropped once the answer has had time to go out.
+            session?.close();
+            setTimeout(() => session?.destroy(), 1000).unref();
+            return;
+        }
         serveStream(stream, headers, peer, methods, opts.maxMessageBytes);
     });
     return new Promise((resolve, reject) => {
@@ -162,19 +196,26 @@ function call(stream: http2.ServerHttp2Stream, method: UnaryMethod, unary: Unary
             return;
         }
         answered = true;
-        if (err) {
-            const e = err as CallError;
-            endWithStatus(stream, typeof e.code === "number" ? e.code : Status.UNKNOWN, e.details ?? e.message ?? "agentguard failed");
-            return;
-        }
-        let bytes: Uint8Array;
         try {
-            bytes = method.encode(value);
+            if (err) {
+                const e = err as CallError;
+                endWithStatus(stream, typeof e.code === "number" ? e.code : Status.UNKNOWN, e.details ?? e.message ?? "agentguard failed");
+                return;
+            }
+            let bytes: Uint8Array;
+            try {
+                bytes = method.encode(value);
+            } catch {
+                endWithStatus(stream, Status.INTERNAL, "agentguard could not encode its response");
+                return;
+            }
+            endWithMessage(stream, bytes);
         } catch {
-            endWithStatus(stream, Status.INTERNAL, "agentguard could not encode its response");
-            return;
+            // The answer could not be sent: end the call with an error rather than leave it waiting.
+            if (!stream.destroyed) {
+                stream.close(http2.constants.NGHTTP2_INTERNAL_ERROR);
+            }
         }
-        endWithMessage(stream, bytes);
     };
     try {
         const pending = method.handler(unary, callback) as Promise<unknown> | undefined;
@@ -217,7 +258,14 @@ function endWithStatus(stream: http2.ServerHttp2Stream, code: number, message: s
     if (!open(stream)) {
         return;
     }
-    stream.respond({ ":status": 200, "content-type": "application/grpc", "grpc-status": String(code), "grpc-message": encodeURIComponent(message) }, { endStream: true });
+    let text: string;
+    try {
+        text = encodeURIComponent(message);
+    } catch {
+        // A lone surrogate cannot be encoded; the status code still says what happened.
+        text = "agentguard%20failed";
+    }
+    stream.respond({ ":status": 200, "content-type": "application/grpc", "grpc-status": String(code), "grpc-message": text }, { endStream: true });
     // Read and drop whatever else the client sends, so the stream can close.
     stream.resume();
 }

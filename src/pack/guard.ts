@@ -29,7 +29,7 @@ export const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 export const SECRET_MASK = "[secret]";
 
 /** gRPC status codes used here (from the gRPC spec). */
-const PERMISSION_DENIED = 7;
+export const PERMISSION_DENIED = 7;
 const FAILED_PRECONDITION = 9;
 
 /** A gRPC handler as grpc-js calls it (unary). */
@@ -101,17 +101,30 @@ export class RunGuard {
         };
     }
 
+    /**
+     * The peer check alone: the first caller is pinned; any other is refused and taints the run.
+     * The executable entry's server asks this as a call starts, before it reads the request, so
+     * another connection's request is never read, let alone decoded; the wrapped handler asks again.
+     */
+    admitPeer(method: Method, peer: string): string | undefined {
+        if (!this.opts.pinPeer) {
+            return undefined;
+        }
+        if (this.peer === undefined) {
+            this.peer = peer;
+        } else if (peer !== this.peer) {
+            const reason = `agentguard refused a ${method} call from a connection other than the engine's; the policy pack was reconfigured or probed during the run`;
+            this.taint(reason);
+            return reason;
+        }
+        return undefined;
+    }
+
     /** Returns why a call is refused, or undefined to let it through. */
     private admit(method: Method, call: UnaryCall): string | undefined {
-        if (this.opts.pinPeer) {
-            const peer = call.getPeer();
-            if (this.peer === undefined) {
-                this.peer = peer;
-            } else if (peer !== this.peer) {
-                const reason = `agentguard refused a ${method} call from a connection other than the engine's; the policy pack was reconfigured or probed during the run`;
-                this.taint(reason);
-                return reason;
-            }
+        const refusal = this.admitPeer(method, call.getPeer());
+        if (refusal !== undefined) {
+            return refusal;
         }
         if (method === "configure" || method === "configureStack") {
             if (this.configured.has(method)) {

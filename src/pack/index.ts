@@ -2,6 +2,8 @@
  * The agentguard policy pack. Importing this module starts the pack's gRPC server, so it is the
  * only file that calls `new PolicyPack(...)`.
  */
+// First: before anything else runs, SIGUSR1 no longer opens the debugger (no-inspector.ts).
+import "./no-inspector";
 import { PolicyPack } from "@pulumi/policy";
 import { createEstimator } from "../cost";
 import { agentIdentityHygiene } from "./hygiene";

@@ -206,6 +206,11 @@ export class Pack {
         return { perResource, stack: await this.analyzeStack(resources) };
     }
 
+    /** Sends the pack process a signal, as any process of the same user can. */
+    signal(sig: NodeJS.Signals): void {
+        this.proc.kill(sig);
+    }
+
     stop(): void {
         this.client.close();
         this.proc.kill("SIGKILL");

@@ -6,7 +6,7 @@
 import * as http2 from "node:http2";
 import * as net from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { GrpcServer, Status, UnaryMethod, listenGrpc } from "../../src/pack/grpc";
+import { GrpcServer, GrpcServerOptions, Status, UnaryMethod, listenGrpc } from "../../src/pack/grpc";
 import type { UnaryCall, UnaryCallback } from "../../src/pack/guard";
 
 const bytes = (b: Uint8Array): Uint8Array => b;
@@ -34,19 +34,24 @@ afterEach(() => {
 });
 
 /** A server with one method, `/t.S/Echo`, whose handler records what reached it. */
-async function echoServer(handler?: (call: UnaryCall, cb: UnaryCallback) => unknown, maxMessageBytes = 1024) {
+async function echoServer(handler?: (call: UnaryCall, cb: UnaryCallback) => unknown, maxMessageBytes = 1024, more: Partial<GrpcServerOptions> = {}) {
     const reached: UnaryCall[] = [];
+    const decoded: string[] = [];
     const method: UnaryMethod = {
-        decode: (b) => Buffer.from(b).toString("utf8"),
+        decode: (b) => {
+            const text = Buffer.from(b).toString("utf8");
+            decoded.push(text);
+            return text;
+        },
         encode: (v) => bytes(Buffer.from(String(v), "utf8")),
         handler: (call, cb) => {
             reached.push(call);
             return handler ? handler(call, cb) : cb(null, `echo ${String(call.request)} from ${call.getPeer()}`);
         },
     };
-    const server = await listenGrpc(new Map([["/t.S/Echo", method]]), { maxMessageBytes });
+    const server = await listenGrpc(new Map([["/t.S/Echo", method]]), { maxMessageBytes, ...more });
     servers.push(server);
-    return { server, reached };
+    return { server, reached, decoded };
 }
 
 function connect(server: GrpcServer): http2.ClientHttp2Session {
@@ -234,5 +239,58 @@ describe("src/pack/grpc.ts: a hostile client does not stop the server", () => {
 
         const a = await request(connect(server), frame(Buffer.from("still here")));
         expect(message(a)).toBe("echo still here");
+    });
+});
+
+describe("src/pack/grpc.ts: admission and limits", () => {
+    it("refuses a call admit refuses before reading its request: PERMISSION_DENIED while the client is still sending, nothing decoded, the connection closed", async () => {
+        const asked: string[] = [];
+        const { server, reached, decoded } = await echoServer(undefined, 64 * 1024 * 1024, {
+            admit: (method, peer) => {
+                asked.push(`${method} ${peer}`);
+                return peer === "session 1" ? undefined : "only the first connection is served";
+            },
+        });
+        const engine = connect(server);
+        expect(message(await request(engine, frame(Buffer.from("first"))))).toBe("echo first from session 1");
+
+        // The attacker's request is never ended: its answer must not wait for the body.
+        const attacker = connect(server);
+        const answered = await new Promise<{ status?: string; message?: string; closed: boolean }>((resolve) => {
+            const req = attacker.request({ ":method": "POST", ":path": "/t.S/Echo", "content-type": "application/grpc" }, { endStream: false });
+            req.on("error", () => undefined);
+            req.on("response", (h) => resolve({ status: h["grpc-status"] as string, message: decodeURIComponent(String(h["grpc-message"])), closed: false }));
+            const big = Buffer.alloc(5 + 32 * 1024 * 1024);
+            big.writeUInt32BE(32 * 1024 * 1024, 1);
+            req.write(big.subarray(0, 1024 * 1024));
+        });
+        expect(answered.status).toBe(String(Status.PERMISSION_DENIED));
+        expect(answered.message).toBe("only the first connection is served");
+        await new Promise<void>((resolve) => (attacker.closed ? resolve() : attacker.once("close", () => resolve())));
+        expect(asked).toEqual(["Echo session 1", "Echo session 2"]);
+        expect(decoded).toEqual(["first"]);
+        expect(reached).toHaveLength(1);
+
+        // The engine's connection is still served.
+        expect(message(await request(engine, frame(Buffer.from("second"))))).toBe("echo second from session 1");
+    });
+
+    it("keeps at most maxSessions connections open; one beyond it is dropped, and a closed one frees its place", async () => {
+        const { server } = await echoServer(undefined, 1024, { maxSessions: 2 });
+        const a = connect(server);
+        const b = connect(server);
+        expect(message(await request(a, frame(Buffer.from("a"))))).toBe("echo a from session 1");
+        expect(message(await request(b, frame(Buffer.from("b"))))).toBe("echo b from session 2");
+        await expect(request(connect(server), frame(Buffer.from("c")))).rejects.toThrow();
+        a.destroy();
+        await new Promise((r) => setTimeout(r, 50));
+        expect(message(await request(connect(server), frame(Buffer.from("d"))))).toBe("echo d from session 3");
+    });
+
+    it("still answers when a handler's status text cannot be percent-encoded (a lone surrogate)", async () => {
+        const { server } = await echoServer((_call, cb) => cb({ code: Status.INVALID_ARGUMENT, details: "bad \ud800 text" }));
+        const a = await request(connect(server), frame(Buffer.from("hi")));
+        expect(a.grpcStatus).toBe(String(Status.INVALID_ARGUMENT));
+        expect(a.grpcMessage).toBe("agentguard failed");
     });
 });

@@ -79,6 +79,15 @@ describe.each([
         expect((await pack.analyzeStack([bucket])).some((d) => d.enforcementLevel === MANDATORY)).toBe(true);
     });
 
+    it("does not open Node's debugger on SIGUSR1 (which would let any local process run code inside the pack)", async () => {
+        const pack = await start({ executable, stack: "prod", stackConfig: AGENT });
+        pack.signal("SIGUSR1");
+        await new Promise((r) => setTimeout(r, 500));
+        expect(pack.stderr()).not.toMatch(/Debugger listening/);
+        // Still alive, and still the gate.
+        expect((await pack.analyze(bucket)).map((d) => d.enforcementLevel)).toContain(MANDATORY);
+    });
+
     it("leaves a human's run alone (the gate judges agents' runs)", async () => {
         const pack = await start({ executable, stack: "prod", env: { AGENTGUARD_INITIATOR: "human:carol" } });
         await expect(pack.configure({ "agent-change-gate": {} })).rejects.toThrow();
