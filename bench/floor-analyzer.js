@@ -38,21 +38,20 @@ function info() {
     return ai;
 }
 
-const answer = (make) => (_call, cb) => cb(null, make());
-const raw = { deserializeBinary: (b) => b };
-const method = (name, request, make) => [
+/** A method whose request is kept as bytes, never decoded, and whose answer `make` builds. */
+const method = (name, make) => [
     `/pulumirpc.Analyzer/${name}`,
-    { decode: (b) => request.deserializeBinary(b), encode: (m) => m.serializeBinary(), handler: answer(make) },
+    { decode: (b) => b, encode: (m) => m.serializeBinary(), handler: (_call, cb) => cb(null, make()) },
 ];
 
 listenGrpc(
     new Map([
-        method("GetPluginInfo", raw, () => new pluginpb.PluginInfo()),
-        method("GetAnalyzerInfo", raw, info),
-        method("Configure", raw, () => new emptypb.Empty()),
-        method("ConfigureStack", raw, () => new analyzerpb.AnalyzerStackConfigureResponse()),
-        method("Analyze", raw, () => new analyzerpb.AnalyzeResponse()),
-        method("AnalyzeStack", raw, () => new analyzerpb.AnalyzeResponse()),
+        method("GetPluginInfo", () => new pluginpb.PluginInfo()),
+        method("GetAnalyzerInfo", info),
+        method("Configure", () => new emptypb.Empty()),
+        method("ConfigureStack", () => new analyzerpb.AnalyzerStackConfigureResponse()),
+        method("Analyze", () => new analyzerpb.AnalyzeResponse()),
+        method("AnalyzeStack", () => new analyzerpb.AnalyzeResponse()),
     ]),
     { maxMessageBytes: 400 * 1024 * 1024 },
 ).then(

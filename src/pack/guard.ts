@@ -29,7 +29,7 @@ export const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 export const SECRET_MASK = "[secret]";
 
 /** gRPC status codes used here (from the gRPC spec). */
-export const PERMISSION_DENIED = 7;
+const PERMISSION_DENIED = 7;
 const FAILED_PRECONDITION = 9;
 
 /** A gRPC handler as grpc-js calls it (unary). */
