@@ -169,6 +169,31 @@ const invokePermission: Judge = (p) => {
     return undefined;
 };
 
+/**
+ * `aws:cloudwatch/eventTarget:EventTarget`: an event bus (the way events cross to another account)
+ * or an API destination (an HTTP endpoint outside AWS) is access; so is a target that is not an
+ * ARN. A target unknown at preview is an output of a resource this run creates or changes. A
+ * direct target in another account (an SQS queue, say) also needs that account's resource policy
+ * to accept the events; the account of a literal target ARN is not compared here.
+ */
+const eventTarget: Judge = (p) => {
+    const arn = field(p, "arn");
+    if (isUnknown(arn)) {
+        return undefined;
+    }
+    if (typeof arn !== "string" || !/^arn:aws(-[a-z]+)*:[a-z0-9-]+:[a-z0-9-]*:\d{0,12}:.+$/.test(arn)) {
+        return "its target is not an ARN";
+    }
+    const resource = arn.split(":").slice(5).join(":");
+    if (resource.startsWith("event-bus/")) {
+        return "it sends events to an event bus, which may be another account's";
+    }
+    if (resource.startsWith("api-destination/")) {
+        return "it sends events to an API destination, an HTTP endpoint outside AWS";
+    }
+    return undefined;
+};
+
 function num(v: Value | undefined): number | undefined {
     if (typeof v === "number") {
         return v;
@@ -179,7 +204,10 @@ function num(v: Value | undefined): number | undefined {
     return undefined;
 }
 
-/** One ingress entry: open beyond 80/443 from anywhere → the reason, else undefined. */
+/** Inputs that name managed prefix lists: their entries live elsewhere (and may be 0.0.0.0/0), so a reference counts as from anywhere. */
+const PREFIX_LIST_KEYS: readonly string[] = ["prefixListIds", "prefixListId"];
+
+/** One ingress entry: open beyond 80/443 from anywhere (or from a prefix list) → the reason, else undefined. */
 function openEntry(e: Value | undefined, cidrKeys: readonly string[], protocolKey: string): string | undefined {
     if (isUnknown(e) || e === null || typeof e !== "object" || Array.isArray(e)) {
         return isUnknown(e) ? "an ingress rule is unknown at preview" : undefined;
@@ -191,34 +219,38 @@ function openEntry(e: Value | undefined, cidrKeys: readonly string[], protocolKe
     if (isUnknown(action)) {
         return "an ingress rule's action is unknown at preview";
     }
-    let fromAnywhere = false;
-    for (const k of cidrKeys) {
+    let from: string | undefined;
+    for (const k of [...cidrKeys, ...PREFIX_LIST_KEYS]) {
         const v = field(e, k);
         if (isUnknown(v) || (Array.isArray(v) && v.some(isUnknown))) {
             return `an ingress rule's "${k}" is unknown at preview`;
         }
-        const cidrs = typeof v === "string" ? [v] : Array.isArray(v) ? v : [];
-        if (cidrs.some((x) => typeof x !== "string" || (x.trim() !== "" && isWideCidr(x)))) {
-            fromAnywhere = true;
+        const values = typeof v === "string" ? [v] : Array.isArray(v) ? v : [];
+        if (PREFIX_LIST_KEYS.includes(k)) {
+            if (from === undefined && values.some((x) => typeof x !== "string" || x.trim() !== "")) {
+                from = "a managed prefix list (whose entries the pack does not see)";
+            }
+        } else if (values.some((x) => typeof x !== "string" || (x.trim() !== "" && isWideCidr(x)))) {
+            from = "anywhere";
         }
     }
-    if (!fromAnywhere) {
+    if (from === undefined) {
         return undefined;
     }
     const protocol = field(e, protocolKey);
-    const from = num(field(e, "fromPort"));
-    const to = num(field(e, "toPort"));
+    const low = num(field(e, "fromPort"));
+    const high = num(field(e, "toPort"));
     const proto = typeof protocol === "string" ? protocol.toLowerCase() : typeof protocol === "number" ? String(protocol) : undefined;
     if (proto === undefined) {
-        return "an ingress rule from anywhere has an unknown protocol";
+        return `an ingress rule from ${from} has an unknown protocol`;
     }
     if (proto === "-1" || proto === "all") {
-        return "ingress from anywhere on all protocols and ports";
+        return `ingress from ${from} on all protocols and ports`;
     }
-    if ((proto === "tcp" || proto === "6") && from !== undefined && to !== undefined && from === to && (from === 80 || from === 443)) {
+    if ((proto === "tcp" || proto === "6") && low !== undefined && high !== undefined && low === high && (low === 80 || low === 443)) {
         return undefined;
     }
-    return `ingress from anywhere on ${proto} ports ${from ?? "?"}-${to ?? "?"}`;
+    return `ingress from ${from} on ${proto} ports ${low ?? "?"}-${high ?? "?"}`;
 }
 
 /** Security groups, their rules and network ACLs: ingress from anywhere beyond 80/443 is access. */
@@ -226,7 +258,7 @@ const exposure: Judge = (p) => {
     // Standalone rules: aws:ec2/securityGroupRule (type), aws:vpc/securityGroupIngressRule, aws:ec2/networkAclRule (egress).
     const type = field(p, "type");
     const egress = field(p, "egress");
-    const isRule = type !== undefined || field(p, "cidrIpv4") !== undefined || field(p, "cidrIpv6") !== undefined || field(p, "ruleNumber") !== undefined;
+    const isRule = ["type", "ipProtocol", "cidrIpv4", "cidrIpv6", "prefixListId", "ruleNumber"].some((k) => field(p, k) !== undefined);
     if (isRule) {
         if (type === "egress" || egress === true) {
             return undefined;
@@ -255,4 +287,4 @@ const exposure: Judge = (p) => {
 };
 
 /** The judges by id. */
-export const JUDGES: { readonly [id in JudgeId]: Judge } = { exposure, serviceRole, rolePolicyAttachment, invokePermission };
+export const JUDGES: { readonly [id in JudgeId]: Judge } = { exposure, serviceRole, rolePolicyAttachment, invokePermission, eventTarget };

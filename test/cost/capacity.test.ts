@@ -61,6 +61,19 @@ describe("fixed costs real programs carry", () => {
         expect(est.estimate(aws("aws:ecs/service:Service", { launchType: "FARGATE", desiredCount: UNKNOWN })).status).toBe("unknown");
     });
 
+    it("prices a service that names no launch type or capacity provider as Fargate: the cluster's default strategy may be Fargate", () => {
+        const big = aws("aws:ecs/taskDefinition:TaskDefinition", { cpu: "16384", memory: "122880" }, { name: "big" });
+        const fargate = est.estimate(aws("aws:ecs/service:Service", { launchType: "FARGATE", desiredCount: 500, taskDefinition: UNKNOWN }, { dependencies: { taskDefinition: [big] } }));
+        const silent = est.estimate(aws("aws:ecs/service:Service", { desiredCount: 500, taskDefinition: UNKNOWN }, { dependencies: { taskDefinition: [big] } }));
+        expect(silent.status).toBe("priced");
+        expect(silent.monthlyUsd).toBeGreaterThan(400_000);
+        expect(silent.monthlyUsd).toBeCloseTo(fargate.monthlyUsd ?? 0, 2);
+        expect(silent.basis).toContain("cluster's default strategy");
+        // A launch type the pack does not know is not taken for EC2.
+        expect(est.estimate(aws("aws:ecs/service:Service", { launchType: "MANAGED", desiredCount: 3 })).status).toBe("unknown");
+        expect(est.estimate(aws("aws:ecs/service:Service", { launchType: "fargate", desiredCount: 500, taskDefinition: UNKNOWN }, { dependencies: { taskDefinition: [big] } })).monthlyUsd).toBeGreaterThan(400_000);
+    });
+
     it("prices Kinesis shards, and Lambda provisioned concurrency by the function's memory", () => {
         expect(est.estimate(aws("aws:kinesis/stream:Stream", { shardCount: 1 })).monthlyUsd).toBeCloseTo(0.015 * H, 2); // ≈ $11
         expect(est.estimate(aws("aws:kinesis/stream:Stream", { streamModeDetails: { streamMode: "ON_DEMAND" } })).status).toBe("usage");

@@ -49,6 +49,19 @@ export const JUDGED_EXAMPLES: { readonly [type: string]: Examples } = {
             { action: "lambda:InvokeFunction", function: "f", principal: "lambda.amazonaws.com", sourceArn: UNKNOWN, functionUrlAuthType: "NONE" },
         ],
     },
+    "aws:cloudwatch/eventTarget:EventTarget": {
+        allowed: [
+            { rule: "nightly", arn: UNKNOWN },
+            { rule: "nightly", arn: "arn:aws:lambda:us-east-1:123456789012:function:report" },
+            { rule: "nightly", arn: "arn:aws:sqs:us-east-1:123456789012:jobs" },
+        ],
+        denied: [
+            { rule: "nightly", arn: "arn:aws:events:us-east-1:999999999999:event-bus/collector" },
+            { rule: "nightly", arn: "arn:aws:events:us-east-1:123456789012:api-destination/hook/0f6c3c1e-0000-4000-8000-000000000000" },
+            { rule: "nightly", arn: "https://collector.example.com/" },
+            { rule: "nightly" },
+        ],
+    },
     "aws:ec2/securityGroup:SecurityGroup": {
         allowed: [
             { ingress: [{ protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["0.0.0.0/0"] }, { protocol: "tcp", fromPort: 80, toPort: 80, ipv6CidrBlocks: ["::/0"] }] },
@@ -59,6 +72,7 @@ export const JUDGED_EXAMPLES: { readonly [type: string]: Examples } = {
         denied: [
             { ingress: [{ protocol: "tcp", fromPort: 22, toPort: 22, cidrBlocks: ["0.0.0.0/0"] }] },
             { ingress: [{ protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"] }] },
+            { ingress: [{ protocol: "-1", fromPort: 0, toPort: 0, prefixListIds: ["pl-0123456789abcdef0"] }] },
             { ingress: [{ protocol: "tcp", fromPort: 0, toPort: 65535, ipv6CidrBlocks: ["::/0"] }] },
             { ingress: [{ protocol: "tcp", fromPort: 80, toPort: 443, cidrBlocks: ["0.0.0.0/0"] }] },
             { ingress: [{ protocol: "tcp", fromPort: 22, toPort: 22, cidrBlocks: UNKNOWN }] },
@@ -83,11 +97,21 @@ export const JUDGED_EXAMPLES: { readonly [type: string]: Examples } = {
         denied: [
             { type: "ingress", protocol: "tcp", fromPort: 3389, toPort: 3389, cidrBlocks: ["0.0.0.0/0"], securityGroupId: "sg-1" },
             { type: UNKNOWN, protocol: "tcp", fromPort: 22, toPort: 22, cidrBlocks: ["0.0.0.0/0"], securityGroupId: "sg-1" },
+            // A managed prefix list may hold 0.0.0.0/0 (its entries are another resource's).
+            { type: "ingress", protocol: "-1", fromPort: 0, toPort: 0, prefixListIds: ["pl-0123456789abcdef0"], securityGroupId: "sg-1" },
+            { type: "ingress", protocol: "tcp", fromPort: 22, toPort: 22, prefixListIds: UNKNOWN, securityGroupId: "sg-1" },
         ],
     },
     "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": {
-        allowed: [{ ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: "0.0.0.0/0", securityGroupId: "sg-1" }, { ipProtocol: "-1", cidrIpv4: "10.0.0.0/16", securityGroupId: "sg-1" }],
+        allowed: [
+            { ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: "0.0.0.0/0", securityGroupId: "sg-1" },
+            { ipProtocol: "-1", cidrIpv4: "10.0.0.0/16", securityGroupId: "sg-1" },
+            { ipProtocol: "tcp", fromPort: 443, toPort: 443, prefixListId: "pl-0123456789abcdef0", securityGroupId: "sg-1" },
+            { ipProtocol: "-1", referencedSecurityGroupId: "sg-2", securityGroupId: "sg-1" },
+        ],
         denied: [
+            { ipProtocol: "-1", prefixListId: "pl-0123456789abcdef0", securityGroupId: "sg-1" },
+            { ipProtocol: "tcp", fromPort: 22, toPort: 22, prefixListId: UNKNOWN, securityGroupId: "sg-1" },
             { ipProtocol: "-1", cidrIpv4: "0.0.0.0/0", securityGroupId: "sg-1" },
             { ipProtocol: "tcp", fromPort: 22, toPort: 22, cidrIpv6: "::/0", securityGroupId: "sg-1" },
             { ipProtocol: "-1", cidrIpv4: "0.0.0.0/1", securityGroupId: "sg-1" },

@@ -32,6 +32,31 @@ describe("access gate", () => {
         expect(gatesOf(await decide([custom(type)]))).toEqual(["access:2:denied"]);
     });
 
+    // Found by an attacker's pass: each grants another account, network or person access, or is a credential.
+    it.each([
+        ["aws:dlm/lifecyclePolicy:LifecyclePolicy", { policyDetails: { schedules: [{ shareRules: [{ targetAccounts: ["999999999999"] }] }] } }],
+        ["aws:cloudwatch/logSubscriptionFilter:LogSubscriptionFilter", { destinationArn: "arn:aws:logs:us-east-1:999999999999:destination:collector" }],
+        ["aws:ecr/replicationConfiguration:ReplicationConfiguration", { replicationConfiguration: { rules: [{ destinations: [{ region: "us-east-1", registryId: "999999999999" }] }] } }],
+        ["aws:cloudwatch/eventTarget:EventTarget", { rule: "r", arn: "arn:aws:events:us-east-1:999999999999:event-bus/default" }],
+        ["aws:ec2/vpcPeeringConnection:VpcPeeringConnection", { vpcId: "vpc-1", peerVpcId: "vpc-2", peerOwnerId: "999999999999" }],
+        ["aws:ec2/managedPrefixListEntry:ManagedPrefixListEntry", { prefixListId: "pl-1", cidr: "0.0.0.0/0" }],
+        ["aws:ec2/managedPrefixList:ManagedPrefixList", { entries: [{ cidr: "0.0.0.0/0" }] }],
+        ["aws:imagebuilder/distributionConfiguration:DistributionConfiguration", {}],
+        ["aws:route53/zoneAssociation:ZoneAssociation", { zoneId: "Z1", vpcId: "vpc-9" }],
+        ["aws:ec2/vpcEndpointConnectionAccepter:VpcEndpointConnectionAccepter", {}],
+        ["aws:ec2transitgateway/peeringAttachment:PeeringAttachment", {}],
+        ["aws:ec2transitgateway/peeringAttachmentAccepter:PeeringAttachmentAccepter", {}],
+        ["cloudflare:index/zeroTrustList:ZeroTrustList", { type: "EMAIL", items: [{ value: "mallory@example.com" }] }],
+        ["cloudflare:index/list:List", { kind: "ip", items: [{ ip: "203.0.113.9" }] }],
+        ["cloudflare:index/listItem:ListItem", { ip: "203.0.113.9" }],
+        ["cloudflare:index/accessRule:AccessRule", { mode: "whitelist", configuration: { target: "ip", value: "203.0.113.9" } }],
+        ["cloudflare:index/streamKey:StreamKey", {}],
+        ["cloudflare:index/zeroTrustGatewayPolicy:ZeroTrustGatewayPolicy", { action: "allow" }],
+        ["cloudflare:index/zeroTrustTunnelCloudflared:ZeroTrustTunnelCloudflared", { name: "t" }],
+    ])("raises 2 for %s, which shares, peers, allows or holds a credential", async (type, props) => {
+        expect(gatesOf(await decide([custom(type, props)]))).toEqual(["access:2:denied"]);
+    });
+
     it.each(["aws:s3/bucket:Bucket", "aws:ec2/instance:Instance", "cloudflare:index/record:Record", "aws:sqs/queue:Queue", "aws:kms/key:Key"])("allows %s without access inputs", async (type) => {
         expect((await decide([custom(type, { tags: {} })])).decision).toBe("allow");
     });

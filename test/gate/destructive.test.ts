@@ -3,7 +3,8 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { fileDigest } from "../../src/approvals/issue";
-import { PlanBinding } from "../../src/gate/destructive";
+import { DATA_BEARING_TYPES, PlanBinding } from "../../src/gate/destructive";
+import { TYPE_TABLE } from "../../src/cost/catalog";
 import { Approver, STACK, approver, config, custom, fakeEstimator, run, sign } from "../fixtures";
 import { decide, gatesOf } from "./helpers";
 import { issueApproval } from "../../src/approvals/issue";
@@ -36,6 +37,30 @@ describe("destructive gate", () => {
         expect(denied.gates[0].observed).toContain(`would delete "${db.urn}" (holding data)`);
         const tokens = [await bound(alice, { destructive: true }, { plan: PLAN_A.digest }), await bound(bob, { destructive: true }, { plan: PLAN_A.digest })];
         expect((await decide([db], { config: cfg, binding: PLAN_A, steps, tokens })).decision).toBe("allow");
+    });
+
+    // Found by an attacker's pass: each of these holds data its delete loses, and was missing.
+    it.each([
+        "aws:dsql/cluster:Cluster",
+        "aws:msk/cluster:Cluster",
+        "aws:mq/broker:Broker",
+        "aws:qldb/ledger:Ledger",
+        "aws:cognito/userPool:UserPool",
+        "aws:codecommit/repository:Repository",
+        "aws:s3tables/tableBucket:TableBucket",
+        "aws:ec2/ami:Ami",
+        "aws:lightsail/database:Database",
+        "aws:kms/externalKey:ExternalKey",
+        "cloudflare:index/accountToken:AccountToken",
+        "cloudflare:index/stream:Stream",
+    ])("denies deleting a %s on a dev stack", async (type) => {
+        const r = custom(type, {}, { name: "victim" });
+        expect(gatesOf(await decide([r], { config: cfg, binding: PLAN_A, steps: { [r.urn]: "delete" } }))).toEqual(["destructive:2:denied"]);
+    });
+
+    it("lists only types with a row in the reviewed type table (no typo lets a type go unseen), besides random and tls secrets", () => {
+        const rowless = [...DATA_BEARING_TYPES].filter((t) => !TYPE_TABLE.has(t));
+        expect(rowless).toEqual(["tls:index/privateKey:PrivateKey"]);
     });
 
     it("does not count tokens bound to another plan, nor destructive tokens without a plan", async () => {

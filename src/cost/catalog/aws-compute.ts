@@ -121,7 +121,7 @@ export const ROWS: Rows = {
     "aws:ecr/pullTimeUpdateExclusion:PullTimeUpdateExclusion": UNPRICED,
     "aws:ecr/registryPolicy:RegistryPolicy": access("ECR repository and registry policies"),
     "aws:ecr/registryScanningConfiguration:RegistryScanningConfiguration": FREE,
-    "aws:ecr/replicationConfiguration:ReplicationConfiguration": FREE,
+    "aws:ecr/replicationConfiguration:ReplicationConfiguration": access("replicates the registry's images to other regions and registries, which may be another account's"),
     "aws:ecr/repository:Repository": usage("storage"),
     "aws:ecr/repositoryCreationTemplate:RepositoryCreationTemplate": access("ECR repository and registry policies"),
     "aws:ecr/repositoryPolicy:RepositoryPolicy": access("ECR repository and registry policies"),
@@ -179,7 +179,7 @@ export const ROWS: Rows = {
     // imagebuilder
     "aws:imagebuilder/component:Component": UNPRICED,
     "aws:imagebuilder/containerRecipe:ContainerRecipe": UNPRICED,
-    "aws:imagebuilder/distributionConfiguration:DistributionConfiguration": FREE,
+    "aws:imagebuilder/distributionConfiguration:DistributionConfiguration": access("distributes the built images to other accounts and can grant launch permission on them"),
     "aws:imagebuilder/image:Image": UNPRICED,
     "aws:imagebuilder/imagePipeline:ImagePipeline": UNPRICED,
     "aws:imagebuilder/imageRecipe:ImageRecipe": UNPRICED,

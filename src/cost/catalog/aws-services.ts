@@ -3,7 +3,7 @@
  * See ./row.ts for what each class means; test/cost/catalog.test.ts checks that every type of
  * the installed SDK has a row.
  */
-import { access, accessWhen, FREE, FREE_METADATA, FREE_NOTIFICATIONS, PRICED, purchase, Rows, UNPRICED, usage } from "./row";
+import { access, accessWhen, FREE, FREE_METADATA, FREE_NOTIFICATIONS, judged, PRICED, purchase, Rows, UNPRICED, usage } from "./row";
 
 export const ROWS: Rows = {
     // accountaccess
@@ -145,7 +145,7 @@ export const ROWS: Rows = {
     "aws:cloudwatch/eventEndpoint:EventEndpoint": UNPRICED,
     "aws:cloudwatch/eventPermission:EventPermission": access("CloudWatch Logs and EventBridge resource policies"),
     "aws:cloudwatch/eventRule:EventRule": usage("events"),
-    "aws:cloudwatch/eventTarget:EventTarget": FREE,
+    "aws:cloudwatch/eventTarget:EventTarget": judged("eventTarget", "an event target that hands events to an event bus or an HTTP endpoint"),
     "aws:cloudwatch/internetMonitor:InternetMonitor": UNPRICED,
     "aws:cloudwatch/logAccountPolicy:LogAccountPolicy": access("account-wide log policies (a subscription filter policy sends every log group elsewhere)"),
     "aws:cloudwatch/logAnomalyDetector:LogAnomalyDetector": UNPRICED,
@@ -163,7 +163,7 @@ export const ROWS: Rows = {
     "aws:cloudwatch/logS3TableIntegrationSource:LogS3TableIntegrationSource": UNPRICED,
     "aws:cloudwatch/logStorageTierPolicy:LogStorageTierPolicy": FREE,
     "aws:cloudwatch/logStream:LogStream": FREE,
-    "aws:cloudwatch/logSubscriptionFilter:LogSubscriptionFilter": FREE,
+    "aws:cloudwatch/logSubscriptionFilter:LogSubscriptionFilter": access("streams a log group's events to a destination, which may be another account's"),
     "aws:cloudwatch/logTransformer:LogTransformer": UNPRICED,
     "aws:cloudwatch/metricAlarm:MetricAlarm": FREE,
     "aws:cloudwatch/metricStream:MetricStream": usage("metric updates"),

@@ -35,7 +35,7 @@ export const ROWS: Rows = {
     "aws:datasync/s3Location:S3Location": UNPRICED,
     "aws:datasync/task:Task": UNPRICED,
     // dlm
-    "aws:dlm/lifecyclePolicy:LifecyclePolicy": FREE,
+    "aws:dlm/lifecyclePolicy:LifecyclePolicy": access("a lifecycle policy can share the snapshots and images it manages with other accounts (shareRules) and copy them to other accounts"),
     // ebs
     "aws:ebs/defaultKmsKey:DefaultKmsKey": FREE,
     "aws:ebs/encryptionByDefault:EncryptionByDefault": UNPRICED,

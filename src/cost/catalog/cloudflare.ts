@@ -3,7 +3,7 @@
  * See ./row.ts for what each class means; test/cost/catalog.test.ts checks that every type of
  * the installed SDK has a row.
  */
-import { access, FREE, PRICED, purchase, Rows, UNPRICED, usage } from "./row";
+import { access, accessWhen, FREE, PRICED, purchase, Rows, UNPRICED, usage } from "./row";
 
 export const ROWS: Rows = {
     // index
@@ -17,7 +17,7 @@ export const ROWS: Rows = {
     "cloudflare:index/accessMutualTlsHostnameSettings:AccessMutualTlsHostnameSettings": access("Cloudflare Access / Zero Trust applications, policies, groups, identity providers, certificates and service tokens"),
     "cloudflare:index/accessOrganization:AccessOrganization": access("Cloudflare Access / Zero Trust applications, policies, groups, identity providers, certificates and service tokens"),
     "cloudflare:index/accessPolicy:AccessPolicy": access("Cloudflare Access / Zero Trust applications, policies, groups, identity providers, certificates and service tokens"),
-    "cloudflare:index/accessRule:AccessRule": FREE,
+    "cloudflare:index/accessRule:AccessRule": access("IP access rules can allow addresses past the zone's firewall (mode whitelist)"),
     "cloudflare:index/accessServiceToken:AccessServiceToken": access("Cloudflare Access / Zero Trust applications, policies, groups, identity providers, certificates and service tokens"),
     "cloudflare:index/accessTag:AccessTag": FREE,
     "cloudflare:index/account:Account": FREE,
@@ -107,8 +107,8 @@ export const ROWS: Rows = {
     "cloudflare:index/keylessCertificate:KeylessCertificate": UNPRICED,
     "cloudflare:index/leakedCredentialCheck:LeakedCredentialCheck": UNPRICED,
     "cloudflare:index/leakedCredentialCheckRule:LeakedCredentialCheckRule": UNPRICED,
-    "cloudflare:index/list:List": FREE,
-    "cloudflare:index/listItem:ListItem": FREE,
+    "cloudflare:index/list:List": accessWhen("IP and hostname lists that firewall and WAF rules may allow past the zone's protections", ["items"], FREE),
+    "cloudflare:index/listItem:ListItem": access("IP and hostname lists that firewall and WAF rules may allow past the zone's protections"),
     "cloudflare:index/loadBalancer:LoadBalancer": UNPRICED,
     "cloudflare:index/loadBalancerMonitor:LoadBalancerMonitor": FREE,
     "cloudflare:index/loadBalancerMonitorGroup:LoadBalancerMonitorGroup": FREE,
@@ -186,7 +186,7 @@ export const ROWS: Rows = {
     "cloudflare:index/streamAudioTrack:StreamAudioTrack": usage("billed by use on the account's plan"),
     "cloudflare:index/streamCaptionLanguage:StreamCaptionLanguage": usage("billed by use on the account's plan"),
     "cloudflare:index/streamDownload:StreamDownload": usage("billed by use on the account's plan"),
-    "cloudflare:index/streamKey:StreamKey": FREE,
+    "cloudflare:index/streamKey:StreamKey": access("a signing key for Stream tokens: a credential"),
     "cloudflare:index/streamLiveInput:StreamLiveInput": usage("billed by use on the account's plan"),
     "cloudflare:index/streamWatermark:StreamWatermark": usage("billed by use on the account's plan"),
     "cloudflare:index/streamWebhook:StreamWebhook": FREE,
@@ -286,17 +286,17 @@ export const ROWS: Rows = {
     "cloudflare:index/zeroTrustGatewayCertificate:ZeroTrustGatewayCertificate": FREE,
     "cloudflare:index/zeroTrustGatewayLogging:ZeroTrustGatewayLogging": FREE,
     "cloudflare:index/zeroTrustGatewayPacfile:ZeroTrustGatewayPacfile": FREE,
-    "cloudflare:index/zeroTrustGatewayPolicy:ZeroTrustGatewayPolicy": FREE,
+    "cloudflare:index/zeroTrustGatewayPolicy:ZeroTrustGatewayPolicy": access("Gateway policies allow or block the traffic of the organization's devices"),
     "cloudflare:index/zeroTrustGatewayProxyEndpoint:ZeroTrustGatewayProxyEndpoint": usage("billed by use on the account's plan"),
     "cloudflare:index/zeroTrustGatewaySettings:ZeroTrustGatewaySettings": FREE,
-    "cloudflare:index/zeroTrustList:ZeroTrustList": FREE,
+    "cloudflare:index/zeroTrustList:ZeroTrustList": access("Zero Trust lists (emails, IPs, devices) that Access and Gateway policies allow"),
     "cloudflare:index/zeroTrustLocalFallbackDomain:ZeroTrustLocalFallbackDomain": FREE,
     "cloudflare:index/zeroTrustNetworkHostnameRoute:ZeroTrustNetworkHostnameRoute": access("tunnel ingress rules and routes publish private services and networks"),
     "cloudflare:index/zeroTrustOrganization:ZeroTrustOrganization": access("Cloudflare Access / Zero Trust applications, policies, groups, identity providers, certificates and service tokens"),
     "cloudflare:index/zeroTrustResourceLibraryApplication:ZeroTrustResourceLibraryApplication": FREE,
     "cloudflare:index/zeroTrustRiskBehavior:ZeroTrustRiskBehavior": FREE,
     "cloudflare:index/zeroTrustRiskScoringIntegration:ZeroTrustRiskScoringIntegration": UNPRICED,
-    "cloudflare:index/zeroTrustTunnelCloudflared:ZeroTrustTunnelCloudflared": FREE,
+    "cloudflare:index/zeroTrustTunnelCloudflared:ZeroTrustTunnelCloudflared": access("a tunnel and its secret: whoever holds it can publish private services and networks"),
     "cloudflare:index/zeroTrustTunnelCloudflaredConfig:ZeroTrustTunnelCloudflaredConfig": access("tunnel ingress rules and routes publish private services and networks"),
     "cloudflare:index/zeroTrustTunnelCloudflaredRoute:ZeroTrustTunnelCloudflaredRoute": access("tunnel ingress rules and routes publish private services and networks"),
     "cloudflare:index/zeroTrustTunnelCloudflaredVirtualNetwork:ZeroTrustTunnelCloudflaredVirtualNetwork": FREE,

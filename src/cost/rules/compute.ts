@@ -125,7 +125,7 @@ const eksNodeGroup: Rule = {
 const ecsService: Rule = {
     doc: {
         from: "`hourly_fixed` (Fargate vCPU and GB), `network` (public IPv4 per task)",
-        inputs: "`launchType` / capacity providers, `desiredCount`, the task definition's `cpu`, `memory`, `runtimePlatform.cpuArchitecture`, `networkConfiguration.assignPublicIp`",
+        inputs: "`launchType` / capacity providers (neither: the cluster default, priced as Fargate), `desiredCount`, the task definition's `cpu`, `memory`, `runtimePlatform.cpuArchitecture`, `networkConfiguration.assignPublicIp`",
     },
     steps: [
         read("launch", { input: "launchType", as: "text" }),
@@ -169,6 +169,7 @@ const ecsService: Rule = {
             missing: { unpriced: "no Fargate price in the snapshot" },
         }),
         note("desiredCount unset: 0 tasks", { absent: "$count" }),
+        note("no launch type or capacity provider: the cluster's default strategy applies, priced as Fargate (upper bound)", { eq: ["$on.assumed", true] }),
         read("publicIp", { input: ["networkConfiguration", "assignPublicIp"], as: "bool" }, "networkConfiguration.assignPublicIp"),
         publicIpv4("$tasks", "one per task", { all: [{ eq: ["$publicIp", true] }, { gt: ["$tasks", 0] }] }),
         note("Linux on Fargate; an autoscaling target may run more tasks (priced on its own)"),

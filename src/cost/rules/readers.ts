@@ -330,12 +330,22 @@ function provisionedCapacity(s: Scope): { rcu: number; wcu: number } {
     return { rcu, wcu };
 }
 
-/** Whether an ECS service runs on Fargate, and whether a capacity provider is unknown. */
-function ecsCapacity(s: Scope): { fargate: boolean; unsure: boolean } {
+/**
+ * Whether an ECS service runs on Fargate, and whether a capacity provider is unknown. A service
+ * that names neither a launch type nor a capacity provider runs on its cluster's default
+ * strategy, which may be Fargate: it is priced as Fargate (`assumed`), an upper bound.
+ */
+function ecsCapacity(s: Scope): { fargate: boolean; unsure: boolean; assumed: boolean } {
     const launch = asText(input(s.ctx.props as Value, "launchType"));
     const strategy = asBlocks(input(s.ctx.props as Value, "capacityProviderStrategies"));
     const providers = (isUnknown(strategy) ? [] : (strategy ?? [])).map((b) => (isUnknown(b) ? "?" : String(asText(b.capacityProvider) ?? "?")));
-    return { fargate: launch === "FARGATE" || providers.some((p) => p.startsWith("FARGATE")), unsure: providers.length > 0 && providers.some((p) => p === "?") };
+    const type = typeof launch === "string" ? launch.toUpperCase() : "";
+    const assumed = type === "" && providers.length === 0;
+    return {
+        fargate: assumed || type === "FARGATE" || providers.some((p) => p.toUpperCase().startsWith("FARGATE")),
+        unsure: providers.includes("?") || !["", "FARGATE", "EC2", "EXTERNAL"].includes(type),
+        assumed,
+    };
 }
 
 /** The TLDs a domain name may be priced by, longest first (`co.uk`, then `uk`), and its last label. */
