@@ -24,10 +24,24 @@ export interface DoctorFinding {
 }
 
 const PROJECT_FILES = ["Pulumi.yaml", "Pulumi.yml", "Pulumi.json"];
+/**
+ * The project keys a program may use, spelled exactly (pulumi v3.274.1's project.json allows any
+ * other key, and Go's JSON decoding matches `"Plugins"` to `plugins`). Everything else is refused:
+ * `plugins` and `packages` (binaries and plugin sources of the repository's choosing), `backend`
+ * (the state the engine diffs against), YAML merge keys (`<<`), and any other spelling.
+ */
+const PROJECT_KEYS = ["name", "description", "author", "website", "license", "runtime", "main", "config", "stackConfigDir", "template", "options"];
+/** Why a project key is refused, by key; any other key outside {@link PROJECT_KEYS} is refused as unknown. */
+const PROJECT_REFUSED: Record<string, string> = {
+    plugins: "declares `plugins:` — a language host, provider or analyzer binary of the repository's choosing runs in the engine's process tree (a language host starts the directory pack and can preload code into it)",
+    packages: "declares `packages:` — plugin sources and parameterizations of the repository's choosing",
+    backend: "declares `backend:` — the engine would read and write a state of the repository's choosing instead of the stack's (set the backend in CI, not in the program)",
+    "<<": "uses a YAML merge key (`<<`), which the engine applies and would hide any key from this check",
+};
 /** npm's lifecycle scripts that run on install. */
 const INSTALL_SCRIPTS = ["preinstall", "install", "postinstall", "prepublish", "preprepare", "prepare", "postprepare"];
 /** .npmrc keys that run code of the repository's choosing. */
-const NPMRC_REFUSE = ["node-options", "script-shell", "onload-script", "init-module", "shell"];
+const NPMRC_REFUSE = ["node-options", "script-shell", "onload-script", "init-module", "shell", "git", "node-gyp", "editor", "browser", "viewer", "globalconfig", "userconfig"];
 /** Node/engine flags that load code before the program (or, through a host, the pack). */
 const PRELOAD_FLAG = /(^|\s)(-r|--require|--import|--loader|--experimental-loader|--env-file|--experimental-policy)(\s|=|$)/;
 
@@ -52,25 +66,42 @@ function checkProject(dir: string, out: DoctorFinding[]): void {
             out.push({ level: "refuse", file: name, message: "cannot be parsed, so what it declares cannot be checked" });
             continue;
         }
-        const project = (doc ?? {}) as Record<string, unknown>;
-        if (project.plugins !== undefined) {
-            out.push({
-                level: "refuse",
-                file: name,
-                message: "declares `plugins:` — a language host, provider or analyzer binary of the repository's choosing runs in the engine's process tree (a language host starts the directory pack and can preload code into it)",
-            });
+        if (doc === null || typeof doc !== "object" || Array.isArray(doc)) {
+            out.push({ level: "refuse", file: name, message: "is not a mapping of project keys" });
+            continue;
+        }
+        const project = doc as Record<string, unknown>;
+        for (const key of Object.keys(project)) {
+            if (PROJECT_KEYS.includes(key)) {
+                continue;
+            }
+            const why = PROJECT_REFUSED[key] ?? PROJECT_REFUSED[key.toLowerCase()];
+            out.push({ level: "refuse", file: name, message: why ?? `has the key \`${printable(key)}\`, which is not a project key spelled as agentguard reviewed it (the engine may read it under another spelling)` });
         }
         const runtime = project.runtime;
         const options = runtime !== null && typeof runtime === "object" ? (runtime as Record<string, unknown>).options : undefined;
         if (options !== null && typeof options === "object") {
-            const o = options as Record<string, unknown>;
-            for (const key of ["nodeargs", "nodeArgs"]) {
-                if (typeof o[key] === "string" && PRELOAD_FLAG.test(o[key] as string)) {
-                    out.push({ level: "refuse", file: name, message: `runtime option \`${key}\` preloads code ("${String(o[key]).slice(0, 80)}")` });
+            for (const [key, value] of Object.entries(options as Record<string, unknown>)) {
+                if (key.toLowerCase() === "nodeargs" && (typeof value !== "string" || PRELOAD_FLAG.test(value))) {
+                    out.push({ level: "refuse", file: name, message: `runtime option \`${printable(key)}\` preloads code or cannot be read ("${printable(String(value))}")` });
                 }
             }
         }
     }
+}
+
+/** A value the repository wrote, shown printable and short. */
+function printable(s: string): string {
+    return s.replace(/[^\x20-\x7e]/g, "?").slice(0, 80);
+}
+
+/** An .npmrc key as npm reads it: quotes stripped (npm's ini parser unquotes keys), `[]` dropped, `_` as `-`, lower case. */
+function npmrcKey(line: string): string {
+    let key = line.split("=")[0].trim();
+    if (key.length >= 2 && (key[0] === '"' || key[0] === "'") && key.endsWith(key[0])) {
+        key = key.slice(1, -1).trim();
+    }
+    return key.replace(/\[\]$/, "").replace(/_/g, "-").toLowerCase();
 }
 
 function checkNpmrc(dir: string, out: DoctorFinding[]): void {
@@ -83,9 +114,9 @@ function checkNpmrc(dir: string, out: DoctorFinding[]): void {
         if (line === "" || line.startsWith("#") || line.startsWith(";")) {
             continue;
         }
-        const key = line.split("=")[0].trim().toLowerCase();
+        const key = npmrcKey(line);
         if (NPMRC_REFUSE.includes(key)) {
-            out.push({ level: "refuse", file: ".npmrc", message: `sets \`${key}\`, which makes npm run code of the repository's choosing` });
+            out.push({ level: "refuse", file: ".npmrc", message: `sets \`${printable(key)}\`, which makes npm run code (or read settings) of the repository's choosing` });
         } else if (key === "ignore-scripts" && /=\s*false\s*$/i.test(line)) {
             out.push({ level: "warn", file: ".npmrc", message: "sets `ignore-scripts=false`; the CI recipe passes --ignore-scripts on the command line, which wins" });
         }

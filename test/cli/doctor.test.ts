@@ -40,6 +40,26 @@ describe("agentguard doctor", () => {
         expect(doctor(program({ "Pulumi.yaml": "name: [unclosed" }))[0]).toMatchObject({ level: "refuse", file: "Pulumi.yaml" });
     });
 
+    it("refuses what the engine would honour under a spelling or merge a plain key check misses, and backend:/packages:", () => {
+        const refused = (files: Record<string, string>) => doctor(program(files)).filter((f) => f.level === "refuse").map((f) => `${f.file}: ${f.message}`);
+        // A YAML merge key: the engine's yaml.v3 applies it; the key never appears as "plugins".
+        expect(refused({ "Pulumi.yaml": "name: shop\nruntime: nodejs\n<<: {plugins: {providers: [{name: aws, path: /tmp/evil}]}}\n" })).toEqual([expect.stringContaining("merge key")]);
+        // Go's JSON decoding matches "Plugins" to the plugins field.
+        expect(refused({ "Pulumi.yaml": "name: shop\n", "Pulumi.json": JSON.stringify({ name: "shop", runtime: "nodejs", Plugins: { providers: [] } }) })).toEqual([expect.stringContaining("Pulumi.json: declares `plugins:`")]);
+        expect(refused({ "Pulumi.yaml": "name: shop\nruntime: nodejs\nbackend:\n  url: file:///home/agent/state\n" })).toEqual([expect.stringContaining("declares `backend:`")]);
+        expect(refused({ "Pulumi.yaml": "name: shop\nruntime: nodejs\npackages:\n  evil: ./plugin\n" })).toEqual([expect.stringContaining("declares `packages:`")]);
+        expect(refused({ "Pulumi.yaml": "name: shop\nruntime: nodejs\nnewKey: 1\n" })).toEqual([expect.stringContaining("`newKey`")]);
+        expect(refused({ "Pulumi.yaml": "- a list\n" })).toEqual([expect.stringContaining("not a mapping")]);
+        expect(refused({ "Pulumi.yaml": "name: shop\nruntime:\n  name: nodejs\n  options:\n    NodeArgs: -r ./hook.js\n" })).toEqual([expect.stringContaining("preloads code")]);
+        // What a plain program uses passes.
+        expect(refused({ "Pulumi.yaml": "name: shop\ndescription: d\nruntime:\n  name: nodejs\n  options:\n    typescript: false\nmain: src/\nconfig:\n  region: us-east-1\noptions:\n  refresh: always\n" })).toEqual([]);
+    });
+
+    it("reads .npmrc keys as npm does (quoted, with underscores) and refuses git=, which runs even with --ignore-scripts", () => {
+        const f = doctor(program({ ".npmrc": '"script-shell"=./sh\n\'node_options\'=--require ./x.js\ngit=./evil-git.sh\nregistry=https://registry.npmjs.org/\n' }));
+        expect(f.map((x) => `${x.level} ${x.message.split("`")[1]}`)).toEqual(["refuse script-shell", "refuse node-options", "refuse git"]);
+    });
+
     it("refuses runtime nodeargs that preload code", () => {
         const f = doctor(program({ "Pulumi.yaml": "name: shop\nruntime:\n  name: nodejs\n  options:\n    nodeargs: --require ./hook.js\n" }));
         expect(f).toEqual([expect.objectContaining({ level: "refuse", message: expect.stringContaining("preloads code") })]);
