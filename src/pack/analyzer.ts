@@ -227,7 +227,7 @@ class Server {
             };
             this.run = new GateRun(env, createEstimator());
             this.pendingTaints.forEach((t) => this.run!.taint(t));
-            this.run.useScrubber((text) => this.guard.scrub(text));
+            this.run.useScrubber(this.guard);
             this.gate = agentChangeGate(this.run) as unknown as AnyPolicy;
             cb(null, new analyzerpb.AnalyzerStackConfigureResponse());
             this.prepareRun(call);

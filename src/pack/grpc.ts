@@ -52,8 +52,13 @@ export interface GrpcServerOptions {
      * undefined to serve it. `method` is the last part of the path (`Configure`).
      */
     readonly admit?: (method: string, peer: string) => string | undefined;
-    /** At most this many connections at once; a connection beyond it is dropped at once (default 8). */
+    /**
+     * At most this many connections at once (default 8). A connection beyond it takes the place of
+     * the oldest one that has made no call yet, or is dropped when every one has.
+     */
     readonly maxSessions?: number;
+    /** A connection that makes no call within this many milliseconds is dropped (default 2,000). */
+    readonly firstCallMs?: number;
 }
 
 /** A listening server. */
@@ -78,21 +83,42 @@ export function listenGrpc(methods: ReadonlyMap<string, UnaryMethod>, opts: Grpc
     let sessionCount = 0;
     let open = 0;
     const maxSessions = opts.maxSessions ?? 8;
-    // The engine uses one connection and one call at a time; the limits keep a hostile local
-    // client's connections from holding the pack's memory or file descriptors.
+    const firstCallMs = opts.firstCallMs ?? 2000;
+    /** Connections that have made no call yet, oldest first. */
+    const silent = new Set<http2.Http2Session>();
+    // The engine uses one connection and one call at a time, and calls as soon as it connects; the
+    // limits keep a hostile local client's connections from holding the pack's memory or file
+    // descriptors, or every slot (silent connections give way to new ones, and time out).
     const server = http2.createServer({ settings: { maxConcurrentStreams: 16 } });
     server.on("session", (session: http2.Http2Session) => {
         session.on("error", () => undefined);
         if (open >= maxSessions) {
-            session.destroy();
-            return;
+            const oldest = silent.values().next();
+            if (oldest.done) {
+                session.destroy();
+                return;
+            }
+            silent.delete(oldest.value);
+            oldest.value.destroy();
         }
         open++;
-        session.once("close", () => open--);
+        silent.add(session);
+        session.once("close", () => {
+            open--;
+            silent.delete(session);
+        });
         sessions.set(session, `session ${++sessionCount}`);
+        setTimeout(() => {
+            if (silent.delete(session)) {
+                session.destroy();
+            }
+        }, firstCallMs).unref();
     });
     server.on("stream", (stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders) => {
         stream.on("error", () => undefined);
+        if (stream.session) {
+            silent.delete(stream.session);
+        }
         const peer = stream.session ? sessions.get(stream.session) : undefined;
         if (peer === undefined) {
             // A stream whose session is already gone, or was never admitted: nothing to answer.

@@ -55,7 +55,7 @@ export class RunGuard {
     private peer?: string;
     private readonly configured = new Set<string>();
     private readonly inputs = new Map<string, string>();
-    private readonly secrets = new Set<string>();
+    private readonly secrets = new SecretSet();
     private tainted?: string;
 
     constructor(
@@ -216,7 +216,12 @@ export class RunGuard {
 
     /** Blanks every secret value out of a text. */
     scrub(text: string): string {
-        return scrubSecrets(text, this.secrets);
+        return this.secrets.scrub(text);
+    }
+
+    /** Whether a number is (a rounding of) a secret input value. */
+    isSecretNumber(n: number): boolean {
+        return this.secrets.hasNumber(n);
     }
 
     private scrubResponse(value: unknown): unknown {
@@ -240,27 +245,98 @@ export class RunGuard {
     }
 }
 
+/** Past this many secret values, texts are withheld whole rather than masked value by value. */
+export const MAX_SECRETS = 20_000;
+/** What a text becomes when the run carries more secret values than {@link MAX_SECRETS}. */
+export const WITHHELD = "[withheld: this run's inputs carry more secret values than agentguard masks one by one]";
+
+const ESCAPE = /[.*+?^${}()|[\]\\]/g;
+const WORD = /^[A-Za-z0-9]+$/;
+const NUMBER = /^-?\d+(\.\d+)?$/;
+const GROUPED = new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 });
+const CENTS = new Intl.NumberFormat("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+
 /**
- * Replaces secret values in a text. Values of 8 or more characters are replaced wherever they
- * occur; shorter ones (which would otherwise mangle ordinary words) where they stand as a whole
- * word (a quoted identifier, a tag value).
+ * The secret values of a run and how to blank them out of a text. Values of 8 or more characters
+ * are replaced wherever they occur; shorter ones (which would otherwise mangle ordinary words)
+ * where they stand as a whole word (a quoted identifier, a tag value). A number is masked in the
+ * forms the gate prints it too (rounded, rounded up or down, with thousands separators, in cents).
+ * One matcher serves every text, rebuilt only when a value was added: the cost of a text does not
+ * grow with each call, and past {@link MAX_SECRETS} values texts are withheld whole.
  */
-export function scrubSecrets(text: string, secrets: ReadonlySet<string>): string {
-    if (secrets.size === 0) {
-        return text;
+export class SecretSet {
+    private readonly values = new Set<string>();
+    private long: RegExp | undefined;
+    private shortOdd: RegExp | undefined;
+    private readonly shortWords = new Set<string>();
+    private dirty = false;
+
+    get size(): number {
+        return this.values.size;
     }
-    // Longest first, so a secret that contains another is replaced whole.
-    const sorted = [...secrets].sort((a, b) => b.length - a.length);
-    let out = text;
-    for (const s of sorted) {
-        if (s.length >= 8) {
-            out = out.split(s).join(SECRET_MASK);
-        } else {
-            const esc = s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-            out = out.replace(new RegExp(`(^|[^A-Za-z0-9])${esc}(?=$|[^A-Za-z0-9])`, "g"), `$1${SECRET_MASK}`);
+
+    add(value: string): void {
+        if (value === "" || this.values.has(value) || this.values.size > MAX_SECRETS) {
+            return;
+        }
+        this.values.add(value);
+        this.dirty = true;
+        if (NUMBER.test(value.trim())) {
+            const n = Number(value.trim());
+            for (const v of [Math.round(n), Math.ceil(n), Math.floor(n)]) {
+                this.values.add(String(v));
+                this.values.add(GROUPED.format(v));
+            }
+            this.values.add(CENTS.format(n));
         }
     }
-    return out;
+
+    /** Whether a number the gate reports is one of the values (or a rounding of one). */
+    hasNumber(n: number): boolean {
+        return this.values.has(String(n)) || this.values.has(String(Math.round(n)));
+    }
+
+    scrub(text: string): string {
+        if (this.values.size === 0) {
+            return text;
+        }
+        if (this.values.size > MAX_SECRETS) {
+            return WITHHELD;
+        }
+        if (this.dirty) {
+            this.build();
+        }
+        let out = this.long ? text.replace(this.long, SECRET_MASK) : text;
+        if (this.shortOdd) {
+            out = out.replace(this.shortOdd, `$1${SECRET_MASK}`);
+        }
+        if (this.shortWords.size > 0) {
+            out = out.replace(/[A-Za-z0-9]+/g, (w) => (this.shortWords.has(w) ? SECRET_MASK : w));
+        }
+        return out;
+    }
+
+    private build(): void {
+        // Longest first, so a secret that contains another is replaced whole.
+        const sorted = [...this.values].sort((a, b) => b.length - a.length);
+        const esc = (v: string) => v.replace(ESCAPE, "\\$&");
+        const long = sorted.filter((v) => v.length >= 8);
+        const odd = sorted.filter((v) => v.length < 8 && !WORD.test(v));
+        this.shortWords.clear();
+        sorted.filter((v) => v.length < 8 && WORD.test(v)).forEach((v) => this.shortWords.add(v));
+        this.long = long.length > 0 ? new RegExp(long.map(esc).join("|"), "g") : undefined;
+        this.shortOdd = odd.length > 0 ? new RegExp(`(^|[^A-Za-z0-9])(?:${odd.map(esc).join("|")})(?=$|[^A-Za-z0-9])`, "g") : undefined;
+        this.dirty = false;
+    }
+}
+
+/** Replaces secret values in a text (see {@link SecretSet}). */
+export function scrubSecrets(text: string, secrets: Iterable<string>): string {
+    const set = new SecretSet();
+    for (const s of secrets) {
+        set.add(s);
+    }
+    return set.scrub(text);
 }
 
 interface ProtoStruct {

@@ -15,7 +15,7 @@ import { GateRun } from "./run";
 const run = new GateRun(process.env, createEstimator());
 // One caller, one configuration per run; secret inputs out of every diagnostic (guard.ts).
 const guard = new RunGuard(run);
-run.useScrubber((text) => guard.scrub(text));
+run.useScrubber(guard);
 guardPolicyServer(guard);
 
 new PolicyPack("agentguard", {

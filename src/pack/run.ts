@@ -18,6 +18,7 @@ import { OpenRun, denial, denyOutright, judgeResource, judgeRun, openRun, outrig
 import { DECISION_LOG_ENV, appendDecision, logEntry } from "../log/decision-log";
 import { EngineResource, resourceFacts, runFactsFromEnv } from "./facts";
 import { AppliedPlan, PLAN_ENV, planStepOf, plannedDeletes, readAppliedPlan, runSteps, stackMatches } from "./plan";
+import { SECRET_MASK } from "./guard";
 
 /** What the glue hands in from the engine's validation args. */
 export interface EngineCall {
@@ -44,7 +45,7 @@ export class GateRun {
     private readonly seen = new Map<string, ResourceFacts>();
     private readonly judged = new Map<string, JudgedItem[]>();
     private logged = false;
-    private scrub: (text: string) => string = (text) => text;
+    private scrubber: Scrubber = { scrub: (text) => text, isSecretNumber: () => false };
     private reportedOutright = false;
     private deletesJudged = false;
     /** Why the run was tainted (the pack reconfigured or probed during the run; see guard.ts). */
@@ -235,25 +236,34 @@ export class GateRun {
         }
         this.logged = true;
         // Observations can quote inputs (a domain, an account id): blank what the program marked secret.
-        appendDecision(path, scrubDeep(logEntry(d, s.run.stack, s.run.dryRun, new Date(s.run.now * 1000), resources), this.scrub));
+        appendDecision(path, scrubDeep(logEntry(d, s.run.stack, s.run.dryRun, new Date(s.run.now * 1000), resources), this.scrubber));
     }
 
     /** Sets how secret input values are blanked out of the decision log (the guard knows them). */
-    useScrubber(scrub: (text: string) => string): void {
-        this.scrub = scrub;
+    useScrubber(scrubber: Scrubber): void {
+        this.scrubber = scrubber;
     }
 }
 
-/** Applies `scrub` to every string inside a JSON-like value. */
-function scrubDeep<T>(v: T, scrub: (text: string) => string): T {
+/** How secret input values are blanked out: in texts, and numbers that are (a rounding of) one. */
+export interface Scrubber {
+    scrub(text: string): string;
+    isSecretNumber(n: number): boolean;
+}
+
+/** Blanks secrets out of every string and number inside a JSON-like value. */
+function scrubDeep<T>(v: T, s: Scrubber): T {
     if (typeof v === "string") {
-        return scrub(v) as T;
+        return s.scrub(v) as T;
+    }
+    if (typeof v === "number") {
+        return (s.isSecretNumber(v) ? SECRET_MASK : v) as T;
     }
     if (Array.isArray(v)) {
-        return v.map((x) => scrubDeep(x, scrub)) as T;
+        return v.map((x) => scrubDeep(x, s)) as T;
     }
     if (v !== null && typeof v === "object") {
-        return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, scrubDeep(x, scrub)])) as T;
+        return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, scrubDeep(x, s)])) as T;
     }
     return v;
 }

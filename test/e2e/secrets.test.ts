@@ -23,6 +23,8 @@ const RESOURCES = [
     { type: "aws:s3/bucket:Bucket", name: "by-role", provider: "role", props: {} },
     { type: "aws:s3/bucket:Bucket", name: "tagged", props: { tags: { Environment: "live" } }, secret: ["tags.Environment"] },
     { type: "aws:route53domains/registeredDomain:RegisteredDomain", name: "domain", props: { domainName: DOMAIN }, secret: ["domainName"] },
+    // A number: the gate prints amounts rounded and grouped ("$7,777/month"); no form of it may show.
+    { type: "aws:budgets/budget:Budget", name: "cap", props: { budgetType: "COST", limitAmount: "7777.4", limitUnit: "USD", timeUnit: "MONTHLY" }, secret: ["limitAmount"] },
 ];
 
 describe.each(PACK_ENTRIES)("secret inputs (%s)", (_entry, pack) => {
@@ -42,7 +44,8 @@ describe.each(PACK_ENTRIES)("secret inputs (%s)", (_entry, pack) => {
         expect(r.output).toContain("[secret]");
         const log = JSON.stringify(ws.decisions());
         expect(ws.decisions().at(-1)).toMatchObject({ decision: "deny" });
-        for (const secret of [DOMAIN, ACCOUNT, ROLE_ACCOUNT, ROLE, "hidden-deployer", '"live"']) {
+        expect(r.output).toContain('"urn:pulumi:dev::shop::aws:budgets/budget:Budget::cap"');
+        for (const secret of [DOMAIN, ACCOUNT, ROLE_ACCOUNT, ROLE, "hidden-deployer", '"live"', "7777", "7,777", "7778"]) {
             expect(r.output).not.toContain(secret);
             expect(log).not.toContain(secret);
         }

@@ -287,6 +287,20 @@ describe("src/pack/grpc.ts: admission and limits", () => {
         expect(message(await request(connect(server), frame(Buffer.from("d"))))).toBe("echo d from session 3");
     });
 
+    it("lets connections that never call neither hold every slot nor stay: a new one takes the oldest silent one's place, and silence times out", async () => {
+        const { server } = await echoServer(undefined, 1024, { maxSessions: 2, firstCallMs: 300 });
+        // Plain TCP connections that never send a byte, in every slot.
+        const silent = [0, 1].map(() => net.connect(server.port, "127.0.0.1").on("error", () => undefined).resume());
+        await Promise.all(silent.map((sock) => new Promise((r) => sock.once("connect", r))));
+        const closed = silent.map((sock) => new Promise((r) => sock.once("close", r)));
+        await new Promise((r) => setTimeout(r, 50));
+        // The engine's connection is still served...
+        expect(message(await request(connect(server), frame(Buffer.from("e"))))).toMatch(/^echo e from session \d$/);
+        // ...and a silent connection is gone within the first-call time.
+        await Promise.all(closed);
+        silent.forEach((sock) => sock.destroy());
+    });
+
     it("still answers when a handler's status text cannot be percent-encoded (a lone surrogate)", async () => {
         const { server } = await echoServer((_call, cb) => cb({ code: Status.INVALID_ARGUMENT, details: "bad \ud800 text" }));
         const a = await request(connect(server), frame(Buffer.from("hi")));

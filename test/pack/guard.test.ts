@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { RunGuard, canonical, scrubSecrets } from "../../src/pack/guard";
+import { MAX_SECRETS, RunGuard, SecretSet, WITHHELD, canonical, scrubSecrets } from "../../src/pack/guard";
 import { MANDATORY, Pack, PackOptions, ResourceInput, urnOf } from "./analyzer-client";
 
 const running: Pack[] = [];
@@ -118,6 +118,24 @@ describe("scrubSecrets and canonical", () => {
         const s = new Set(["hidden-shop.io", "live"]);
         expect(scrubSecrets('buys "hidden-shop.io" (www.hidden-shop.io); tag "live", delivery', s)).toBe('buys "[secret]" (www.[secret]); tag "[secret]", delivery');
         expect(scrubSecrets("nothing", new Set())).toBe("nothing");
+    });
+
+    it("masks a secret number in the forms the gate prints it: rounded, rounded up, grouped, in cents", () => {
+        const s = ["987654.3"];
+        expect(scrubSecrets("limit $987,654/month; maxMonthlyUsd ≥ 987655; --max-monthly-usd 987655; $987,654.30; 987654.3", s)).toBe(
+            "limit $[secret]/month; maxMonthlyUsd ≥ [secret]; --max-monthly-usd [secret]; $[secret]; [secret]",
+        );
+        const set = new SecretSet();
+        set.add("7777");
+        expect([set.hasNumber(7777), set.hasNumber(7777.2), set.hasNumber(1234)]).toEqual([true, true, false]);
+    });
+
+    it("withholds texts whole past MAX_SECRETS values, rather than masking some and not others", () => {
+        const set = new SecretSet();
+        for (let i = 0; i <= MAX_SECRETS + 5; i++) {
+            set.add(`secret-value-${i}`);
+        }
+        expect(set.scrub("anything at all")).toBe(WITHHELD);
     });
 
     it("gives equal digests for equal inputs in any key order", () => {
