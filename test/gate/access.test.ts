@@ -57,6 +57,30 @@ describe("access gate", () => {
         expect(gatesOf(await decide([custom(type, props)]))).toEqual(["access:2:denied"]);
     });
 
+    // The second pass over every non-access row: a sample of each kind it found.
+    it.each([
+        ["aws:s3/bucketReplicationConfig:BucketReplicationConfig", {}],
+        ["aws:accountaccess/entitlement:Entitlement", {}],
+        ["aws:chatbot/slackChannelConfiguration:SlackChannelConfiguration", {}],
+        ["aws:rds/cluster:Cluster", { iamRoles: ["arn:aws:iam::123456789012:role/s3-import"] }],
+        ["aws:eks/nodeGroup:NodeGroup", { remoteAccess: { ec2SshKey: "k" } }],
+        ["aws:s3/bucketObjectv2:BucketObjectv2", { acl: "public-read" }],
+        ["aws:ecrpublic/repository:Repository", {}],
+        ["cloudflare:index/zoneLockdown:ZoneLockdown", {}],
+        ["cloudflare:index/tunnel:Tunnel", {}],
+        ["cloudflare:index/r2CustomDomain:R2CustomDomain", {}],
+    ])("raises 2 for %s (second pass)", async (type, props) => {
+        expect(gatesOf(await decide([custom(type, props)]))).toEqual(["access:2:denied"]);
+    });
+
+    it.each([
+        ["aws:rds/cluster:Cluster", { engine: "aurora-postgresql" }],
+        ["aws:eks/nodeGroup:NodeGroup", { scalingConfig: { desiredSize: 1, maxSize: 1, minSize: 1 } }],
+        ["aws:s3/bucketObjectv2:BucketObjectv2", { key: "index.html" }],
+    ])("leaves %s alone without the granting input", async (type, props) => {
+        expect(gatesOf(await decide([custom(type, props)]))).not.toContain("access:2:denied");
+    });
+
     it.each(["aws:s3/bucket:Bucket", "aws:ec2/instance:Instance", "cloudflare:index/record:Record", "aws:sqs/queue:Queue", "aws:kms/key:Key"])("allows %s without access inputs", async (type) => {
         expect((await decide([custom(type, { tags: {} })])).decision).toBe("allow");
     });

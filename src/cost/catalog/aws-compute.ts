@@ -68,7 +68,7 @@ export const ROWS: Rows = {
     "aws:codeartifact/repositoryPermissionsPolicy:RepositoryPermissionsPolicy": access("CodeArtifact permissions policies"),
     // codebuild
     "aws:codebuild/fleet:Fleet": UNPRICED,
-    "aws:codebuild/project:Project": usage("build minutes"),
+    "aws:codebuild/project:Project": accessWhen("a CodeBuild project with public build results", ["projectVisibility","resourceAccessRole"], usage("build minutes")),
     "aws:codebuild/reportGroup:ReportGroup": FREE,
     "aws:codebuild/resourcePolicy:ResourcePolicy": access("CodeBuild resource policies and source credentials"),
     "aws:codebuild/sourceCredential:SourceCredential": access("CodeBuild resource policies and source credentials", UNPRICED),
@@ -126,7 +126,7 @@ export const ROWS: Rows = {
     "aws:ecr/repositoryCreationTemplate:RepositoryCreationTemplate": access("ECR repository and registry policies"),
     "aws:ecr/repositoryPolicy:RepositoryPolicy": access("ECR repository and registry policies"),
     // ecrpublic
-    "aws:ecrpublic/repository:Repository": usage("storage"),
+    "aws:ecrpublic/repository:Repository": access("an ECR Public repository: every image pushed to it is public", usage("storage")),
     "aws:ecrpublic/repositoryPolicy:RepositoryPolicy": access("ECR repository and registry policies"),
     // ecs
     "aws:ecs/accountSettingDefault:AccountSettingDefault": FREE,
@@ -143,12 +143,12 @@ export const ROWS: Rows = {
     // eks
     "aws:eks/accessEntry:AccessEntry": access("EKS access entries, access-policy associations, pod identities and identity providers (who is a cluster user or admin)"),
     "aws:eks/accessPolicyAssociation:AccessPolicyAssociation": access("EKS access entries, access-policy associations, pod identities and identity providers (who is a cluster user or admin)"),
-    "aws:eks/addon:Addon": FREE,
+    "aws:eks/addon:Addon": accessWhen("EKS pod identity associations (a Kubernetes service account gets an IAM role)", ["podIdentityAssociations"], FREE),
     "aws:eks/capability:Capability": UNPRICED,
     "aws:eks/cluster:Cluster": accessWhen("an EKS cluster's authentication mode and creator admin access", ["accessConfig"], PRICED),
     "aws:eks/fargateProfile:FargateProfile": usage("pod vCPU and memory"),
     "aws:eks/identityProviderConfig:IdentityProviderConfig": access("EKS access entries, access-policy associations, pod identities and identity providers (who is a cluster user or admin)", UNPRICED),
-    "aws:eks/nodeGroup:NodeGroup": PRICED,
+    "aws:eks/nodeGroup:NodeGroup": accessWhen("node-group SSH/RDP remote access (opened to 0.0.0.0/0 when sourceSecurityGroupIds is empty)", ["remoteAccess"], PRICED),
     "aws:eks/podIdentityAssociation:PodIdentityAssociation": access("EKS access entries, access-policy associations, pod identities and identity providers (who is a cluster user or admin)"),
     // elasticbeanstalk
     "aws:elasticbeanstalk/application:Application": UNPRICED,
@@ -163,7 +163,7 @@ export const ROWS: Rows = {
     "aws:emr/managedScalingPolicy:ManagedScalingPolicy": FREE,
     "aws:emr/securityConfiguration:SecurityConfiguration": FREE,
     "aws:emr/studio:Studio": UNPRICED,
-    "aws:emr/studioSessionMapping:StudioSessionMapping": UNPRICED,
+    "aws:emr/studioSessionMapping:StudioSessionMapping": access("maps an IAM Identity Center user or group to an EMR Studio with a session policy (who may use the Studio, with which permissions)", UNPRICED),
     // emrcontainers
     "aws:emrcontainers/jobTemplate:JobTemplate": FREE,
     "aws:emrcontainers/virtualCluster:VirtualCluster": UNPRICED,
@@ -219,7 +219,7 @@ export const ROWS: Rows = {
     "aws:lightsail/domain:Domain": UNPRICED,
     "aws:lightsail/domainEntry:DomainEntry": FREE,
     "aws:lightsail/instance:Instance": UNPRICED,
-    "aws:lightsail/instancePublicPorts:InstancePublicPorts": UNPRICED,
+    "aws:lightsail/instancePublicPorts:InstancePublicPorts": access("Lightsail firewall: ports open to CIDRs", UNPRICED),
     "aws:lightsail/keyPair:KeyPair": access("an SSH key pair: whoever holds the private key logs in to the instances that use it"),
     "aws:lightsail/lb:Lb": UNPRICED,
     "aws:lightsail/lbAttachment:LbAttachment": FREE,
@@ -268,7 +268,7 @@ export const ROWS: Rows = {
     "aws:sfn/alias:Alias": FREE,
     "aws:sfn/stateMachine:StateMachine": usage("state transitions"),
     // ssm
-    "aws:ssm/activation:Activation": UNPRICED,
+    "aws:ssm/activation:Activation": access("an SSM hybrid activation: its code and id register any outside machine as a managed node with the activation's IAM role (iamRole)", UNPRICED),
     "aws:ssm/association:Association": meta("runs an SSM document (shell commands, automation that creates resources) on instances or the account"),
     "aws:ssm/contactsRotation:ContactsRotation": UNPRICED,
     "aws:ssm/defaultPatchBaseline:DefaultPatchBaseline": UNPRICED,
@@ -285,7 +285,7 @@ export const ROWS: Rows = {
     // workspaces
     "aws:workspaces/connectionAlias:ConnectionAlias": FREE,
     "aws:workspaces/directory:Directory": UNPRICED,
-    "aws:workspaces/ipGroup:IpGroup": UNPRICED,
+    "aws:workspaces/ipGroup:IpGroup": access("WorkSpaces IP access control groups (which source IPs may connect)", UNPRICED),
     "aws:workspaces/pool:Pool": UNPRICED,
     "aws:workspaces/workspace:Workspace": UNPRICED,
 };

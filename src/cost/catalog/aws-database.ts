@@ -3,7 +3,7 @@
  * See ./row.ts for what each class means; test/cost/catalog.test.ts checks that every type of
  * the installed SDK has a row.
  */
-import { access, FREE, FREE_NOTIFICATIONS, PRICED, purchase, Rows, UNPRICED, usage } from "./row";
+import { access, accessWhen, FREE, FREE_NOTIFICATIONS, PRICED, purchase, Rows, UNPRICED, usage } from "./row";
 
 export const ROWS: Rows = {
     // athena
@@ -52,7 +52,7 @@ export const ROWS: Rows = {
     "aws:dynamodb/kinesisStreamingDestination:KinesisStreamingDestination": FREE,
     "aws:dynamodb/resourcePolicy:ResourcePolicy": access("a resource policy"),
     "aws:dynamodb/table:Table": PRICED,
-    "aws:dynamodb/tableExport:TableExport": UNPRICED,
+    "aws:dynamodb/tableExport:TableExport": accessWhen("exports the table to an S3 bucket owned by another account", ["s3BucketOwner"], UNPRICED),
     "aws:dynamodb/tableItem:TableItem": UNPRICED,
     "aws:dynamodb/tableReplica:TableReplica": usage("replicated writes and storage"),
     "aws:dynamodb/tag:Tag": FREE,
@@ -60,21 +60,21 @@ export const ROWS: Rows = {
     "aws:elasticache/cluster:Cluster": PRICED,
     "aws:elasticache/globalReplicationGroup:GlobalReplicationGroup": UNPRICED,
     "aws:elasticache/parameterGroup:ParameterGroup": FREE,
-    "aws:elasticache/replicationGroup:ReplicationGroup": PRICED,
+    "aws:elasticache/replicationGroup:ReplicationGroup": accessWhen("a cache with user groups (who may connect)", ["userGroupIds"], PRICED),
     "aws:elasticache/reservedCacheNode:ReservedCacheNode": PRICED,
-    "aws:elasticache/serverlessCache:ServerlessCache": usage("data stored and ECPUs"),
+    "aws:elasticache/serverlessCache:ServerlessCache": accessWhen("a cache with a user group (who may connect)", ["userGroupId"], usage("data stored and ECPUs")),
     "aws:elasticache/subnetGroup:SubnetGroup": FREE,
     "aws:elasticache/user:User": access("ElastiCache and MemoryDB users, user groups and ACLs"),
     "aws:elasticache/userGroup:UserGroup": access("ElastiCache and MemoryDB users, user groups and ACLs"),
     "aws:elasticache/userGroupAssociation:UserGroupAssociation": access("ElastiCache and MemoryDB users, user groups and ACLs"),
     // elasticsearch
-    "aws:elasticsearch/domain:Domain": UNPRICED,
+    "aws:elasticsearch/domain:Domain": accessWhen("an Elasticsearch domain with an access policy, fine-grained security or Cognito sign-in", ["accessPolicies","advancedSecurityOptions","cognitoOptions"], UNPRICED),
     "aws:elasticsearch/domainPolicy:DomainPolicy": access("OpenSearch access policies, SAML and VPC endpoint access"),
     "aws:elasticsearch/domainSamlOptions:DomainSamlOptions": access("OpenSearch access policies, SAML and VPC endpoint access"),
     "aws:elasticsearch/vpcEndpoint:VpcEndpoint": UNPRICED,
     // glue
-    "aws:glue/catalog:Catalog": UNPRICED,
-    "aws:glue/catalogDatabase:CatalogDatabase": usage("catalog objects and requests"),
+    "aws:glue/catalog:Catalog": accessWhen("a Glue catalog with default permissions for principals or full external data access", ["createDatabaseDefaultPermissions","createTableDefaultPermissions","allowFullTableExternalDataAccess"], UNPRICED),
+    "aws:glue/catalogDatabase:CatalogDatabase": accessWhen("a Glue database with default table permissions for principals", ["createTableDefaultPermissions"], usage("catalog objects and requests")),
     "aws:glue/catalogTable:CatalogTable": usage("catalog objects and requests"),
     "aws:glue/catalogTableOptimizer:CatalogTableOptimizer": UNPRICED,
     "aws:glue/classifier:Classifier": UNPRICED,
@@ -82,7 +82,7 @@ export const ROWS: Rows = {
     "aws:glue/crawler:Crawler": usage("crawler DPU-hours"),
     "aws:glue/dataCatalogEncryptionSettings:DataCatalogEncryptionSettings": FREE,
     "aws:glue/dataQualityRuleset:DataQualityRuleset": UNPRICED,
-    "aws:glue/devEndpoint:DevEndpoint": UNPRICED,
+    "aws:glue/devEndpoint:DevEndpoint": accessWhen("SSH public keys that log in to a Glue dev endpoint", ["publicKey","publicKeys"], UNPRICED),
     "aws:glue/job:Job": usage("job DPU-hours"),
     "aws:glue/mLTransform:MLTransform": UNPRICED,
     "aws:glue/partition:Partition": UNPRICED,
@@ -106,7 +106,7 @@ export const ROWS: Rows = {
     "aws:memorydb/subnetGroup:SubnetGroup": FREE,
     "aws:memorydb/user:User": access("ElastiCache and MemoryDB users, user groups and ACLs", UNPRICED),
     // neptune
-    "aws:neptune/cluster:Cluster": UNPRICED,
+    "aws:neptune/cluster:Cluster": accessWhen("a Neptune cluster with associated IAM roles", ["iamRoles"], UNPRICED),
     "aws:neptune/clusterEndpoint:ClusterEndpoint": UNPRICED,
     "aws:neptune/clusterInstance:ClusterInstance": UNPRICED,
     "aws:neptune/clusterParameterGroup:ClusterParameterGroup": FREE,
@@ -126,12 +126,12 @@ export const ROWS: Rows = {
     "aws:odb/network:Network": UNPRICED,
     "aws:odb/networkPeeringConnection:NetworkPeeringConnection": UNPRICED,
     // opensearch
-    "aws:opensearch/application:Application": UNPRICED,
+    "aws:opensearch/application:Application": accessWhen("OpenSearch UI application with Identity Center sign-in or dashboard administrators", ["iamIdentityCenterOptions","appConfigs"], UNPRICED),
     "aws:opensearch/authorizeVpcEndpointAccess:AuthorizeVpcEndpointAccess": access("OpenSearch access policies, SAML and VPC endpoint access", UNPRICED),
-    "aws:opensearch/domain:Domain": UNPRICED,
+    "aws:opensearch/domain:Domain": accessWhen("an OpenSearch domain with an access policy, fine-grained security, Cognito or Identity Center sign-in", ["accessPolicies","advancedSecurityOptions","cognitoOptions","identityCenterOptions"], UNPRICED),
     "aws:opensearch/domainPolicy:DomainPolicy": access("OpenSearch access policies, SAML and VPC endpoint access"),
     "aws:opensearch/domainSamlOptions:DomainSamlOptions": access("OpenSearch access policies, SAML and VPC endpoint access"),
-    "aws:opensearch/inboundConnectionAccepter:InboundConnectionAccepter": FREE,
+    "aws:opensearch/inboundConnectionAccepter:InboundConnectionAccepter": access("accepts a cross-cluster connection: the remote domain, possibly in another account, searches this domain"),
     "aws:opensearch/outboundConnection:OutboundConnection": UNPRICED,
     "aws:opensearch/package:Package": UNPRICED,
     "aws:opensearch/packageAssociation:PackageAssociation": FREE,
@@ -152,7 +152,7 @@ export const ROWS: Rows = {
     "aws:qldb/stream:Stream": UNPRICED,
     // rds
     "aws:rds/certificate:Certificate": FREE,
-    "aws:rds/cluster:Cluster": usage("Aurora storage and I/O (instances are priced on their own)"),
+    "aws:rds/cluster:Cluster": accessWhen("an RDS cluster with associated IAM roles or the Data API", ["iamRoles","enableHttpEndpoint"], usage("Aurora storage and I/O (instances are priced on their own)")),
     "aws:rds/clusterActivityStream:ClusterActivityStream": UNPRICED,
     "aws:rds/clusterEndpoint:ClusterEndpoint": UNPRICED,
     "aws:rds/clusterInstance:ClusterInstance": PRICED,
@@ -182,7 +182,7 @@ export const ROWS: Rows = {
     "aws:rds/subnetGroup:SubnetGroup": FREE,
     // redshift
     "aws:redshift/authenticationProfile:AuthenticationProfile": access("Redshift data shares, endpoint authorizations and snapshot copy grants (KMS grants)"),
-    "aws:redshift/cluster:Cluster": UNPRICED,
+    "aws:redshift/cluster:Cluster": accessWhen("a Redshift cluster with associated IAM roles", ["iamRoles","defaultIamRoleArn"], UNPRICED),
     "aws:redshift/clusterIamRoles:ClusterIamRoles": access("IAM roles attached to databases and clusters", UNPRICED),
     "aws:redshift/clusterSnapshot:ClusterSnapshot": UNPRICED,
     "aws:redshift/dataShareAuthorization:DataShareAuthorization": access("Redshift data shares, endpoint authorizations and snapshot copy grants (KMS grants)", UNPRICED),
@@ -192,7 +192,7 @@ export const ROWS: Rows = {
     "aws:redshift/eventSubscription:EventSubscription": FREE_NOTIFICATIONS,
     "aws:redshift/hsmClientCertificate:HsmClientCertificate": FREE,
     "aws:redshift/hsmConfiguration:HsmConfiguration": FREE,
-    "aws:redshift/idcApplication:IdcApplication": UNPRICED,
+    "aws:redshift/idcApplication:IdcApplication": access("a Redshift IAM Identity Center application: Identity Center users and authorizedTokenIssuer tokens sign in to the warehouse", UNPRICED),
     "aws:redshift/integration:Integration": FREE,
     "aws:redshift/logging:Logging": FREE,
     "aws:redshift/namespaceRegistration:NamespaceRegistration": FREE,
@@ -207,11 +207,11 @@ export const ROWS: Rows = {
     "aws:redshift/subnetGroup:SubnetGroup": FREE,
     "aws:redshift/usageLimit:UsageLimit": UNPRICED,
     // redshiftdata
-    "aws:redshiftdata/statement:Statement": UNPRICED,
+    "aws:redshiftdata/statement:Statement": access("runs arbitrary SQL on a Redshift database (CREATE USER, GRANT, data shares)", UNPRICED),
     // redshiftserverless
     "aws:redshiftserverless/customDomainAssociation:CustomDomainAssociation": FREE,
     "aws:redshiftserverless/endpointAccess:EndpointAccess": UNPRICED,
-    "aws:redshiftserverless/namespace:Namespace": UNPRICED,
+    "aws:redshiftserverless/namespace:Namespace": accessWhen("a Redshift Serverless namespace with associated IAM roles", ["iamRoles","defaultIamRoleArn"], UNPRICED),
     "aws:redshiftserverless/resourcePolicy:ResourcePolicy": access("a resource policy"),
     "aws:redshiftserverless/snapshot:Snapshot": UNPRICED,
     "aws:redshiftserverless/usageLimit:UsageLimit": UNPRICED,

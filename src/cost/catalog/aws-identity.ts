@@ -269,7 +269,7 @@ export const ROWS: Rows = {
     "aws:securitylake/awsLogSource:AwsLogSource": UNPRICED,
     "aws:securitylake/customLogSource:CustomLogSource": UNPRICED,
     "aws:securitylake/dataLake:DataLake": UNPRICED,
-    "aws:securitylake/subscriber:Subscriber": UNPRICED,
+    "aws:securitylake/subscriber:Subscriber": access("a Security Lake subscriber: another account (subscriberIdentity) reads the lake's logs through S3 or Lake Formation (accessType)", UNPRICED),
     "aws:securitylake/subscriberNotification:SubscriberNotification": FREE,
     // servicequotas
     "aws:servicequotas/autoManagement:AutoManagement": UNPRICED,

@@ -7,8 +7,8 @@ import { access, accessWhen, FREE, FREE_METADATA, FREE_NOTIFICATIONS, judged, PR
 
 export const ROWS: Rows = {
     // accountaccess
-    "aws:accountaccess/application:Application": FREE,
-    "aws:accountaccess/entitlement:Entitlement": UNPRICED,
+    "aws:accountaccess/application:Application": access("binds Account Access to an IAM Identity Center instance (the parent of entitlements to roles in target accounts)"),
+    "aws:accountaccess/entitlement:Entitlement": access("Account Access entitlements: an IAM Identity Center principal may assume a role in a target account", UNPRICED),
     // agentregistry
     "aws:agentregistry/registry:Registry": FREE,
     // amp
@@ -74,14 +74,14 @@ export const ROWS: Rows = {
     "aws:bedrock/agentFlow:AgentFlow": UNPRICED,
     "aws:bedrock/agentKnowledgeBase:AgentKnowledgeBase": UNPRICED,
     "aws:bedrock/agentPrompt:AgentPrompt": UNPRICED,
-    "aws:bedrock/agentcoreAgentRuntime:AgentcoreAgentRuntime": UNPRICED,
+    "aws:bedrock/agentcoreAgentRuntime:AgentcoreAgentRuntime": accessWhen("an AgentCore runtime with a JWT authorizer (an outside identity provider decides who invokes it)", ["authorizerConfiguration"], UNPRICED),
     "aws:bedrock/agentcoreAgentRuntimeEndpoint:AgentcoreAgentRuntimeEndpoint": UNPRICED,
     "aws:bedrock/agentcoreApiKeyCredentialProvider:AgentcoreApiKeyCredentialProvider": access("Bedrock AgentCore credentials, identities and policies", UNPRICED),
     "aws:bedrock/agentcoreBrowser:AgentcoreBrowser": UNPRICED,
     "aws:bedrock/agentcoreBrowserProfile:AgentcoreBrowserProfile": FREE,
     "aws:bedrock/agentcoreCodeInterpreter:AgentcoreCodeInterpreter": UNPRICED,
     "aws:bedrock/agentcoreEvaluator:AgentcoreEvaluator": UNPRICED,
-    "aws:bedrock/agentcoreGateway:AgentcoreGateway": UNPRICED,
+    "aws:bedrock/agentcoreGateway:AgentcoreGateway": access("an AgentCore gateway: its authorizer (possibly none, or an outside JWT issuer) decides who invokes its tools", UNPRICED),
     "aws:bedrock/agentcoreGatewayRule:AgentcoreGatewayRule": FREE,
     "aws:bedrock/agentcoreGatewayTarget:AgentcoreGatewayTarget": UNPRICED,
     "aws:bedrock/agentcoreHarness:AgentcoreHarness": UNPRICED,
@@ -108,8 +108,8 @@ export const ROWS: Rows = {
     "aws:bedrockmodel/invocationJob:InvocationJob": UNPRICED,
     "aws:bedrockmodel/invocationLoggingConfiguration:InvocationLoggingConfiguration": FREE,
     // chatbot
-    "aws:chatbot/slackChannelConfiguration:SlackChannelConfiguration": FREE,
-    "aws:chatbot/teamsChannelConfiguration:TeamsChannelConfiguration": FREE,
+    "aws:chatbot/slackChannelConfiguration:SlackChannelConfiguration": access("members of a Slack channel run AWS commands with the configuration's IAM role (guardrailPolicyArns cap it)"),
+    "aws:chatbot/teamsChannelConfiguration:TeamsChannelConfiguration": access("members of a Teams channel run AWS commands with the configuration's IAM role (guardrailPolicyArns cap it)"),
     // chime
     "aws:chime/sdkvoiceGlobalSettings:SdkvoiceGlobalSettings": FREE,
     "aws:chime/sdkvoiceSipMediaApplication:SdkvoiceSipMediaApplication": UNPRICED,
@@ -139,7 +139,7 @@ export const ROWS: Rows = {
     "aws:cloudwatch/dashboard:Dashboard": FREE,
     "aws:cloudwatch/eventApiDestination:EventApiDestination": FREE,
     "aws:cloudwatch/eventArchive:EventArchive": usage("events archived"),
-    "aws:cloudwatch/eventBus:EventBus": usage("events"),
+    "aws:cloudwatch/eventBus:EventBus": accessWhen("a partner event bus: a SaaS partner puts events on it", ["eventSourceName"], usage("events")),
     "aws:cloudwatch/eventBusPolicy:EventBusPolicy": access("CloudWatch Logs and EventBridge resource policies"),
     "aws:cloudwatch/eventConnection:EventConnection": FREE,
     "aws:cloudwatch/eventEndpoint:EventEndpoint": UNPRICED,
@@ -222,7 +222,7 @@ export const ROWS: Rows = {
     "aws:devopsguru/resourceCollection:ResourceCollection": UNPRICED,
     "aws:devopsguru/serviceIntegration:ServiceIntegration": FREE,
     // elastictranscoder
-    "aws:elastictranscoder/pipeline:Pipeline": UNPRICED,
+    "aws:elastictranscoder/pipeline:Pipeline": accessWhen("grants on transcoded outputs and thumbnails", ["contentConfigPermissions","thumbnailConfigPermissions"], UNPRICED),
     "aws:elastictranscoder/preset:Preset": UNPRICED,
     // evidently
     "aws:evidently/feature:Feature": UNPRICED,
@@ -329,7 +329,7 @@ export const ROWS: Rows = {
     // medialive
     "aws:medialive/channel:Channel": UNPRICED,
     "aws:medialive/input:Input": UNPRICED,
-    "aws:medialive/inputSecurityGroup:InputSecurityGroup": UNPRICED,
+    "aws:medialive/inputSecurityGroup:InputSecurityGroup": access("MediaLive input security groups (CIDRs allowed to push to inputs)", UNPRICED),
     "aws:medialive/multiplex:Multiplex": UNPRICED,
     "aws:medialive/multiplexProgram:MultiplexProgram": UNPRICED,
     // mediapackage
@@ -344,7 +344,7 @@ export const ROWS: Rows = {
     "aws:mq/configuration:Configuration": FREE,
     // msk
     "aws:msk/channel:Channel": UNPRICED,
-    "aws:msk/cluster:Cluster": UNPRICED,
+    "aws:msk/cluster:Cluster": accessWhen("an MSK cluster's client authentication (who may connect to the brokers)", ["clientAuthentication"], UNPRICED),
     "aws:msk/clusterPolicy:ClusterPolicy": access("a resource policy"),
     "aws:msk/configuration:Configuration": FREE,
     "aws:msk/replicator:Replicator": UNPRICED,
@@ -361,7 +361,7 @@ export const ROWS: Rows = {
     "aws:networkflowmonitor/monitor:Monitor": UNPRICED,
     "aws:networkflowmonitor/scope:Scope": UNPRICED,
     // observabilityadmin
-    "aws:observabilityadmin/centralizationRuleForOrganization:CentralizationRuleForOrganization": UNPRICED,
+    "aws:observabilityadmin/centralizationRuleForOrganization:CentralizationRuleForOrganization": access("copies logs from organization accounts into a destination account (rule.destination)", UNPRICED),
     "aws:observabilityadmin/s3TableIntegration:S3TableIntegration": FREE,
     "aws:observabilityadmin/telemetryEnrichment:TelemetryEnrichment": UNPRICED,
     "aws:observabilityadmin/telemetryEvaluation:TelemetryEvaluation": UNPRICED,
@@ -397,7 +397,7 @@ export const ROWS: Rows = {
     "aws:qbusiness/application:Application": FREE,
     // quicksight
     "aws:quicksight/accountSettings:AccountSettings": FREE,
-    "aws:quicksight/accountSubscription:AccountSubscription": purchase("a QuickSight account subscription (per-user monthly fees)"),
+    "aws:quicksight/accountSubscription:AccountSubscription": access("a QuickSight subscription: its admin/author/reader groups from Active Directory or Identity Center, and the sign-in method", purchase("a QuickSight account subscription (per-user monthly fees)")),
     "aws:quicksight/analysis:Analysis": UNPRICED,
     "aws:quicksight/customPermissions:CustomPermissions": access("QuickSight users, groups, memberships and permissions"),
     "aws:quicksight/dashboard:Dashboard": UNPRICED,
@@ -409,7 +409,7 @@ export const ROWS: Rows = {
     "aws:quicksight/groupMembership:GroupMembership": access("QuickSight users, groups, memberships and permissions"),
     "aws:quicksight/iamPolicyAssignment:IamPolicyAssignment": access("QuickSight users, groups, memberships and permissions", UNPRICED),
     "aws:quicksight/ingestion:Ingestion": UNPRICED,
-    "aws:quicksight/ipRestriction:IpRestriction": UNPRICED,
+    "aws:quicksight/ipRestriction:IpRestriction": access("QuickSight IP and VPC allow rules (deleting it clears all restrictions)", UNPRICED),
     "aws:quicksight/keyRegistration:KeyRegistration": FREE,
     "aws:quicksight/namespace:Namespace": UNPRICED,
     "aws:quicksight/refreshSchedule:RefreshSchedule": UNPRICED,
@@ -480,8 +480,8 @@ export const ROWS: Rows = {
     "aws:sagemaker/studioLifecycleConfig:StudioLifecycleConfig": FREE_METADATA,
     "aws:sagemaker/trainingJob:TrainingJob": UNPRICED,
     "aws:sagemaker/userProfile:UserProfile": access("SageMaker Studio user profiles (and their execution roles)"),
-    "aws:sagemaker/workforce:Workforce": UNPRICED,
-    "aws:sagemaker/workteam:Workteam": UNPRICED,
+    "aws:sagemaker/workforce:Workforce": access("a private workforce: its Cognito or OIDC identity provider decides who signs in as a worker; sourceIpConfig which IPs reach the portal", UNPRICED),
+    "aws:sagemaker/workteam:Workteam": access("a work team: the Cognito/OIDC groups (memberDefinitions) who see the labeling tasks and their data", UNPRICED),
     // schemas
     "aws:schemas/discoverer:Discoverer": UNPRICED,
     "aws:schemas/registry:Registry": FREE,
