@@ -25,7 +25,7 @@ interface Job {
     environment?: string;
     needs?: string | string[];
 }
-const workflow = parse(readFileSync(RECIPE, "utf8")) as { env: Record<string, string>; jobs: Record<string, Job>; permissions: Record<string, string> };
+const workflow = parse(readFileSync(RECIPE, "utf8")) as { on: Record<string, unknown>; env: Record<string, string>; jobs: Record<string, Job>; permissions: Record<string, string> };
 const jobs = Object.entries(workflow.jobs);
 const text = (s: Step) => JSON.stringify(s);
 const isAgent = (s: Step) => /^\[agent\]/.test(s.name ?? "");
@@ -44,6 +44,30 @@ describe("the CI recipe", () => {
         expect(workflow.jobs.check.steps.some(isAgent)).toBe(false);
         expect(workflow.jobs.check.needs).toBe("plan");
         expect(workflow.jobs.apply.needs).toBe("check");
+    });
+
+    it("runs this file as main has it (pull_request_target), never the pull request's copy, and checks the agent's code out as data by its head commit", () => {
+        expect(Object.keys(workflow.on)).toEqual(["pull_request_target"]);
+        expect(workflow.env.HEAD_SHA).toBe("${{ github.event.pull_request.head.sha }}");
+        for (const [name, j] of agentJobs) {
+            const own = j.steps.filter((s) => s.uses?.startsWith("actions/checkout@") && !s.with?.repository);
+            expect(own, name).toHaveLength(1);
+            expect(own[0].with!.ref).toBe("${{ env.HEAD_SHA }}");
+            expect(own[0].with!["persist-credentials"]).toBe(false);
+        }
+        expect(workflow.jobs.check.steps.some((s) => s.uses?.startsWith("actions/checkout@") && !s.with?.repository)).toBe(false);
+    });
+
+    it("runs each job in the environment the stack module's roles trust, and keeps every secret in an environment", () => {
+        // docs/stack-module.md: the plan role trusts environment agentguard-<id>-plan, the write role agentguard-<id>.
+        expect(workflow.jobs.plan.environment).toBe(`agentguard-${workflow.env.AGENT}-plan`);
+        expect(workflow.jobs.apply.environment).toBe(`agentguard-${workflow.env.AGENT}`);
+        for (const [name, j] of jobs) {
+            if (JSON.stringify(j).includes("secrets.")) {
+                expect(j.environment, name).toMatch(/^agentguard-/);
+            }
+        }
+        expect(JSON.stringify(workflow.env)).not.toContain("secrets.");
     });
 
     it("takes pack and config from pinned commits of repositories the agent cannot push to", () => {
@@ -92,9 +116,9 @@ describe("the CI recipe", () => {
         }
     });
 
-    it("refuses a program with plugins: (agentguard doctor) before the agent's code runs", () => {
+    it("refuses a program with plugins: (agentguard doctor) before the agent's code runs, and before the code is the agent's", () => {
         for (const [, j] of agentJobs) {
-            const doctorAt = j.steps.findIndex((s) => /agentguard\/dist\/cli\/main\.js doctor \/home\/agent\/src/.test(s.run ?? ""));
+            const doctorAt = j.steps.findIndex((s) => /\/opt\/agentguard\/dist\/cli\/main\.js doctor agent-src\n(.*\n)*sudo mv agent-src \/home\/agent\/src/.test(s.run ?? ""));
             expect(doctorAt).toBeGreaterThanOrEqual(0);
             expect(doctorAt).toBeLessThan(j.steps.findIndex(isAgent));
         }
@@ -108,8 +132,15 @@ describe("the CI recipe", () => {
             const at = j.steps.findIndex(isAgent);
             for (const s of j.steps.slice(at + 1)) {
                 expect(s.name, name).toMatch(/^\[agent output\] /);
-                expect(s.uses).toMatch(/^actions\/upload-artifact@/);
                 expect(text(s)).not.toContain("secrets.");
+                if (s.uses) {
+                    // Uploads only what was copied as the agent's user: a symlink in the agent's home reaches no runner file.
+                    expect(s.uses).toMatch(/^actions\/upload-artifact@/);
+                    expect(s.with?.path).toBe("agent-output/");
+                } else {
+                    const lines = (s.run ?? "").trim().split("\n");
+                    lines.forEach((l) => expect(l).toMatch(/^(mkdir -p agent-output|sudo -u agent cat \/home\/agent\/[a-z.]+ > agent-output\/[a-z.]+ \|\| true)$/));
+                }
             }
             // Secrets reach only the agent's own step (its backend token), never a step after it.
             const secretSteps = j.steps.filter((s) => text(s).includes("secrets."));
@@ -123,8 +154,12 @@ describe("the CI recipe", () => {
         expect(plan).toMatch(/pulumi preview .*--save-plan/);
         expect(plan).toContain("/opt/agentguard-config/plan-config.json");
         const apply = workflow.jobs.apply.steps.find(isAgent)!.run!;
-        expect(apply).toMatch(/pulumi up --yes .*--plan \/home\/agent\/plan\.json/);
-        expect(apply).toContain("AGENTGUARD_PLAN=/home/agent/plan.json");
+        // The checked plan sits in a root-owned directory: the agent could rename a root-owned file out of its own home.
+        expect(apply).toMatch(/pulumi up --yes .*--plan \/opt\/agentguard-run\/plan\.json/);
+        expect(apply).toContain("AGENTGUARD_PLAN=/opt/agentguard-run/plan.json");
+        const handOver = workflow.jobs.apply.steps.map((s) => s.run ?? "").join("\n");
+        expect(handOver).toContain("sudo install -d -o root -g root -m 0755 /opt/agentguard-run");
+        expect(handOver).toContain("sudo install -o root -g root -m 0644 plan/plan.json /opt/agentguard-run/plan.json");
         expect(apply).toContain("/opt/agentguard-config/policy-config.json");
         expect(jobs.flatMap(([, j]) => j.steps.map((s) => s.run ?? "")).join("\n")).not.toContain("--skip-preview");
         expect(workflow.jobs.apply.environment).toBeTruthy();
