@@ -45,7 +45,9 @@ function rowHit(row: CatalogRow, props: ResourceFacts["props"]): AccessHit | und
         } catch {
             verdict = "its inputs could not be read";
         }
-        return verdict === undefined ? undefined : { why: `${row.judge.why}: ${verdict}` };
+        if (verdict !== undefined) {
+            return { why: `${row.judge.why}: ${verdict}` };
+        }
     }
     if (row.accessWhen) {
         for (const input of row.accessWhen.inputs) {

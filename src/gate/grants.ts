@@ -194,6 +194,27 @@ const eventTarget: Judge = (p) => {
     return undefined;
 };
 
+/**
+ * A database, broker or warehouse given a public address: `publiclyAccessible` (Neptune Analytics:
+ * `publicConnectivity`) true, unknown at preview, or anything but a boolean is access.
+ */
+const publicAddress: Judge = (p) => {
+    for (const k of ["publiclyAccessible", "publicConnectivity"]) {
+        const v = field(p, k);
+        if (isUnknown(v)) {
+            return `whether it is public ("${k}") is unknown at preview`;
+        }
+        const flag = typeof v === "string" ? v.trim().toLowerCase() : v;
+        if (flag === true || flag === "true") {
+            return `"${k}" is true`;
+        }
+        if (flag !== undefined && flag !== null && flag !== false && flag !== "false") {
+            return `"${k}" is not a boolean`;
+        }
+    }
+    return undefined;
+};
+
 function num(v: Value | undefined): number | undefined {
     if (typeof v === "number") {
         return v;
@@ -287,4 +308,4 @@ const exposure: Judge = (p) => {
 };
 
 /** The judges by id. */
-export const JUDGES: { readonly [id in JudgeId]: Judge } = { exposure, serviceRole, rolePolicyAttachment, invokePermission, eventTarget };
+export const JUDGES: { readonly [id in JudgeId]: Judge } = { exposure, serviceRole, rolePolicyAttachment, invokePermission, eventTarget, publicAddress };

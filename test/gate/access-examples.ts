@@ -15,7 +15,30 @@ export interface Examples {
     readonly denied: readonly Props[];
 }
 
+/** Every row judged by `publicAddress`: public when the flag is true, unknown or not a boolean. */
+const PUBLIC_ADDRESS_TYPES = [
+    "aws:rds/instance:Instance",
+    "aws:rds/clusterInstance:ClusterInstance",
+    "aws:rds/shardGroup:ShardGroup",
+    "aws:neptune/clusterInstance:ClusterInstance",
+    "aws:redshift/cluster:Cluster",
+    "aws:redshiftserverless/workgroup:Workgroup",
+    "aws:dms/replicationInstance:ReplicationInstance",
+    "aws:dms/instanceProfile:InstanceProfile",
+    "aws:m2/environment:Environment",
+    "aws:timestreaminfluxdb/dbCluster:DbCluster",
+    "aws:timestreaminfluxdb/dbInstance:DbInstance",
+    "aws:mq/broker:Broker",
+    "aws:lightsail/database:Database",
+];
+const PUBLIC_ADDRESS: Examples = {
+    allowed: [{}, { publiclyAccessible: false }, { publiclyAccessible: "false" }],
+    denied: [{ publiclyAccessible: true }, { publiclyAccessible: "true" }, { publiclyAccessible: UNKNOWN }, { publiclyAccessible: "yes" }],
+};
+
 export const JUDGED_EXAMPLES: { readonly [type: string]: Examples } = {
+    ...Object.fromEntries(PUBLIC_ADDRESS_TYPES.map((t) => [t, PUBLIC_ADDRESS])),
+    "aws:neptunegraph/graph:Graph": { allowed: [{}, { publicConnectivity: false }], denied: [{ publicConnectivity: true }, { publicConnectivity: UNKNOWN }] },
     "aws:iam/role:Role": {
         allowed: [{ assumeRolePolicy: LAMBDA_TRUST }, { assumeRolePolicy: LAMBDA_TRUST, managedPolicyArns: [BASIC] }, { assumeRolePolicy: ECS_TRUST as unknown as Props[string] }],
         denied: [

@@ -63,6 +63,10 @@ describe("access gate", () => {
         ["aws:accountaccess/entitlement:Entitlement", {}],
         ["aws:chatbot/slackChannelConfiguration:SlackChannelConfiguration", {}],
         ["aws:rds/cluster:Cluster", { iamRoles: ["arn:aws:iam::123456789012:role/s3-import"] }],
+        // judged (publicAddress) and accessWhen in one row: either raises
+        ["aws:redshift/cluster:Cluster", { iamRoles: ["arn:aws:iam::123456789012:role/copy"], publiclyAccessible: false }],
+        ["aws:redshift/cluster:Cluster", { publiclyAccessible: true }],
+        ["aws:rds/instance:Instance", { instanceClass: "db.t3.micro", publiclyAccessible: true }],
         ["aws:eks/nodeGroup:NodeGroup", { remoteAccess: { ec2SshKey: "k" } }],
         ["aws:s3/bucketObjectv2:BucketObjectv2", { acl: "public-read" }],
         ["aws:ecrpublic/repository:Repository", {}],

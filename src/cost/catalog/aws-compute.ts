@@ -3,7 +3,7 @@
  * See ./row.ts for what each class means; test/cost/catalog.test.ts checks that every type of
  * the installed SDK has a row.
  */
-import { access, accessWhen, FREE, FREE_ATTACHMENT, FREE_METADATA, judged, meta, PRICED, Rows, UNPRICED, usage } from "./row";
+import { access, accessWhen, FREE, FREE_ATTACHMENT, FREE_METADATA, judged, meta, PRICED, publicAddress, Rows, UNPRICED, usage } from "./row";
 
 export const ROWS: Rows = {
     // amplify
@@ -212,7 +212,7 @@ export const ROWS: Rows = {
     "aws:lightsail/certificate:Certificate": FREE,
     "aws:lightsail/containerService:ContainerService": UNPRICED,
     "aws:lightsail/containerServiceDeploymentVersion:ContainerServiceDeploymentVersion": FREE,
-    "aws:lightsail/database:Database": UNPRICED,
+    "aws:lightsail/database:Database": publicAddress(UNPRICED),
     "aws:lightsail/disk:Disk": UNPRICED,
     "aws:lightsail/disk_attachment:Disk_attachment": FREE_ATTACHMENT,
     "aws:lightsail/distribution:Distribution": UNPRICED,
@@ -232,7 +232,7 @@ export const ROWS: Rows = {
     // m2
     "aws:m2/application:Application": UNPRICED,
     "aws:m2/deployment:Deployment": FREE,
-    "aws:m2/environment:Environment": UNPRICED,
+    "aws:m2/environment:Environment": publicAddress(UNPRICED),
     // mwaa
     "aws:mwaa/environment:Environment": UNPRICED,
     // outposts

@@ -3,7 +3,7 @@
  * See ./row.ts for what each class means; test/cost/catalog.test.ts checks that every type of
  * the installed SDK has a row.
  */
-import { access, accessWhen, FREE, FREE_NOTIFICATIONS, PRICED, purchase, Rows, UNPRICED, usage } from "./row";
+import { access, accessWhen, FREE, FREE_NOTIFICATIONS, PRICED, publicAddress, purchase, Rows, UNPRICED, usage } from "./row";
 
 export const ROWS: Rows = {
     // athena
@@ -25,10 +25,10 @@ export const ROWS: Rows = {
     "aws:dms/dataProvider:DataProvider": UNPRICED,
     "aws:dms/endpoint:Endpoint": UNPRICED,
     "aws:dms/eventSubscription:EventSubscription": FREE_NOTIFICATIONS,
-    "aws:dms/instanceProfile:InstanceProfile": FREE,
+    "aws:dms/instanceProfile:InstanceProfile": publicAddress(FREE),
     "aws:dms/migrationProject:MigrationProject": UNPRICED,
     "aws:dms/replicationConfig:ReplicationConfig": UNPRICED,
-    "aws:dms/replicationInstance:ReplicationInstance": UNPRICED,
+    "aws:dms/replicationInstance:ReplicationInstance": publicAddress(UNPRICED),
     "aws:dms/replicationSubnetGroup:ReplicationSubnetGroup": FREE,
     "aws:dms/replicationTask:ReplicationTask": UNPRICED,
     "aws:dms/s3Endpoint:S3Endpoint": UNPRICED,
@@ -108,7 +108,7 @@ export const ROWS: Rows = {
     // neptune
     "aws:neptune/cluster:Cluster": accessWhen("a Neptune cluster with associated IAM roles", ["iamRoles"], UNPRICED),
     "aws:neptune/clusterEndpoint:ClusterEndpoint": UNPRICED,
-    "aws:neptune/clusterInstance:ClusterInstance": UNPRICED,
+    "aws:neptune/clusterInstance:ClusterInstance": publicAddress(UNPRICED),
     "aws:neptune/clusterParameterGroup:ClusterParameterGroup": FREE,
     "aws:neptune/clusterSnapshot:ClusterSnapshot": UNPRICED,
     "aws:neptune/eventSubscription:EventSubscription": FREE_NOTIFICATIONS,
@@ -116,7 +116,7 @@ export const ROWS: Rows = {
     "aws:neptune/parameterGroup:ParameterGroup": FREE,
     "aws:neptune/subnetGroup:SubnetGroup": FREE,
     // neptunegraph
-    "aws:neptunegraph/graph:Graph": UNPRICED,
+    "aws:neptunegraph/graph:Graph": publicAddress(UNPRICED),
     "aws:neptunegraph/privateGraphEndpoint:PrivateGraphEndpoint": UNPRICED,
     // odb
     "aws:odb/cloudAutonomousVmCluster:CloudAutonomousVmCluster": UNPRICED,
@@ -155,7 +155,7 @@ export const ROWS: Rows = {
     "aws:rds/cluster:Cluster": accessWhen("an RDS cluster with associated IAM roles or the Data API", ["iamRoles","enableHttpEndpoint"], usage("Aurora storage and I/O (instances are priced on their own)")),
     "aws:rds/clusterActivityStream:ClusterActivityStream": UNPRICED,
     "aws:rds/clusterEndpoint:ClusterEndpoint": UNPRICED,
-    "aws:rds/clusterInstance:ClusterInstance": PRICED,
+    "aws:rds/clusterInstance:ClusterInstance": publicAddress(PRICED),
     "aws:rds/clusterParameterGroup:ClusterParameterGroup": FREE,
     "aws:rds/clusterRoleAssociation:ClusterRoleAssociation": access("IAM roles attached to databases and clusters"),
     "aws:rds/clusterSnapshot:ClusterSnapshot": UNPRICED,
@@ -164,7 +164,7 @@ export const ROWS: Rows = {
     "aws:rds/eventSubscription:EventSubscription": FREE_NOTIFICATIONS,
     "aws:rds/exportTask:ExportTask": UNPRICED,
     "aws:rds/globalCluster:GlobalCluster": UNPRICED,
-    "aws:rds/instance:Instance": PRICED,
+    "aws:rds/instance:Instance": publicAddress(PRICED),
     "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication": UNPRICED,
     "aws:rds/instanceDesiredState:InstanceDesiredState": UNPRICED,
     "aws:rds/integration:Integration": FREE,
@@ -176,13 +176,13 @@ export const ROWS: Rows = {
     "aws:rds/proxyTarget:ProxyTarget": UNPRICED,
     "aws:rds/reservedInstance:ReservedInstance": PRICED,
     "aws:rds/roleAssociation:RoleAssociation": access("IAM roles attached to databases and clusters"),
-    "aws:rds/shardGroup:ShardGroup": UNPRICED,
+    "aws:rds/shardGroup:ShardGroup": publicAddress(UNPRICED),
     "aws:rds/snapshot:Snapshot": UNPRICED,
     "aws:rds/snapshotCopy:SnapshotCopy": UNPRICED,
     "aws:rds/subnetGroup:SubnetGroup": FREE,
     // redshift
     "aws:redshift/authenticationProfile:AuthenticationProfile": access("Redshift data shares, endpoint authorizations and snapshot copy grants (KMS grants)"),
-    "aws:redshift/cluster:Cluster": accessWhen("a Redshift cluster with associated IAM roles", ["iamRoles","defaultIamRoleArn"], UNPRICED),
+    "aws:redshift/cluster:Cluster": publicAddress(accessWhen("a Redshift cluster with associated IAM roles", ["iamRoles","defaultIamRoleArn"], UNPRICED)),
     "aws:redshift/clusterIamRoles:ClusterIamRoles": access("IAM roles attached to databases and clusters", UNPRICED),
     "aws:redshift/clusterSnapshot:ClusterSnapshot": UNPRICED,
     "aws:redshift/dataShareAuthorization:DataShareAuthorization": access("Redshift data shares, endpoint authorizations and snapshot copy grants (KMS grants)", UNPRICED),
@@ -215,10 +215,10 @@ export const ROWS: Rows = {
     "aws:redshiftserverless/resourcePolicy:ResourcePolicy": access("a resource policy"),
     "aws:redshiftserverless/snapshot:Snapshot": UNPRICED,
     "aws:redshiftserverless/usageLimit:UsageLimit": UNPRICED,
-    "aws:redshiftserverless/workgroup:Workgroup": UNPRICED,
+    "aws:redshiftserverless/workgroup:Workgroup": publicAddress(UNPRICED),
     // timestreaminfluxdb
-    "aws:timestreaminfluxdb/dbCluster:DbCluster": UNPRICED,
-    "aws:timestreaminfluxdb/dbInstance:DbInstance": UNPRICED,
+    "aws:timestreaminfluxdb/dbCluster:DbCluster": publicAddress(UNPRICED),
+    "aws:timestreaminfluxdb/dbInstance:DbInstance": publicAddress(UNPRICED),
     // timestreamquery
     "aws:timestreamquery/scheduledQuery:ScheduledQuery": UNPRICED,
     // timestreamwrite

@@ -3,7 +3,7 @@
  * See ./row.ts for what each class means; test/cost/catalog.test.ts checks that every type of
  * the installed SDK has a row.
  */
-import { access, accessWhen, FREE, FREE_METADATA, FREE_NOTIFICATIONS, judged, PRICED, purchase, Rows, UNPRICED, usage } from "./row";
+import { access, accessWhen, FREE, FREE_METADATA, FREE_NOTIFICATIONS, judged, PRICED, publicAddress, purchase, Rows, UNPRICED, usage } from "./row";
 
 export const ROWS: Rows = {
     // accountaccess
@@ -340,7 +340,7 @@ export const ROWS: Rows = {
     "aws:mediastore/container:Container": UNPRICED,
     "aws:mediastore/containerPolicy:ContainerPolicy": access("a resource policy"),
     // mq
-    "aws:mq/broker:Broker": UNPRICED,
+    "aws:mq/broker:Broker": publicAddress(UNPRICED),
     "aws:mq/configuration:Configuration": FREE,
     // msk
     "aws:msk/channel:Channel": UNPRICED,

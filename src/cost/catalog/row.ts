@@ -22,7 +22,7 @@
 export type CostClass = "priced" | "free" | "usage" | "unpriced" | "purchase" | "meta";
 
 /** Judges that decide from a resource's inputs whether it grants access (src/gate/grants.ts). */
-export type JudgeId = "exposure" | "serviceRole" | "rolePolicyAttachment" | "invokePermission" | "eventTarget";
+export type JudgeId = "exposure" | "serviceRole" | "rolePolicyAttachment" | "invokePermission" | "eventTarget" | "publicAddress";
 
 /** A row of the type table. */
 export interface CatalogRow {
@@ -88,6 +88,11 @@ export function accessWhen(why: string, inputs: readonly string[], base: Catalog
 /** Network exposure, judged from its rules: ingress from anywhere beyond ports 80/443 is access. */
 export function exposure(base: CatalogRow = FREE): CatalogRow {
     return { ...base, judge: { id: "exposure", why: "network exposure: ingress from the internet (any public range wider than /16, or /32 for IPv6) beyond ports 80 and 443" } };
+}
+
+/** A database, broker or warehouse that can be given a public address (`publiclyAccessible`: true is access). */
+export function publicAddress(base: CatalogRow): CatalogRow {
+    return judged("publicAddress", "a public address: reachable from the internet, filtered only by its security groups", base);
 }
 
 /** Access judged by `id` from the inputs: reviewed benign patterns pass, anything else is access. */
