@@ -139,7 +139,8 @@ describe("the CI recipe", () => {
                     expect(s.with?.path).toBe("agent-output/");
                 } else {
                     const lines = (s.run ?? "").trim().split("\n");
-                    lines.forEach((l) => expect(l).toMatch(/^(mkdir -p agent-output|sudo -u agent cat \/home\/agent\/[a-z.]+ > agent-output\/[a-z.]+ \|\| true)$/));
+                    // Bounded: a FIFO or a link to /dev/zero in the agent's home neither hangs the job nor fills its disk.
+                    lines.forEach((l) => expect(l).toMatch(/^(mkdir -p agent-output|sudo -u agent timeout 30 head -c 67108864 \/home\/agent\/[a-z.]+ > agent-output\/[a-z.]+ \|\| true)$/));
                 }
             }
             // Secrets reach only the agent's own step (its backend token), never a step after it.

@@ -9,7 +9,7 @@
  * step before the agent's code (docs/examples/agentguard-ci.yml).
  * @internal
  */
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, lstatSync, readdirSync, readFileSync, statSync } from "node:fs";
 import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
 import { Io, UsageError } from "./io";
@@ -45,17 +45,33 @@ const NPMRC_REFUSE = ["node-options", "script-shell", "onload-script", "init-mod
 /** Node/engine flags that load code before the program (or, through a host, the pack). */
 const PRELOAD_FLAG = /(^|\s)(-r|--require|--import|--loader|--experimental-loader|--env-file|--experimental-policy)(\s|=|$)/;
 
-function readText(file: string): string | undefined {
+/**
+ * A file of the program directory, read only when it is a regular file: a symlink may point at
+ * nothing now and at a file of the agent's choosing later (after the checkout is moved, or after
+ * `npm ci` fills node_modules), so it is refused, as is anything that cannot be read.
+ */
+function readChecked(dir: string, name: string, out: DoctorFinding[]): string | undefined {
+    let st;
     try {
-        return readFileSync(file, "utf8");
+        st = lstatSync(path.join(dir, name));
     } catch {
+        return undefined; // absent
+    }
+    if (!st.isFile()) {
+        out.push({ level: "refuse", file: name, message: st.isSymbolicLink() ? "is a symlink: what the engine or npm reads through it can change after this check" : "is not a regular file" });
+        return undefined;
+    }
+    try {
+        return readFileSync(path.join(dir, name), "utf8");
+    } catch {
+        out.push({ level: "refuse", file: name, message: "cannot be read, so what it declares cannot be checked" });
         return undefined;
     }
 }
 
 function checkProject(dir: string, out: DoctorFinding[]): void {
     for (const name of PROJECT_FILES) {
-        const text = readText(path.join(dir, name));
+        const text = readChecked(dir, name, out);
         if (text === undefined) {
             continue;
         }
@@ -75,7 +91,8 @@ function checkProject(dir: string, out: DoctorFinding[]): void {
             if (PROJECT_KEYS.includes(key)) {
                 continue;
             }
-            const why = PROJECT_REFUSED[key] ?? PROJECT_REFUSED[key.toLowerCase()];
+            const known = [key, key.toLowerCase()].find((k) => Object.prototype.hasOwnProperty.call(PROJECT_REFUSED, k));
+            const why = known === undefined ? undefined : PROJECT_REFUSED[known];
             out.push({ level: "refuse", file: name, message: why ?? `has the key \`${printable(key)}\`, which is not a project key spelled as agentguard reviewed it (the engine may read it under another spelling)` });
         }
         const runtime = project.runtime;
@@ -95,17 +112,30 @@ function printable(s: string): string {
     return s.replace(/[^\x20-\x7e]/g, "?").slice(0, 80);
 }
 
-/** An .npmrc key as npm reads it: quotes stripped (npm's ini parser unquotes keys), `[]` dropped, `_` as `-`, lower case. */
-function npmrcKey(line: string): string {
+/**
+ * An .npmrc key as npm reads it: unquoted (npm's ini parser reads a double-quoted key as a JSON
+ * string), `[]` dropped, `_` as `-`, lower case; undefined for a key npm would expand
+ * (`${VAR}`) or that still holds an escape, which cannot be checked.
+ */
+function npmrcKey(line: string): string | undefined {
     let key = line.split("=")[0].trim();
-    if (key.length >= 2 && (key[0] === '"' || key[0] === "'") && key.endsWith(key[0])) {
+    if (key.length >= 2 && key[0] === '"' && key.endsWith('"')) {
+        try {
+            key = String(JSON.parse(key)).trim();
+        } catch {
+            return undefined;
+        }
+    } else if (key.length >= 2 && key[0] === "'" && key.endsWith("'")) {
         key = key.slice(1, -1).trim();
+    }
+    if (key.includes("${") || key.includes("\\")) {
+        return undefined;
     }
     return key.replace(/\[\]$/, "").replace(/_/g, "-").toLowerCase();
 }
 
 function checkNpmrc(dir: string, out: DoctorFinding[]): void {
-    const text = readText(path.join(dir, ".npmrc"));
+    const text = readChecked(dir, ".npmrc", out);
     if (text === undefined) {
         return;
     }
@@ -115,6 +145,10 @@ function checkNpmrc(dir: string, out: DoctorFinding[]): void {
             continue;
         }
         const key = npmrcKey(line);
+        if (key === undefined) {
+            out.push({ level: "refuse", file: ".npmrc", message: `has a key npm would expand or unescape ("${printable(line.split("=")[0].trim())}"), which cannot be checked` });
+            continue;
+        }
         if (NPMRC_REFUSE.includes(key)) {
             out.push({ level: "refuse", file: ".npmrc", message: `sets \`${printable(key)}\`, which makes npm run code (or read settings) of the repository's choosing` });
         } else if (key === "ignore-scripts" && /=\s*false\s*$/i.test(line)) {
@@ -124,7 +158,7 @@ function checkNpmrc(dir: string, out: DoctorFinding[]): void {
 }
 
 function checkPackageJson(dir: string, out: DoctorFinding[]): void {
-    const text = readText(path.join(dir, "package.json"));
+    const text = readChecked(dir, "package.json", out);
     if (text !== undefined) {
         try {
             const pkg = JSON.parse(text) as { scripts?: Record<string, unknown> };
@@ -137,7 +171,7 @@ function checkPackageJson(dir: string, out: DoctorFinding[]): void {
             out.push({ level: "refuse", file: "package.json", message: "cannot be parsed" });
         }
     }
-    const lock = readText(path.join(dir, "package-lock.json"));
+    const lock = readChecked(dir, "package-lock.json", out);
     if (lock !== undefined) {
         try {
             const packages = (JSON.parse(lock) as { packages?: Record<string, { hasInstallScript?: boolean }> }).packages ?? {};
@@ -158,11 +192,11 @@ function checkPackageJson(dir: string, out: DoctorFinding[]): void {
 }
 
 function checkOtherHooks(dir: string, out: DoctorFinding[]): void {
-    const yarnrc = readText(path.join(dir, ".yarnrc.yml"));
+    const yarnrc = readChecked(dir, ".yarnrc.yml", out);
     if (yarnrc !== undefined && /^\s*(yarnPath|plugins|injectEnvironmentFiles)\s*:/m.test(yarnrc)) {
         out.push({ level: "refuse", file: ".yarnrc.yml", message: "sets yarnPath, plugins or environment files: yarn would run the repository's code" });
     }
-    const yarnrc1 = readText(path.join(dir, ".yarnrc"));
+    const yarnrc1 = readChecked(dir, ".yarnrc", out);
     if (yarnrc1 !== undefined && /^\s*yarn-path\s/m.test(yarnrc1)) {
         out.push({ level: "refuse", file: ".yarnrc", message: "sets yarn-path: yarn would run the repository's code" });
     }

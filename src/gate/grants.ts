@@ -246,7 +246,8 @@ function openEntry(e: Value | undefined, cidrKeys: readonly string[], protocolKe
         if (isUnknown(v) || (Array.isArray(v) && v.some(isUnknown))) {
             return `an ingress rule's "${k}" is unknown at preview`;
         }
-        const values = typeof v === "string" ? [v] : Array.isArray(v) ? v : [];
+        // Anything but a string or a list of them (an object, a number) counts as set and unreadable.
+        const values = typeof v === "string" ? [v] : Array.isArray(v) ? v : v === undefined || v === null ? [] : [v];
         if (PREFIX_LIST_KEYS.includes(k)) {
             if (from === undefined && values.some((x) => typeof x !== "string" || x.trim() !== "")) {
                 from = "a managed prefix list (whose entries the pack does not see)";

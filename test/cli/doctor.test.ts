@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -58,6 +58,22 @@ describe("agentguard doctor", () => {
     it("reads .npmrc keys as npm does (quoted, with underscores) and refuses git=, which runs even with --ignore-scripts", () => {
         const f = doctor(program({ ".npmrc": '"script-shell"=./sh\n\'node_options\'=--require ./x.js\ngit=./evil-git.sh\nregistry=https://registry.npmjs.org/\n' }));
         expect(f.map((x) => `${x.level} ${x.message.split("`")[1]}`)).toEqual(["refuse script-shell", "refuse node-options", "refuse git"]);
+    });
+
+    it("refuses a project file, .npmrc or package file that is a symlink (dangling now, the agent's file after the move or npm ci)", () => {
+        const dir = program({});
+        symlinkSync("../src/p.json", path.join(dir, "Pulumi.json"));
+        symlinkSync("node_modules/x/.npmrc", path.join(dir, ".npmrc"));
+        const f = doctor(dir);
+        expect(f.map((x) => `${x.level} ${x.file}`).sort()).toEqual(["refuse .npmrc", "refuse Pulumi.json"]);
+        expect(f[0].message).toContain("symlink");
+    });
+
+    it("refuses .npmrc keys npm would unescape or expand (a JSON-escaped or ${VAR}-built key names anything)", () => {
+        const f = doctor(program({ ".npmrc": '"scr\\u0069pt-shell"=./sh\ngit${AG_UNSET?}=./evil-git.sh\n' }));
+        expect(f.map((x) => x.level)).toEqual(["refuse", "refuse"]);
+        expect(f[0].message).toContain("script-shell");
+        expect(f[1].message).toContain("expand or unescape");
     });
 
     it("refuses runtime nodeargs that preload code", () => {

@@ -135,6 +135,8 @@ export const JUDGED_EXAMPLES: { readonly [type: string]: Examples } = {
         denied: [
             { ipProtocol: "-1", prefixListId: "pl-0123456789abcdef0", securityGroupId: "sg-1" },
             { ipProtocol: "tcp", fromPort: 22, toPort: 22, prefixListId: UNKNOWN, securityGroupId: "sg-1" },
+            { ipProtocol: "-1", prefixListId: { id: "pl-1" }, securityGroupId: "sg-1" },
+            { ipProtocol: "-1", cidrIpv4: 0, securityGroupId: "sg-1" },
             { ipProtocol: "-1", cidrIpv4: "0.0.0.0/0", securityGroupId: "sg-1" },
             { ipProtocol: "tcp", fromPort: 22, toPort: 22, cidrIpv6: "::/0", securityGroupId: "sg-1" },
             { ipProtocol: "-1", cidrIpv4: "0.0.0.0/1", securityGroupId: "sg-1" },
