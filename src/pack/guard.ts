@@ -245,49 +245,56 @@ export class RunGuard {
     }
 }
 
-/** Past this many secret values, texts are withheld whole rather than masked value by value. */
+/** Past this many secret values, or this many characters of them, texts are withheld whole rather than masked value by value. */
 export const MAX_SECRETS = 20_000;
+export const MAX_SECRET_CHARS = 16 * 1024 * 1024;
 /** What a text becomes when the run carries more secret values than {@link MAX_SECRETS}. */
 export const WITHHELD = "[withheld: this run's inputs carry more secret values than agentguard masks one by one]";
 
-const ESCAPE = /[.*+?^${}()|[\]\\]/g;
-const WORD = /^[A-Za-z0-9]+$/;
+/** Values this long or longer are masked wherever they occur; shorter ones only as a whole word. */
+const LONG = 8;
 const NUMBER = /^-?\d+(\.\d+)?$/;
 const GROUPED = new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 });
 const CENTS = new Intl.NumberFormat("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+
+function isWordChar(c: string | undefined): boolean {
+    return c !== undefined && /[A-Za-z0-9]/.test(c);
+}
 
 /**
  * The secret values of a run and how to blank them out of a text. Values of 8 or more characters
  * are replaced wherever they occur; shorter ones (which would otherwise mangle ordinary words)
  * where they stand as a whole word (a quoted identifier, a tag value). A number is masked in the
  * forms the gate prints it too (rounded, rounded up or down, with thousands separators, in cents).
- * One matcher serves every text, rebuilt only when a value was added: the cost of a text does not
- * grow with each call, and past {@link MAX_SECRETS} values texts are withheld whole.
+ *
+ * One left-to-right scan per text, longest value first at each position: long values are indexed
+ * by their first 8 characters, short ones by length, so adding a value costs nothing later and a
+ * text costs about its length times the few values that share a prefix. Past {@link MAX_SECRETS}
+ * values (or {@link MAX_SECRET_CHARS} characters of them) texts are withheld whole.
  */
 export class SecretSet {
     private readonly values = new Set<string>();
-    private long: RegExp | undefined;
-    private shortOdd: RegExp | undefined;
-    private readonly shortWords = new Set<string>();
-    private dirty = false;
+    private chars = 0;
+    private readonly long = new Map<string, string[]>();
+    private readonly short = new Set<string>();
+    private shortLengths: number[] = [];
 
     get size(): number {
         return this.values.size;
     }
 
     add(value: string): void {
-        if (value === "" || this.values.has(value) || this.values.size > MAX_SECRETS) {
+        if (value === "" || this.values.has(value) || this.overflowing()) {
             return;
         }
-        this.values.add(value);
-        this.dirty = true;
-        if (NUMBER.test(value.trim())) {
-            const n = Number(value.trim());
+        this.index(value);
+        const n = Number(value.trim());
+        if (NUMBER.test(value.trim()) && Number.isFinite(n)) {
             for (const v of [Math.round(n), Math.ceil(n), Math.floor(n)]) {
-                this.values.add(String(v));
-                this.values.add(GROUPED.format(v));
+                this.index(String(v));
+                this.index(GROUPED.format(v));
             }
-            this.values.add(CENTS.format(n));
+            this.index(CENTS.format(n));
         }
     }
 
@@ -300,33 +307,73 @@ export class SecretSet {
         if (this.values.size === 0) {
             return text;
         }
-        if (this.values.size > MAX_SECRETS) {
+        if (this.overflowing()) {
             return WITHHELD;
         }
-        if (this.dirty) {
-            this.build();
+        let out = "";
+        let flushed = 0;
+        let i = 0;
+        // Whether the character before position i (in the output) ends a word: start, a separator, or a mask.
+        let boundary = true;
+        while (i < text.length) {
+            const hit = this.matchAt(text, i, boundary);
+            if (hit > 0) {
+                out += text.slice(flushed, i) + SECRET_MASK;
+                i += hit;
+                flushed = i;
+                boundary = true;
+            } else {
+                boundary = !isWordChar(text[i]);
+                i++;
+            }
         }
-        let out = this.long ? text.replace(this.long, SECRET_MASK) : text;
-        if (this.shortOdd) {
-            out = out.replace(this.shortOdd, `$1${SECRET_MASK}`);
-        }
-        if (this.shortWords.size > 0) {
-            out = out.replace(/[A-Za-z0-9]+/g, (w) => (this.shortWords.has(w) ? SECRET_MASK : w));
-        }
-        return out;
+        return flushed === 0 ? text : out + text.slice(flushed);
     }
 
-    private build(): void {
-        // Longest first, so a secret that contains another is replaced whole.
-        const sorted = [...this.values].sort((a, b) => b.length - a.length);
-        const esc = (v: string) => v.replace(ESCAPE, "\\$&");
-        const long = sorted.filter((v) => v.length >= 8);
-        const odd = sorted.filter((v) => v.length < 8 && !WORD.test(v));
-        this.shortWords.clear();
-        sorted.filter((v) => v.length < 8 && WORD.test(v)).forEach((v) => this.shortWords.add(v));
-        this.long = long.length > 0 ? new RegExp(long.map(esc).join("|"), "g") : undefined;
-        this.shortOdd = odd.length > 0 ? new RegExp(`(^|[^A-Za-z0-9])(?:${odd.map(esc).join("|")})(?=$|[^A-Za-z0-9])`, "g") : undefined;
-        this.dirty = false;
+    private overflowing(): boolean {
+        return this.values.size > MAX_SECRETS || this.chars > MAX_SECRET_CHARS;
+    }
+
+    private index(v: string): void {
+        if (this.values.has(v)) {
+            return;
+        }
+        this.values.add(v);
+        this.chars += v.length;
+        if (v.length >= LONG) {
+            const key = v.slice(0, LONG);
+            const bucket = this.long.get(key);
+            if (bucket) {
+                bucket.push(v);
+                bucket.sort((a, b) => b.length - a.length);
+            } else {
+                this.long.set(key, [v]);
+            }
+        } else {
+            this.short.add(v);
+            if (!this.shortLengths.includes(v.length)) {
+                this.shortLengths = [...this.shortLengths, v.length].sort((a, b) => b - a);
+            }
+        }
+    }
+
+    /** The length of the value masked at `i`, or 0. */
+    private matchAt(text: string, i: number, boundary: boolean): number {
+        if (this.long.size > 0 && i + LONG <= text.length) {
+            const bucket = this.long.get(text.slice(i, i + LONG));
+            const hit = bucket?.find((v) => text.startsWith(v, i));
+            if (hit !== undefined) {
+                return hit.length;
+            }
+        }
+        if (boundary) {
+            for (const n of this.shortLengths) {
+                if (i + n <= text.length && !isWordChar(text[i + n]) && this.short.has(text.slice(i, i + n))) {
+                    return n;
+                }
+            }
+        }
+        return 0;
     }
 }
 

@@ -130,6 +130,13 @@ describe("scrubSecrets and canonical", () => {
         expect([set.hasNumber(7777), set.hasNumber(7777.2), set.hasNumber(1234)]).toEqual([true, true, false]);
     });
 
+    it("masks short secrets that touch each other, and secrets of any size (a certificate bundle)", () => {
+        expect(scrubSecrets("range 1.5-12 and x1.5", ["1.5", "-12"])).toBe("range [secret][secret] and x1.5");
+        const pem = `-----BEGIN CERTIFICATE-----${"A".repeat(40_000)}-----END CERTIFICATE-----`;
+        const other = `${"B".repeat(40_000)}`;
+        expect(scrubSecrets(`bundle ${pem} and ${other}.`, [pem, other])).toBe("bundle [secret] and [secret].");
+    });
+
     it("withholds texts whole past MAX_SECRETS values, rather than masking some and not others", () => {
         const set = new SecretSet();
         for (let i = 0; i <= MAX_SECRETS + 5; i++) {
