@@ -12,7 +12,8 @@ const STYLES = {
 } as const;
 const built: { -readonly [K in keyof typeof STYLES]?: Intl.NumberFormat } = {};
 
-function format(style: keyof typeof STYLES, n: number): string {
+/** `n` in one of the styles (`cents`: `1,234.50`; `whole`: `1,235`; `upTo4`). */
+export function format(style: keyof typeof STYLES, n: number): string {
     return (built[style] ??= new Intl.NumberFormat("en-US", STYLES[style])).format(n);
 }
 

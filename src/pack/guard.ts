@@ -20,6 +20,7 @@
  * @internal
  */
 import { createHash } from "node:crypto";
+import { format } from "../facts/format";
 
 /** The marker the engine puts on a secret value: `{ [SIG_KEY]: SECRET_SIG, value }`. */
 export const SIG_KEY = "4dabf18193072939515e22adb298388d";
@@ -254,8 +255,6 @@ export const WITHHELD = "[withheld: this run's inputs carry more secret values t
 /** Values this long or longer are masked wherever they occur; shorter ones only as a whole word. */
 const LONG = 8;
 const NUMBER = /^-?\d+(\.\d+)?$/;
-const GROUPED = new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 });
-const CENTS = new Intl.NumberFormat("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 
 function isWordChar(c: string | undefined): boolean {
     return c !== undefined && /[A-Za-z0-9]/.test(c);
@@ -292,9 +291,9 @@ export class SecretSet {
         if (NUMBER.test(value.trim()) && Number.isFinite(n)) {
             for (const v of [Math.round(n), Math.ceil(n), Math.floor(n)]) {
                 this.index(String(v));
-                this.index(GROUPED.format(v));
+                this.index(format("whole", v));
             }
-            this.index(CENTS.format(n));
+            this.index(format("cents", n));
         }
     }
 
