@@ -73,6 +73,9 @@ describe("access gate", () => {
         ["cloudflare:index/zoneLockdown:ZoneLockdown", {}],
         ["cloudflare:index/tunnel:Tunnel", {}],
         ["cloudflare:index/r2CustomDomain:R2CustomDomain", {}],
+        ["aws:wafv2/ipSet:IpSet", { addresses: ["203.0.113.0/24"] }],
+        ["aws:ec2/vpnConnection:VpnConnection", { customerGatewayId: "cgw-1", type: "ipsec.1" }],
+        ["cloudflare:index/mtlsCertificate:MtlsCertificate", { ca: true }],
     ])("raises 2 for %s (second pass)", async (type, props) => {
         expect(gatesOf(await decide([custom(type, props)]))).toEqual(["access:2:denied"]);
     });

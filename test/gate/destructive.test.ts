@@ -53,6 +53,10 @@ describe("destructive gate", () => {
         "aws:kms/externalKey:ExternalKey",
         "cloudflare:index/accountToken:AccountToken",
         "cloudflare:index/stream:Stream",
+        // the second pass: a whole account, a released address, a user directory
+        "cloudflare:index/account:Account",
+        "aws:ec2/eip:Eip",
+        "aws:directoryservice/directory:Directory",
     ])("denies deleting a %s on a dev stack", async (type) => {
         const r = custom(type, {}, { name: "victim" });
         expect(gatesOf(await decide([r], { config: cfg, binding: PLAN_A, steps: { [r.urn]: "delete" } }))).toEqual(["destructive:2:denied"]);

@@ -11,7 +11,7 @@ export const ROWS: Rows = {
     "aws:amplify/backendEnvironment:BackendEnvironment": UNPRICED,
     "aws:amplify/branch:Branch": UNPRICED,
     "aws:amplify/domainAssociation:DomainAssociation": FREE,
-    "aws:amplify/webhook:Webhook": UNPRICED,
+    "aws:amplify/webhook:Webhook": access("an Amplify webhook URL: whoever holds it starts deployments", UNPRICED),
     // appautoscaling
     "aws:appautoscaling/policy:Policy": FREE,
     "aws:appautoscaling/scheduledAction:ScheduledAction": PRICED,
@@ -51,7 +51,7 @@ export const ROWS: Rows = {
     "aws:batch/jobQueue:JobQueue": UNPRICED,
     "aws:batch/schedulingPolicy:SchedulingPolicy": FREE,
     // cloud9
-    "aws:cloud9/environmentEC2:EnvironmentEC2": UNPRICED,
+    "aws:cloud9/environmentEC2:EnvironmentEC2": accessWhen("a Cloud9 environment owned by another principal", ["ownerArn"], UNPRICED),
     "aws:cloud9/environmentMembership:EnvironmentMembership": access("Cloud9 environment members"),
     // cloudcontrol
     "aws:cloudcontrol/resource:Resource": meta("the Cloud Control API creates any AWS resource type from a JSON document (an IAM admin user, a p4d instance)"),
@@ -144,7 +144,7 @@ export const ROWS: Rows = {
     "aws:eks/accessEntry:AccessEntry": access("EKS access entries, access-policy associations, pod identities and identity providers (who is a cluster user or admin)"),
     "aws:eks/accessPolicyAssociation:AccessPolicyAssociation": access("EKS access entries, access-policy associations, pod identities and identity providers (who is a cluster user or admin)"),
     "aws:eks/addon:Addon": accessWhen("EKS pod identity associations (a Kubernetes service account gets an IAM role)", ["podIdentityAssociations"], FREE),
-    "aws:eks/capability:Capability": UNPRICED,
+    "aws:eks/capability:Capability": accessWhen("EKS capability with Identity Center sign-in and RBAC role mappings (Argo CD)", ["configuration"], UNPRICED),
     "aws:eks/cluster:Cluster": accessWhen("an EKS cluster's authentication mode and creator admin access", ["accessConfig"], PRICED),
     "aws:eks/fargateProfile:FargateProfile": usage("pod vCPU and memory"),
     "aws:eks/identityProviderConfig:IdentityProviderConfig": access("EKS access entries, access-policy associations, pod identities and identity providers (who is a cluster user or admin)", UNPRICED),
@@ -284,7 +284,7 @@ export const ROWS: Rows = {
     "aws:ssm/serviceSetting:ServiceSetting": FREE,
     // workspaces
     "aws:workspaces/connectionAlias:ConnectionAlias": FREE,
-    "aws:workspaces/directory:Directory": UNPRICED,
+    "aws:workspaces/directory:Directory": accessWhen("WorkSpaces IP groups, SAML sign-in or access properties", ["ipGroupIds","samlProperties","workspaceAccessProperties"], UNPRICED),
     "aws:workspaces/ipGroup:IpGroup": access("WorkSpaces IP access control groups (which source IPs may connect)", UNPRICED),
     "aws:workspaces/pool:Pool": UNPRICED,
     "aws:workspaces/workspace:Workspace": UNPRICED,

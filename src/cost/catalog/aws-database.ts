@@ -121,10 +121,10 @@ export const ROWS: Rows = {
     // odb
     "aws:odb/cloudAutonomousVmCluster:CloudAutonomousVmCluster": UNPRICED,
     "aws:odb/cloudExadataInfrastructure:CloudExadataInfrastructure": UNPRICED,
-    "aws:odb/cloudVmCluster:CloudVmCluster": UNPRICED,
+    "aws:odb/cloudVmCluster:CloudVmCluster": accessWhen("SSH public keys that log in to the VM cluster nodes", ["sshPublicKeys"], UNPRICED),
     "aws:odb/iamRoleAssociation:IamRoleAssociation": access("IAM roles attached to databases and clusters"),
     "aws:odb/network:Network": UNPRICED,
-    "aws:odb/networkPeeringConnection:NetworkPeeringConnection": UNPRICED,
+    "aws:odb/networkPeeringConnection:NetworkPeeringConnection": access("peers an Oracle Database@AWS network with a VPC (peerNetworkId)", UNPRICED),
     // opensearch
     "aws:opensearch/application:Application": accessWhen("OpenSearch UI application with Identity Center sign-in or dashboard administrators", ["iamIdentityCenterOptions","appConfigs"], UNPRICED),
     "aws:opensearch/authorizeVpcEndpointAccess:AuthorizeVpcEndpointAccess": access("OpenSearch access policies, SAML and VPC endpoint access", UNPRICED),
@@ -195,7 +195,7 @@ export const ROWS: Rows = {
     "aws:redshift/idcApplication:IdcApplication": access("a Redshift IAM Identity Center application: Identity Center users and authorizedTokenIssuer tokens sign in to the warehouse", UNPRICED),
     "aws:redshift/integration:Integration": FREE,
     "aws:redshift/logging:Logging": FREE,
-    "aws:redshift/namespaceRegistration:NamespaceRegistration": FREE,
+    "aws:redshift/namespaceRegistration:NamespaceRegistration": access("registers the warehouse with a Glue Data Catalog (consumerIdentifier DataCatalog/<account-id>) through a data share: Iceberg REST access, possibly from another account"),
     "aws:redshift/parameterGroup:ParameterGroup": FREE,
     "aws:redshift/partner:Partner": UNPRICED,
     "aws:redshift/resourcePolicy:ResourcePolicy": access("a resource policy"),

@@ -72,9 +72,9 @@ export const ROWS: Rows = {
     "aws:cognito/userPoolDomain:UserPoolDomain": access("Cognito user pools, identity pools, their users and roles"),
     "aws:cognito/userPoolUICustomization:UserPoolUICustomization": access("Cognito user pools, identity pools, their users and roles", UNPRICED),
     // controltower
-    "aws:controltower/baseline:Baseline": UNPRICED,
-    "aws:controltower/controlTowerControl:ControlTowerControl": UNPRICED,
-    "aws:controltower/landingZone:LandingZone": UNPRICED,
+    "aws:controltower/baseline:Baseline": access("enables a Control Tower baseline on an OU: enrolls accounts, creating execution roles and Identity Center access", UNPRICED),
+    "aws:controltower/controlTowerControl:ControlTowerControl": access("Control Tower controls (SCP/RCP-backed guardrails) on an organizational unit", UNPRICED),
+    "aws:controltower/landingZone:LandingZone": access("a Control Tower landing zone: organization OUs, IAM Identity Center and cross-account roles in member accounts", UNPRICED),
     // costexplorer
     "aws:costexplorer/anomalyMonitor:AnomalyMonitor": UNPRICED,
     "aws:costexplorer/anomalySubscription:AnomalySubscription": FREE,
@@ -90,9 +90,9 @@ export const ROWS: Rows = {
     "aws:detective/organizationConfiguration:OrganizationConfiguration": FREE,
     // directoryservice
     "aws:directoryservice/conditionalForwarder:ConditionalForwarder": UNPRICED,
-    "aws:directoryservice/directory:Directory": UNPRICED,
+    "aws:directoryservice/directory:Directory": accessWhen("a directory with single sign-on to AWS apps", ["enableSso"], UNPRICED),
     "aws:directoryservice/logSubscription:LogSubscription": FREE_LOG_DELIVERY,
-    "aws:directoryservice/radiusSettings:RadiusSettings": FREE,
+    "aws:directoryservice/radiusSettings:RadiusSettings": access("directory MFA through a RADIUS server (radiusServers, sharedSecret): that server decides who passes sign-in"),
     "aws:directoryservice/serviceRegion:ServiceRegion": UNPRICED,
     "aws:directoryservice/sharedDirectory:SharedDirectory": access("directory shares and trusts with other accounts or domains", UNPRICED),
     "aws:directoryservice/sharedDirectoryAccepter:SharedDirectoryAccepter": access("directory shares and trusts with other accounts or domains"),

@@ -17,7 +17,7 @@ export const ROWS: Rows = {
     "aws:amp/queryLoggingConfiguration:QueryLoggingConfiguration": FREE,
     "aws:amp/resourcePolicy:ResourcePolicy": access("a resource policy"),
     "aws:amp/ruleGroupNamespace:RuleGroupNamespace": UNPRICED,
-    "aws:amp/scraper:Scraper": UNPRICED,
+    "aws:amp/scraper:Scraper": accessWhen("writes scraped metrics to a workspace in another account", ["roleConfiguration"], UNPRICED),
     "aws:amp/scraperLoggingConfiguration:ScraperLoggingConfiguration": FREE,
     "aws:amp/workspace:Workspace": UNPRICED,
     "aws:amp/workspaceConfiguration:WorkspaceConfiguration": FREE,
@@ -84,14 +84,14 @@ export const ROWS: Rows = {
     "aws:bedrock/agentcoreGateway:AgentcoreGateway": access("an AgentCore gateway: its authorizer (possibly none, or an outside JWT issuer) decides who invokes its tools", UNPRICED),
     "aws:bedrock/agentcoreGatewayRule:AgentcoreGatewayRule": FREE,
     "aws:bedrock/agentcoreGatewayTarget:AgentcoreGatewayTarget": UNPRICED,
-    "aws:bedrock/agentcoreHarness:AgentcoreHarness": UNPRICED,
+    "aws:bedrock/agentcoreHarness:AgentcoreHarness": accessWhen("an AgentCore harness with a JWT authorizer", ["authorizerConfiguration"], UNPRICED),
     "aws:bedrock/agentcoreMemory:AgentcoreMemory": UNPRICED,
     "aws:bedrock/agentcoreMemoryStrategy:AgentcoreMemoryStrategy": UNPRICED,
     "aws:bedrock/agentcoreOauth2CredentialProvider:AgentcoreOauth2CredentialProvider": access("Bedrock AgentCore credentials, identities and policies", UNPRICED),
     "aws:bedrock/agentcoreOnlineEvaluationConfig:AgentcoreOnlineEvaluationConfig": UNPRICED,
     "aws:bedrock/agentcorePolicy:AgentcorePolicy": access("Bedrock AgentCore credentials, identities and policies"),
     "aws:bedrock/agentcorePolicyEngine:AgentcorePolicyEngine": access("Bedrock AgentCore credentials, identities and policies", UNPRICED),
-    "aws:bedrock/agentcoreRegistry:AgentcoreRegistry": UNPRICED,
+    "aws:bedrock/agentcoreRegistry:AgentcoreRegistry": accessWhen("an AgentCore registry with a JWT authorizer", ["authorizerType","authorizerConfiguration"], UNPRICED),
     "aws:bedrock/agentcoreResourcePolicy:AgentcoreResourcePolicy": access("Bedrock AgentCore credentials, identities and policies"),
     "aws:bedrock/agentcoreTokenVaultCmk:AgentcoreTokenVaultCmk": UNPRICED,
     "aws:bedrock/agentcoreWorkloadIdentity:AgentcoreWorkloadIdentity": access("Bedrock AgentCore credentials, identities and policies", UNPRICED),
@@ -120,7 +120,7 @@ export const ROWS: Rows = {
     "aws:chime/voiceConnectorLogging:VoiceConnectorLogging": FREE,
     "aws:chime/voiceConnectorOrigination:VoiceConnectorOrigination": UNPRICED,
     "aws:chime/voiceConnectorStreaming:VoiceConnectorStreaming": UNPRICED,
-    "aws:chime/voiceConnectorTermination:VoiceConnectorTermination": UNPRICED,
+    "aws:chime/voiceConnectorTermination:VoiceConnectorTermination": accessWhen("SIP termination allow list (which CIDRs may place calls)", ["cidrAllowLists"], UNPRICED),
     "aws:chime/voiceConnectorTerminationCredentials:VoiceConnectorTerminationCredentials": access("SIP credentials", UNPRICED),
     // chimesdkmediapipelines
     "aws:chimesdkmediapipelines/mediaInsightsPipelineConfiguration:MediaInsightsPipelineConfiguration": FREE,
@@ -206,9 +206,9 @@ export const ROWS: Rows = {
     "aws:datapipeline/pipelineDefinition:PipelineDefinition": UNPRICED,
     // datazone
     "aws:datazone/assetType:AssetType": UNPRICED,
-    "aws:datazone/domain:Domain": UNPRICED,
-    "aws:datazone/environment:Environment": UNPRICED,
-    "aws:datazone/environmentBlueprintConfiguration:EnvironmentBlueprintConfiguration": FREE,
+    "aws:datazone/domain:Domain": accessWhen("a DataZone domain with IAM Identity Center sign-in", ["singleSignOn"], UNPRICED),
+    "aws:datazone/environment:Environment": access("a DataZone environment provisions IAM roles and data permissions for the project's members, possibly in another account (accountIdentifier)", UNPRICED),
+    "aws:datazone/environmentBlueprintConfiguration:EnvironmentBlueprintConfiguration": accessWhen("enables a DataZone blueprint with roles that provision resources and grant data access in this account", ["manageAccessRoleArn","provisioningRoleArn"], FREE),
     "aws:datazone/environmentProfile:EnvironmentProfile": FREE,
     "aws:datazone/formType:FormType": UNPRICED,
     "aws:datazone/glossary:Glossary": UNPRICED,
@@ -244,7 +244,7 @@ export const ROWS: Rows = {
     // grafana
     "aws:grafana/licenseAssociation:LicenseAssociation": purchase("a Grafana Enterprise licence"),
     "aws:grafana/roleAssociation:RoleAssociation": access("Grafana role associations, API keys, service accounts, tokens and SAML"),
-    "aws:grafana/workspace:Workspace": UNPRICED,
+    "aws:grafana/workspace:Workspace": access("a Grafana workspace: who signs in (authenticationProviders: Identity Center or SAML), from which networks (networkAccessControl), which OU accounts it reads (organizationalUnits)", UNPRICED),
     "aws:grafana/workspaceApiKey:WorkspaceApiKey": access("Grafana role associations, API keys, service accounts, tokens and SAML", UNPRICED),
     "aws:grafana/workspaceSamlConfiguration:WorkspaceSamlConfiguration": access("Grafana role associations, API keys, service accounts, tokens and SAML"),
     "aws:grafana/workspaceServiceAccount:WorkspaceServiceAccount": access("Grafana role associations, API keys, service accounts, tokens and SAML", UNPRICED),
@@ -254,7 +254,7 @@ export const ROWS: Rows = {
     "aws:iot/billingGroup:BillingGroup": FREE,
     "aws:iot/caCertificate:CaCertificate": access("IoT policies, certificates, authorizers and role aliases (device credentials for IAM roles)"),
     "aws:iot/certificate:Certificate": access("IoT policies, certificates, authorizers and role aliases (device credentials for IAM roles)"),
-    "aws:iot/domainConfiguration:DomainConfiguration": FREE,
+    "aws:iot/domainConfiguration:DomainConfiguration": accessWhen("an IoT endpoint with a custom authorizer", ["authorizerConfig"], FREE),
     "aws:iot/eventConfigurations:EventConfigurations": UNPRICED,
     "aws:iot/indexingConfiguration:IndexingConfiguration": FREE,
     "aws:iot/loggingOptions:LoggingOptions": FREE,
@@ -270,7 +270,7 @@ export const ROWS: Rows = {
     "aws:iot/topicRule:TopicRule": usage("rules triggered"),
     "aws:iot/topicRuleDestination:TopicRuleDestination": FREE,
     // ivs
-    "aws:ivs/channel:Channel": UNPRICED,
+    "aws:ivs/channel:Channel": access("an IVS channel: its stream key lets whoever holds it broadcast; authorized=false makes playback public", UNPRICED),
     "aws:ivs/playbackKeyPair:PlaybackKeyPair": access("IVS playback signing keys"),
     "aws:ivs/recordingConfiguration:RecordingConfiguration": FREE,
     // ivschat
@@ -286,7 +286,7 @@ export const ROWS: Rows = {
     // kinesis
     "aws:kinesis/accountSettings:AccountSettings": FREE,
     "aws:kinesis/analyticsApplication:AnalyticsApplication": UNPRICED,
-    "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream": usage("data ingested"),
+    "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream": accessWhen("delivers records to an endpoint outside AWS", ["httpEndpointConfiguration","splunkConfiguration","snowflakeConfiguration"], usage("data ingested")),
     "aws:kinesis/resourcePolicy:ResourcePolicy": access("a resource policy"),
     "aws:kinesis/stream:Stream": PRICED,
     "aws:kinesis/streamConsumer:StreamConsumer": UNPRICED,
@@ -320,7 +320,7 @@ export const ROWS: Rows = {
     "aws:macie/findingsFilter:FindingsFilter": FREE,
     // mailmanager
     "aws:mailmanager/archive:Archive": UNPRICED,
-    "aws:mailmanager/ingressPoint:IngressPoint": UNPRICED,
+    "aws:mailmanager/ingressPoint:IngressPoint": accessWhen("an authenticated SMTP ingress point (its password or secret)", ["ingressPointConfiguration"], UNPRICED),
     "aws:mailmanager/relay:Relay": UNPRICED,
     "aws:mailmanager/ruleSet:RuleSet": UNPRICED,
     "aws:mailmanager/trafficPolicy:TrafficPolicy": FREE,
@@ -333,7 +333,7 @@ export const ROWS: Rows = {
     "aws:medialive/multiplex:Multiplex": UNPRICED,
     "aws:medialive/multiplexProgram:MultiplexProgram": UNPRICED,
     // mediapackage
-    "aws:mediapackage/channel:Channel": UNPRICED,
+    "aws:mediapackage/channel:Channel": access("a MediaPackage channel: its generated HLS ingest credentials let whoever holds them push video", UNPRICED),
     // mediapackagev2
     "aws:mediapackagev2/channelGroup:ChannelGroup": UNPRICED,
     // mediastore
@@ -394,7 +394,7 @@ export const ROWS: Rows = {
     "aws:pinpoint/smsvoicev2ResourcePolicy:Smsvoicev2ResourcePolicy": access("a resource policy or permission"),
     "aws:pinpoint/smsvoicev2SenderId:Smsvoicev2SenderId": UNPRICED,
     // qbusiness
-    "aws:qbusiness/application:Application": FREE,
+    "aws:qbusiness/application:Application": access("a Q Business application bound to an IAM Identity Center instance (identityCenterInstanceArn): Identity Center users reach the indexed data"),
     // quicksight
     "aws:quicksight/accountSettings:AccountSettings": FREE,
     "aws:quicksight/accountSubscription:AccountSubscription": access("a QuickSight subscription: its admin/author/reader groups from Active Directory or Identity Center, and the sign-in method", purchase("a QuickSight account subscription (per-user monthly fees)")),

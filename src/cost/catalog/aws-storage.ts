@@ -140,9 +140,9 @@ export const ROWS: Rows = {
     "aws:s3tables/table:Table": UNPRICED,
     "aws:s3tables/tableBucket:TableBucket": UNPRICED,
     "aws:s3tables/tableBucketPolicy:TableBucketPolicy": access("a resource policy"),
-    "aws:s3tables/tableBucketReplication:TableBucketReplication": UNPRICED,
+    "aws:s3tables/tableBucketReplication:TableBucketReplication": access("replicates tables to destination table buckets, possibly in another account", UNPRICED),
     "aws:s3tables/tablePolicy:TablePolicy": access("a resource policy"),
-    "aws:s3tables/tableReplication:TableReplication": UNPRICED,
+    "aws:s3tables/tableReplication:TableReplication": access("replicates a table to destination table buckets, possibly in another account", UNPRICED),
     // storagegateway
     "aws:storagegateway/cache:Cache": UNPRICED,
     "aws:storagegateway/cachesIscsiVolume:CachesIscsiVolume": UNPRICED,
@@ -165,7 +165,7 @@ export const ROWS: Rows = {
     "aws:transfer/sshKey:SshKey": access("Transfer Family users, SSH keys and access entries", UNPRICED),
     "aws:transfer/tag:Tag": FREE,
     "aws:transfer/user:User": access("Transfer Family users, SSH keys and access entries", UNPRICED),
-    "aws:transfer/webApp:WebApp": UNPRICED,
+    "aws:transfer/webApp:WebApp": access("a Transfer Family web app: Identity Center users browse S3 through it", UNPRICED),
     "aws:transfer/webAppCustomization:WebAppCustomization": UNPRICED,
     "aws:transfer/workflow:Workflow": UNPRICED,
 };
