@@ -240,22 +240,22 @@ function openEntry(e: Value | undefined, cidrKeys: readonly string[], protocolKe
     if (isUnknown(action)) {
         return "an ingress rule's action is unknown at preview";
     }
-    let from: string | undefined;
     for (const k of [...cidrKeys, ...PREFIX_LIST_KEYS]) {
         const v = field(e, k);
         if (isUnknown(v) || (Array.isArray(v) && v.some(isUnknown))) {
             return `an ingress rule's "${k}" is unknown at preview`;
         }
-        // Anything but a string or a list of them (an object, a number) counts as set and unreadable.
-        const values = typeof v === "string" ? [v] : Array.isArray(v) ? v : v === undefined || v === null ? [] : [v];
-        if (PREFIX_LIST_KEYS.includes(k)) {
-            if (from === undefined && values.some((x) => typeof x !== "string" || x.trim() !== "")) {
-                from = "a managed prefix list (whose entries the pack does not see)";
-            }
-        } else if (values.some((x) => typeof x !== "string" || (x.trim() !== "" && isWideCidr(x)))) {
-            from = "anywhere";
-        }
     }
+    // Anything but a string or a list of them (an object, a number) counts as set and unreadable.
+    const listed = (k: string): Value[] => {
+        const v = field(e, k);
+        return typeof v === "string" ? [v] : Array.isArray(v) ? v : v === undefined || v === null ? [] : [v];
+    };
+    const from = cidrKeys.some((k) => listed(k).some((x) => typeof x !== "string" || (x.trim() !== "" && isWideCidr(x))))
+        ? "anywhere"
+        : PREFIX_LIST_KEYS.some((k) => listed(k).some((x) => typeof x !== "string" || x.trim() !== ""))
+          ? "a managed prefix list (whose entries the pack does not see)"
+          : undefined;
     if (from === undefined) {
         return undefined;
     }

@@ -249,7 +249,7 @@ export class RunGuard {
 /** Past this many secret values, or this many characters of them, texts are withheld whole rather than masked value by value. */
 export const MAX_SECRETS = 20_000;
 export const MAX_SECRET_CHARS = 16 * 1024 * 1024;
-/** What a text becomes when the run carries more secret values than {@link MAX_SECRETS}. */
+/** What a text becomes when the run carries more secret values than {@link MAX_SECRETS} (or characters than {@link MAX_SECRET_CHARS}). */
 export const WITHHELD = "[withheld: this run's inputs carry more secret values than agentguard masks one by one]";
 
 /** Values this long or longer are masked wherever they occur; shorter ones only as a whole word. */
@@ -274,8 +274,9 @@ function isWordChar(c: string | undefined): boolean {
 export class SecretSet {
     private readonly values = new Set<string>();
     private chars = 0;
+    /** Values of {@link LONG} or more characters, by their first {@link LONG}, longest first. */
     private readonly long = new Map<string, string[]>();
-    private readonly short = new Set<string>();
+    /** The lengths of the shorter values (which `values` holds), longest first. */
     private shortLengths: number[] = [];
 
     get size(): number {
@@ -348,11 +349,8 @@ export class SecretSet {
             } else {
                 this.long.set(key, [v]);
             }
-        } else {
-            this.short.add(v);
-            if (!this.shortLengths.includes(v.length)) {
-                this.shortLengths = [...this.shortLengths, v.length].sort((a, b) => b - a);
-            }
+        } else if (!this.shortLengths.includes(v.length)) {
+            this.shortLengths = [...this.shortLengths, v.length].sort((a, b) => b - a);
         }
     }
 
@@ -367,7 +365,7 @@ export class SecretSet {
         }
         if (boundary) {
             for (const n of this.shortLengths) {
-                if (i + n <= text.length && !isWordChar(text[i + n]) && this.short.has(text.slice(i, i + n))) {
+                if (i + n <= text.length && !isWordChar(text[i + n]) && this.values.has(text.slice(i, i + n))) {
                     return n;
                 }
             }
