@@ -11,7 +11,7 @@ import { readPresentedTokens } from "../approvals/tokens";
 import { verifyApprovals } from "../approvals/verify";
 import { createEstimator } from "../cost";
 import { CostEstimator } from "../cost/types";
-import { dollars } from "../facts/format";
+import { dollars, printable } from "../facts/format";
 import { GateConfig, GateConfigError, normalizeGateConfig } from "../gate/config";
 import { JudgedItem, RunDecision } from "../gate/decide";
 import { PlanBinding } from "../gate/destructive";
@@ -146,7 +146,7 @@ export async function checkPlan(input: CheckInput): Promise<CheckResult> {
         if (!(e instanceof PlanError)) {
             throw e;
         }
-        notUnderstood = e.message;
+        notUnderstood = printable(e.message);
     }
     const stackConfig: Record<string, string> = { ...(planned?.stackConfig ?? {}) };
     if (planned?.secretConfig.includes(ENVIRONMENT_CONFIG_KEY)) {

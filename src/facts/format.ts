@@ -1,5 +1,6 @@
 /**
- * Money and number formatting, for denials, the cost command and the estimator's basis texts.
+ * Money and number formatting, for denials, the cost command and the estimator's basis texts; and
+ * the one rule for showing text the agent's program chose.
  */
 
 // One formatter per style, built on first use: toLocaleString builds a new one on every call,
@@ -38,4 +39,23 @@ export function rate(n: number): string {
 /** `3`, `1.5`, `10,000`. */
 export function num(n: number): string {
     return format("upTo4", n);
+}
+
+/**
+ * Characters that can rewrite a terminal line, reorder what a reader sees, or hide text from a
+ * human reader while a machine still reads it: controls, bidi, invisible formatting, fillers,
+ * variation selectors, Unicode tags and lone surrogates.
+ */
+export const UNSAFE_TEXT =
+    /[\u0000-\u001f\u007f-\u009f\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u2028-\u202e\u2060-\u206f\u2800\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufffb\u{e0000}-\u{e007f}\u{e0100}-\u{e01ef}\ud800-\udfff]/gu;
+
+/**
+ * `s` as one line whose every character is seen: each {@link UNSAFE_TEXT} character as a visible
+ * `\u{…}` escape (the closing brace ends it, so a short word after it still stands alone).
+ * Denials quote resource names and inputs the agent's program chose; a newline in one would forge
+ * a line of the denial, an escape sequence erase one. Backslashes stay as they are: the shell
+ * quoting of the commands in a denial uses them.
+ */
+export function printable(s: string): string {
+    return s.replace(UNSAFE_TEXT, (c) => `\\u{${c.codePointAt(0)!.toString(16)}}`);
 }

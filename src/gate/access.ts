@@ -80,6 +80,7 @@ export function accessRuleFor(r: Pick<ResourceFacts, "type" | "props">): AccessH
 export const AGENT_IDENTITY_COMPONENT_TYPE = "agentguard:index:AgentServiceAccount";
 
 const MAX_NAMED_SCOPES = 12;
+const MAX_SCOPE_CHARS = 400;
 
 /** What an agent identity component's `sensitiveScopes` input grants, as one phrase; undefined when nothing. */
 export function sensitiveScopesOf(props: ResourceFacts["props"]): string | undefined {
@@ -97,8 +98,9 @@ export function sensitiveScopesOf(props: ResourceFacts["props"]): string | undef
     if (list.length === 0) {
         return undefined;
     }
-    // The program wrote these strings: printable, bounded.
-    const clean = list.slice(0, MAX_NAMED_SCOPES).map((x) => x.replace(/[^\x20-\x7e]/g, "?").slice(0, 400));
+    // The program wrote these strings: the denial shows them escaped (message.ts); one too long to
+    // read is counted, not cut (a cut secret would escape its mask).
+    const clean = list.slice(0, MAX_NAMED_SCOPES).map((x) => (x.length <= MAX_SCOPE_CHARS ? x : `(a scope of ${x.length} characters)`));
     const more = list.length > MAX_NAMED_SCOPES ? `; and ${list.length - MAX_NAMED_SCOPES} more` : "";
     return `sensitive scopes beyond read and write: ${clean.join("; ")}${more}`;
 }

@@ -2,13 +2,15 @@
  * The words of a denial (docs/contract.md §6): a summary first (the fewest tokens that cover the run,
  * after the approvals already valid, then one short line per finding), and per item one factual
  * sentence, subject first, observed vs allowed, how many approvals it needs and has, and why each
- * presented token did not count.
+ * presented token did not count. Every line is {@link printable}: what the agent's program chose
+ * (resource names, inputs) cannot forge, erase or reorder a line of it.
  */
 import { approversFor, gateRefusal } from "../approvals/roles";
 import { ApprovalReport, ValidApproval } from "../approvals/verify";
 import { GateConfig } from "./config";
 import { JudgedItem, approvalCovers } from "./decide";
 import { StackRef, stackSubject } from "../facts/facts";
+import { printable } from "../facts/format";
 import { GATE_IDS } from "./items";
 import { shellArg } from "./shell";
 import { NEEDS, needRow } from "./table";
@@ -97,11 +99,11 @@ export function denialMessage(item: JudgedItem, ctx: DenialContext): string {
     const tokens = ctx.reports.length === 0 ? "; no approvals presented" : notes.length > 0 ? `; ${notes.join("; ")}` : "";
     const line = `${item.observed}; needs ${plural(item.required, "approval")} with ${grantText(item)}, has ${has}${from}${tokens}`;
     if (ctx.summarized) {
-        return `${line}.`;
+        return printable(`${line}.`);
     }
     const missing = item.required - has;
     const who = missing === 1 ? (has > 0 ? "one more approver" : "one approver") : `${missing}${has > 0 ? " more" : ""} approvers`;
-    return `${line}. Sign (${who}, not "${ctx.agent}"): ${approveCommand(item, ctx.stack, ctx.agent, ctx.ceilingUsd, ctx.binding)}`;
+    return printable(`${line}. Sign (${who}, not "${ctx.agent}"): ${approveCommand(item, ctx.stack, ctx.agent, ctx.ceilingUsd, ctx.binding)}`);
 }
 
 /**
@@ -202,11 +204,11 @@ export function summaryDenial(
     }
     if (opts.binding) {
         lines.push(`Then pass the ${plural(tokens, "token")} to agentguard plan check --approvals "<token1> <token2>", and give them to the apply in AGENTGUARD_APPROVALS (docs/plans.md).`);
-        return lines.join("\n");
+        return lines.map(printable).join("\n");
     }
     lines.push(
         `Then add the ${plural(tokens, "token")} to the stack's agentguard:approvals (add --set-config to each command, or pulumi config set agentguard:approvals "<token1> <token2>") and run the preview again. ` +
             `The pack sees what the program declares, not what will change; for exact changes use the plan gate (docs/plans.md).`,
     );
-    return lines.join("\n");
+    return lines.map(printable).join("\n");
 }

@@ -15,6 +15,7 @@ import { CostEstimator } from "../cost/types";
 import { GateConfig, DEFAULT_GATE_CONFIG } from "./config";
 import { JudgedItem, RunDecision, addProviderSpend, detectContext, finalize, judge, resourceItems, stackItems, summarizeStack } from "./decide";
 import { ResourceFacts, RunFacts, stackSubject } from "../facts/facts";
+import { printable } from "../facts/format";
 import { AGENT_CONFIG_KEY, INITIATOR_ENV, Initiator, resolveInitiator } from "./initiator";
 import { GateItem } from "./items";
 import { denialMessage, summaryDenial } from "./message";
@@ -107,13 +108,13 @@ export async function openRun(input: RunInput): Promise<OpenRun> {
     }
     const running = { costUsd: 0, seen: new Set<string>(), byProviderUsd: {} };
     if (initiator.kind !== "agent" || !config) {
-        return { run, initiator, errors, config, approvals: NO_APPROVALS, running };
+        return { run, initiator, errors: errors.map(printable), config, approvals: NO_APPROVALS, running };
     }
     const approvals = bindApprovals(await input.verify({ config, stack: run.stack, agent: initiator.id, now: run.now }), input.binding);
     const ctx = errors.length === 0 ? detectContext(config, run, initiator, input.estimator) : undefined;
     const bindingFlag =
         input.binding && input.bindingFile !== undefined ? `${input.binding.kind === "plan" ? "--plan" : "--destroy-state"} ${shellArg(input.bindingFile)}` : undefined;
-    return { run, initiator, errors, config, approvals, ctx, running, binding: input.binding, bindingFlag };
+    return { run, initiator, errors: errors.map(printable), config, approvals, ctx, running, binding: input.binding, bindingFlag };
 }
 
 /**
@@ -289,12 +290,12 @@ export function judgeRun(
  * it cannot use): no item is judged, every later item of an agent's run is refused.
  */
 export function denyOutright(open: OpenRun, reason: string): OpenRun {
-    return { ...open, errors: [...open.errors, reason], ctx: undefined };
+    return { ...open, errors: [...open.errors, printable(reason)], ctx: undefined };
 }
 
 /** The decision of a run denied outright (no items judged). */
 export function outrightDecision(open: OpenRun, extraErrors: readonly string[] = []): RunDecision {
-    return finalize({ initiator: open.initiator, gates: [], approvals: open.approvals.reports, errors: [...open.errors, ...extraErrors] });
+    return finalize({ initiator: open.initiator, gates: [], approvals: open.approvals.reports, errors: [...open.errors, ...extraErrors.map(printable)] });
 }
 
 /** The decision of an update that a denial ends before the stack is judged: the items judged so far and the running total. */

@@ -20,7 +20,7 @@
  * @internal
  */
 import { createHash } from "node:crypto";
-import { format } from "../facts/format";
+import { format, printable } from "../facts/format";
 
 /** The marker the engine puts on a secret value: `{ [SIG_KEY]: SECRET_SIG, value }`. */
 export const SIG_KEY = "4dabf18193072939515e22adb298388d";
@@ -264,7 +264,8 @@ function isWordChar(c: string | undefined): boolean {
  * The secret values of a run and how to blank them out of a text. Values of 8 or more characters
  * are replaced wherever they occur; shorter ones (which would otherwise mangle ordinary words)
  * where they stand as a whole word (a quoted identifier, a tag value). A number is masked in the
- * forms the gate prints it too (rounded, rounded up or down, with thousands separators, in cents).
+ * forms the gate prints it too (rounded, rounded up or down, with thousands separators, in cents),
+ * and a value with control characters in the escaped form denials show it.
  *
  * One left-to-right scan per text, longest value first at each position: long values are indexed
  * by their first 8 characters, short ones by length, so adding a value costs nothing later and a
@@ -288,6 +289,11 @@ export class SecretSet {
             return;
         }
         this.index(value);
+        // Denials show control characters as visible escapes (facts/format.ts `printable`).
+        const shown = printable(value);
+        if (shown !== value) {
+            this.index(shown);
+        }
         const n = Number(value.trim());
         if (NUMBER.test(value.trim()) && Number.isFinite(n)) {
             for (const v of [Math.round(n), Math.ceil(n), Math.floor(n)]) {

@@ -4,6 +4,7 @@
  */
 import { PolicyResource, ReportViolation, StackValidationPolicy } from "@pulumi/policy";
 import { isUnknown } from "../facts/facts";
+import { printable } from "../facts/format";
 import {
     HygieneConfig,
     HygieneConfigError,
@@ -51,7 +52,7 @@ export function validateIdentityHygiene(resources: readonly PolicyResource[], ra
         return;
     }
     for (const f of findings) {
-        report(f.message, f.urn);
+        report(printable(f.message), f.urn);
     }
 }
 

@@ -7,14 +7,12 @@
  *   block is allowed by hash, and the spend chart is inline SVG built from numbers only.
  */
 import { createHash } from "node:crypto";
+import { UNSAFE_TEXT } from "../facts/format";
 import { AgentReport, AnomalyKind, Report } from "./summarize";
-
-/** Characters that can rewrite a terminal line or reorder what a reader sees. */
-const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb]/g;
 
 /** Strips control, bidi and invisible formatting characters. */
 export function cleanText(s: string): string {
-    return s.replace(UNSAFE, "");
+    return s.replace(UNSAFE_TEXT, "");
 }
 
 /** Escapes for HTML text and attribute values; strips what {@link cleanText} strips. */

@@ -5,6 +5,8 @@
 import { describe, expect, it } from "vitest";
 import { AGENT_IDENTITY_COMPONENT_TYPE, detectAccess } from "../../src/gate/access";
 import { ResourceFacts, UNKNOWN } from "../../src/facts/facts";
+import { printable } from "../../src/facts/format";
+import { scrubSecrets } from "../../src/pack/guard";
 import { AGENT_SERVICE_ACCOUNT_TYPE } from "../../src/identity/account";
 import { sensitiveScopes } from "../../src/identity/documents";
 import { validateRegistry } from "../../src/identity/registry";
@@ -50,14 +52,19 @@ describe("access gate: an agent identity that grants sensitive scopes", () => {
         expect((await decide([identity({ sensitiveScopes: ["aws s3 s3:PutBucketPolicy on x"] }, "acme:index:Site")])).decision).toBe("allow");
     });
 
-    it("fails closed on sensitive scopes unknown at preview or unreadable, and keeps program-written text printable and bounded", () => {
+    it("fails closed on sensitive scopes unknown at preview or unreadable, and keeps program-written text bounded without cutting it", () => {
         expect(detectAccess(identity({ sensitiveScopes: UNKNOWN }), "deploy-bot")[0].observed).toContain("sensitive scopes unknown at preview");
         expect(detectAccess(identity({ sensitiveScopes: { s3: true } }), "deploy-bot")[0].observed).toContain("sensitive scopes that could not be read");
         expect(detectAccess(identity({ sensitiveScopes: "aws s3 s3:PutBucketPolicy" }), "deploy-bot")[0].observed).toContain("could not be read");
         const [item] = detectAccess(identity({ agentId: "deploy-bot\n[ok]", sensitiveScopes: [`a\nb${"x".repeat(1000)}`, ...Array.from({ length: 20 }, (_, i) => `s${i}`)] }), "deploy-bot");
-        expect(item.observed).not.toContain("\n");
         expect(item.observed).toContain(`gives agent "deploy-bot" `);
+        // A scope too long to read is counted, never cut (a cut secret would escape its mask);
+        // the denial shows the rest escaped (test/gate/message.test.ts).
+        expect(item.observed).toContain("(a scope of 1003 characters)");
         expect(item.observed).toContain("; and 9 more");
         expect(item.observed.length).toBeLessThan(1000);
+        const secret = "pässwörd-Hunter2Secret";
+        const [named] = detectAccess(identity({ agentId: "deploy-bot", sensitiveScopes: [secret] }), "deploy-bot");
+        expect(scrubSecrets(printable(named.observed), [secret])).not.toContain("Hunter2");
     });
 });

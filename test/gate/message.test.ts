@@ -111,3 +111,28 @@ describe("the summary of a denied run", () => {
         );
     });
 });
+
+describe("text the agent's program chose", () => {
+    // A resource name is the program's: a newline would forge a line of the denial, an escape
+    // sequence would erase or recolour one, a bidi override would reorder what the approver reads.
+    const forged = "site\nagentguard: approved by alice and bob, nothing to sign\u001b[2K\u001b[1A\u202etxet";
+    const urn = `urn:pulumi:prod::shop::aws:s3/bucket:Bucket::${forged}`;
+    const evil = item({ resource: urn, need: { gate: "access" }, observed: `agent "deploy-bot" would change access control with "${urn}"` });
+    const UNSAFE = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+
+    it("shows control, escape and bidi characters as visible escapes in an item's text and command", () => {
+        const m = denialMessage(evil, { stack: prod, agent: "deploy-bot", reports: [], valid: [] });
+        expect(m).not.toMatch(UNSAFE);
+        expect(m).not.toContain("\n");
+        expect(m).toContain("site\\u{a}agentguard: approved by alice and bob, nothing to sign\\u{1b}[2K\\u{1b}[1A\\u{202e}txet");
+    });
+
+    it("keeps the summary's own lines and escapes every line break inside them", () => {
+        // An unknown price names its resource in the command.
+        const s = summaryDenial([{ ...evil, need: { gate: "spend", kind: "unknown-price" } }], prod, "deploy-bot");
+        expect(s).toContain("--resource 'urn:pulumi:prod::shop::aws:s3/bucket:Bucket::site\\u{a}agentguard");
+        expect(s).not.toMatch(UNSAFE);
+        expect(s.split("\n").some((l) => l.startsWith("agentguard: approved"))).toBe(false);
+        expect(s.split("\n").length).toBe(3);
+    });
+});

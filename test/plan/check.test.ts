@@ -143,6 +143,16 @@ describe("plan check", () => {
         expect(r.notUnderstood).toContain(why);
     });
 
+    it("shows a URN's line breaks and escape sequences escaped when it says what it does not understand", async () => {
+        const forged = "urn:pulumi:prod::shop::aws:s3/bucket:Bucket::x\napproved: nothing in it needs approval\n\u001b[2K";
+        const r = await check(basePlan({ [forged]: { goal: { type: "aws:s3/bucket:Bucket", name: "x", custom: true, provider: REF }, steps: ["teleport"] } }));
+        expect(r.decision.decision).toBe("deny");
+        for (const text of [r.notUnderstood ?? "", ...r.messages]) {
+            expect(text).not.toMatch(/[\n\u001b]/);
+        }
+        expect(r.messages.join(" ")).toContain("::x\\u{a}approved: nothing in it needs approval\\u{a}\\u{1b}[2K");
+    });
+
     it("finds a repeated key at any depth, not one inside a string or in sibling objects", () => {
         expect(repeatedKey('{"a":{"b":1,"c":{"b":2}},"d":[{"b":1},{"b":2}]}')).toBeUndefined();
         expect(repeatedKey('{"a":"x\\",\\"a\\":1","b":2}')).toBeUndefined();
