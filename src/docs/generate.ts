@@ -74,7 +74,7 @@ function accessSection(): string {
         g.types.push(type);
         groups.set(key, g);
     }
-    let s = "## Access\n\nResource types that change who can do what, from the reviewed type table (src/cost/catalog; every type token of the pinned SDKs has a row, see [cost.md](cost.md)). Exact type tokens, no patterns. Types listed with inputs count only when one of those inputs is set or unknown; *judged* rows raise an item unless the resource matches the reviewed benign pattern in the reason (src/gate/grants.ts). Meta-provisioners (they can create arbitrary resources) are access and an unknown price.\n\n";
+    let s = "## Access\n\nResource types that change who can do what, from the reviewed type table (src/cost/catalog; every type token of the pinned SDKs has a row, see [cost.md](cost.md)). Exact type tokens, no patterns. Types listed with inputs count only when one of those inputs is set or unknown; *judged* rows raise an item unless the resource matches the reviewed benign pattern in the reason (src/gate/grants.ts). Meta-provisioners (they can create arbitrary resources) are access and an unknown price. A type with no row (a newer SDK's type, another package's) is access too: nobody has reviewed what it grants.\n\n";
     s += "| types | only when input | why |\n|---|---|---|\n";
     for (const [key, g] of [...groups].sort((a, b) => a[0].localeCompare(b[0]))) {
         s += `| ${g.types.sort().map((t) => `\`${t}\``).join("<br>")} | ${g.inputs} | ${key.split("\u0000")[0]} |\n`;

@@ -4,8 +4,9 @@
  * The reviewed type table (src/cost/catalog) is the whole definition: each type's row says
  * whether it always changes access (with the reason), only when an input is set, or is judged by
  * what it grants (src/gate/grants.ts: network exposure, service roles, source-scoped invoke
- * permissions). One rule holds for every AWS type besides: an inline access policy, permission
- * or sharing input is access. docs/policies.md is generated from the table.
+ * permissions). A type with no row is access: nobody has reviewed what it grants. One rule holds
+ * for every AWS type besides: an inline access policy, permission or sharing input is access.
+ * docs/policies.md is generated from the table.
  *
  * One component is judged too: the stack module's `AgentServiceAccount`, whose `sensitiveScopes`
  * input lists what its registry entry grants beyond read and write (resource policies, public
@@ -59,10 +60,16 @@ function rowHit(row: CatalogRow, props: ResourceFacts["props"]): AccessHit | und
     return undefined;
 }
 
-/** The reason `r` changes access control, or undefined. Unknown trigger inputs count as set. */
+/** Why a type without a row is access: nobody has reviewed what it grants (a newer SDK's IAM type, another cloud's role binding). */
+export const UNREVIEWED_TYPE_WHY = "a type the reviewed table has no row for: what it grants has not been reviewed";
+
+/** The reason `r` changes access control, or undefined. Unknown trigger inputs count as set; a type without a row is access. */
 export function accessRuleFor(r: Pick<ResourceFacts, "type" | "props">): AccessHit | undefined {
     const row = TYPE_TABLE.get(r.type);
-    const hit = row ? rowHit(row, r.props) : undefined;
+    if (!row) {
+        return { why: UNREVIEWED_TYPE_WHY };
+    }
+    const hit = rowHit(row, r.props);
     if (hit) {
         return hit;
     }

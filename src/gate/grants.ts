@@ -170,41 +170,21 @@ const invokePermission: Judge = (p) => {
 };
 
 /**
- * `aws:cloudwatch/eventTarget:EventTarget`: an event bus (the way events cross to another account)
- * or an API destination (an HTTP endpoint outside AWS) is access; so is a target that is not an
- * ARN. A target unknown at preview is an output of a resource this run creates or changes. A
- * direct target in another account (an SQS queue, say) also needs that account's resource policy
- * to accept the events; the account of a literal target ARN is not compared here.
+ * Why a switch among `keys` of `v` (an object, JSON-encoded or not, or a list of them) is on:
+ * true, unknown at preview, or anything but a boolean (fail closed); undefined when every one is
+ * absent or false.
  */
-const eventTarget: Judge = (p) => {
-    const arn = field(p, "arn");
-    if (isUnknown(arn)) {
-        return undefined;
+function switchedOn(v: Value | undefined, keys: readonly string[]): string | undefined {
+    const d = decodeJsonish(v);
+    if (Array.isArray(d)) {
+        return d.map((x) => switchedOn(x, keys)).find((why) => why !== undefined);
     }
-    if (typeof arn !== "string" || !/^arn:aws(-[a-z]+)*:[a-z0-9-]+:[a-z0-9-]*:\d{0,12}:.+$/.test(arn)) {
-        return "its target is not an ARN";
-    }
-    const resource = arn.split(":").slice(5).join(":");
-    if (resource.startsWith("event-bus/")) {
-        return "it sends events to an event bus, which may be another account's";
-    }
-    if (resource.startsWith("api-destination/")) {
-        return "it sends events to an API destination, an HTTP endpoint outside AWS";
-    }
-    return undefined;
-};
-
-/**
- * A database, broker or warehouse given a public address: `publiclyAccessible` (Neptune Analytics:
- * `publicConnectivity`) true, unknown at preview, or anything but a boolean is access.
- */
-const publicAddress: Judge = (p) => {
-    for (const k of ["publiclyAccessible", "publicConnectivity"]) {
-        const v = field(p, k);
-        if (isUnknown(v)) {
-            return `whether it is public ("${k}") is unknown at preview`;
+    for (const k of keys) {
+        const x = field(d, k);
+        if (isUnknown(x)) {
+            return `"${k}" is unknown at preview`;
         }
-        const flag = typeof v === "string" ? v.trim().toLowerCase() : v;
+        const flag = typeof x === "string" ? x.trim().toLowerCase() : x;
         if (flag === true || flag === "true") {
             return `"${k}" is true`;
         }
@@ -213,6 +193,120 @@ const publicAddress: Judge = (p) => {
         }
     }
     return undefined;
+}
+
+/** `key` of `v` (an object, JSON-encoded or not), or of each of a list of them. */
+function inside(v: Value | undefined, key: string): Value | undefined {
+    const d = decodeJsonish(v);
+    return Array.isArray(d) ? d.map((x) => inside(x, key) ?? null) : field(d, key);
+}
+
+/** Partition and account of an ARN, when it names an account (`arn:aws:sqs:us-east-1:123456789012:q` → `aws:123456789012`). */
+function arnAccount(v: Value | undefined): string | undefined {
+    const parts = typeof v === "string" ? v.split(":") : [];
+    return parts[0] === "arn" && parts.length >= 6 && /^aws(-[a-z]+)*$/.test(parts[1] ?? "") && /^\d{12}$/.test(parts[4] ?? "") ? `${parts[1]}:${parts[4]}` : undefined;
+}
+
+/**
+ * Why the ARN a resource sends data to is access by what it is: not an ARN, an event bus (the
+ * way events cross to another account) or an API destination (an HTTP endpoint outside AWS).
+ * Undefined when it is unknown at preview: an output of a resource this run creates or changes,
+ * judged again with the real value in the update.
+ */
+function sendsOut(to: Value | undefined, what: string): string | undefined {
+    if (isUnknown(to)) {
+        return undefined;
+    }
+    if (typeof to !== "string" || !/^arn:aws(-[a-z]+)*:[a-z0-9-]+:[a-z0-9-]*:\d{0,12}:.+$/.test(to)) {
+        return `its ${what} is not an ARN`;
+    }
+    const resource = to.split(":").slice(5).join(":");
+    if (resource.startsWith("event-bus/")) {
+        return `it sends to an event bus, which may be another account's`;
+    }
+    if (resource.startsWith("api-destination/")) {
+        return `it sends to an API destination, an HTTP endpoint outside AWS`;
+    }
+    return undefined;
+}
+
+/** Why a known ARN `to` is not shown to be in the account of the ARN `from` (`whose`: what `from` is). */
+function otherAccount(to: Value | undefined, from: Value | undefined, what: string, whose: string): string | undefined {
+    if (isUnknown(to)) {
+        return undefined;
+    }
+    const a = arnAccount(to);
+    return a !== undefined && a === arnAccount(from) ? undefined : `its ${what} is not shown to be in ${whose}'s account`;
+}
+
+/**
+ * `aws:cloudwatch/eventTarget:EventTarget`: a target that is an event bus or an API destination
+ * (see {@link sendsOut}), or an ECS task started with ECS Exec. A direct target in another account
+ * (an SQS queue, say) also needs that account's resource policy to accept the events; the rule
+ * names no account, so a literal target's account is not compared (docs/threat-model.md).
+ */
+const eventTarget: Judge = (p) => sendsOut(field(p, "arn"), "target") ?? switchedOn(field(p, "ecsTarget"), ["enableExecuteCommand"]);
+
+/** A database, broker or warehouse given a public address: `publiclyAccessible` (Neptune Analytics: `publicConnectivity`) on. */
+const publicAddress: Judge = (p) => switchedOn(p, ["publiclyAccessible", "publicConnectivity"]);
+
+/** An ECS service or daemon with ECS Exec (`enableExecuteCommand`) on: a shell in its running containers. */
+const execCommand: Judge = (p) => switchedOn(p, ["enableExecuteCommand"]);
+
+/**
+ * VPC Lattice services and service networks: anyone who can reach one may call it unless
+ * `authType` is `AWS_IAM` (its auth policy then decides); absent means `NONE`, the default.
+ */
+const latticeAuth: Judge = (p) => {
+    const auth = field(p, "authType");
+    if (isUnknown(auth)) {
+        return '"authType" is unknown at preview';
+    }
+    // The program's value is not quoted: it may be a secret, and only two values are reviewed.
+    return auth === "AWS_IAM" ? undefined : auth === "NONE" ? '"authType" is NONE' : auth === undefined || auth === null ? '"authType" is not set (NONE, the default)' : '"authType" is neither AWS_IAM nor NONE';
+};
+
+/** SNS protocols whose endpoint is an AWS resource, by ARN. */
+const ARN_PROTOCOLS: readonly string[] = ["sqs", "lambda", "firehose"];
+/** SNS protocols that deliver outside AWS. */
+const OUTSIDE_PROTOCOLS: readonly string[] = ["http", "https", "email", "email-json", "sms", "application"];
+
+/**
+ * `aws:sns/topicSubscription:TopicSubscription`: the topic's messages go to the endpoint. An
+ * endpoint outside AWS (HTTP(S), email, SMS, a mobile application) is access; so is a queue,
+ * function or stream not shown to be in the topic's account.
+ */
+const snsSubscription: Judge = (p) => {
+    const protocol = field(p, "protocol");
+    if (isUnknown(protocol)) {
+        return '"protocol" is unknown at preview';
+    }
+    if (typeof protocol === "string" && OUTSIDE_PROTOCOLS.includes(protocol)) {
+        return `it delivers the topic's messages outside AWS (protocol "${protocol}")`;
+    }
+    if (typeof protocol !== "string" || !ARN_PROTOCOLS.includes(protocol)) {
+        return "its protocol is not one the gate knows"; // not quoted: the program's value may be a secret
+    }
+    const endpoint = field(p, "endpoint");
+    return sendsOut(endpoint, "endpoint") ?? otherAccount(endpoint, field(p, "topic"), "endpoint", "the topic");
+};
+
+/**
+ * `aws:pipes/pipe:Pipe`: records read from `source` go to `target` (and to `enrichment` on the
+ * way): each must be in the source's account and be no event bus or API destination; ECS Exec on
+ * a task it starts is a shell in it.
+ */
+const pipeTarget: Judge = (p) => {
+    const source = field(p, "source");
+    const target = field(p, "target");
+    const enrichment = field(p, "enrichment");
+    const enriched = enrichment !== undefined && enrichment !== null && enrichment !== "";
+    return (
+        sendsOut(target, "target") ??
+        otherAccount(target, source, "target", "its source") ??
+        (enriched ? (sendsOut(enrichment, "enrichment") ?? otherAccount(enrichment, source, "enrichment", "its source")) : undefined) ??
+        switchedOn(inside(field(p, "targetParameters"), "ecsTaskParameters"), ["enableExecuteCommand"])
+    );
 };
 
 function num(v: Value | undefined): number | undefined {
@@ -309,4 +403,15 @@ const exposure: Judge = (p) => {
 };
 
 /** The judges by id. */
-export const JUDGES: { readonly [id in JudgeId]: Judge } = { exposure, serviceRole, rolePolicyAttachment, invokePermission, eventTarget, publicAddress };
+export const JUDGES: { readonly [id in JudgeId]: Judge } = {
+    exposure,
+    serviceRole,
+    rolePolicyAttachment,
+    invokePermission,
+    eventTarget,
+    publicAddress,
+    execCommand,
+    latticeAuth,
+    snsSubscription,
+    pipeTarget,
+};

@@ -77,13 +77,75 @@ export const JUDGED_EXAMPLES: { readonly [type: string]: Examples } = {
             { rule: "nightly", arn: UNKNOWN },
             { rule: "nightly", arn: "arn:aws:lambda:us-east-1:123456789012:function:report" },
             { rule: "nightly", arn: "arn:aws:sqs:us-east-1:123456789012:jobs" },
+            { rule: "nightly", arn: "arn:aws:ecs:us-east-1:123456789012:cluster/c", ecsTarget: { taskDefinitionArn: UNKNOWN, enableExecuteCommand: false } },
         ],
         denied: [
             { rule: "nightly", arn: "arn:aws:events:us-east-1:999999999999:event-bus/collector" },
             { rule: "nightly", arn: "arn:aws:events:us-east-1:123456789012:api-destination/hook/0f6c3c1e-0000-4000-8000-000000000000" },
             { rule: "nightly", arn: "https://collector.example.com/" },
             { rule: "nightly" },
+            { rule: "nightly", arn: UNKNOWN, ecsTarget: { taskDefinitionArn: UNKNOWN, enableExecuteCommand: true } },
+            { rule: "nightly", arn: "arn:aws:ecs:us-east-1:123456789012:cluster/c", ecsTarget: { enableExecuteCommand: UNKNOWN } },
         ],
+    },
+    "aws:sns/topicSubscription:TopicSubscription": {
+        allowed: [
+            { topic: UNKNOWN, protocol: "sqs", endpoint: UNKNOWN },
+            { topic: "arn:aws:sns:us-east-1:123456789012:orders", protocol: "lambda", endpoint: "arn:aws:lambda:us-east-1:123456789012:function:ship" },
+            { topic: "arn:aws:sns:us-east-1:123456789012:orders", protocol: "firehose", endpoint: UNKNOWN, subscriptionRoleArn: UNKNOWN },
+        ],
+        denied: [
+            { topic: UNKNOWN, protocol: "https", endpoint: "https://collector.example.com/hook" },
+            { topic: UNKNOWN, protocol: "email", endpoint: "someone@example.com" },
+            { topic: UNKNOWN, protocol: "sms", endpoint: "+15555550100" },
+            { topic: UNKNOWN, protocol: "application", endpoint: UNKNOWN },
+            { topic: "arn:aws:sns:us-east-1:123456789012:orders", protocol: "sqs", endpoint: "arn:aws:sqs:us-east-1:999999999999:collect" },
+            // The topic's account is not known: a literal queue is not shown to be its own.
+            { topic: UNKNOWN, protocol: "sqs", endpoint: "arn:aws:sqs:us-east-1:999999999999:collect" },
+            { topic: UNKNOWN, protocol: UNKNOWN, endpoint: UNKNOWN },
+            { topic: UNKNOWN, protocol: "SQS", endpoint: UNKNOWN },
+            { topic: UNKNOWN, endpoint: UNKNOWN },
+            { protocol: "sqs", endpoint: "arn:aws:sqs:us-east-1:123456789012:collect" },
+            { topic: "arn:aws:sns:us-east-1:123456789012:orders", protocol: "sqs", endpoint: "arn:aws-cn:sqs:us-east-1:123456789012:collect" },
+        ],
+    },
+    "aws:ecs/service:Service": {
+        allowed: [{ cluster: UNKNOWN, desiredCount: 1, launchType: "FARGATE" }, { cluster: UNKNOWN, enableExecuteCommand: false }],
+        denied: [{ cluster: UNKNOWN, enableExecuteCommand: true }, { cluster: UNKNOWN, enableExecuteCommand: UNKNOWN }, { cluster: UNKNOWN, enableExecuteCommand: "yes" }],
+    },
+    "aws:vpclattice/service:Service": {
+        allowed: [{ name: "orders", authType: "AWS_IAM" }],
+        denied: [{ name: "orders" }, { name: "orders", authType: "NONE" }, { name: "orders", authType: UNKNOWN }, { name: "orders", authType: "aws_iam" }],
+    },
+    "aws:vpclattice/serviceNetwork:ServiceNetwork": {
+        allowed: [{ name: "mesh", authType: "AWS_IAM" }],
+        denied: [{ name: "mesh" }, { name: "mesh", authType: "NONE" }, { name: "mesh", authType: UNKNOWN }],
+    },
+    "aws:pipes/pipe:Pipe": {
+        allowed: [
+            { source: UNKNOWN, target: UNKNOWN },
+            { source: "arn:aws:sqs:us-east-1:123456789012:in", target: "arn:aws:lambda:us-east-1:123456789012:function:work" },
+            { source: "arn:aws:sqs:us-east-1:123456789012:in", target: UNKNOWN, enrichment: "arn:aws:lambda:us-east-1:123456789012:function:enrich" },
+            { source: UNKNOWN, target: UNKNOWN, targetParameters: { ecsTaskParameters: { taskDefinitionArn: UNKNOWN, enableExecuteCommand: false } } },
+        ],
+        denied: [
+            { source: "arn:aws:sqs:us-east-1:123456789012:in", target: "arn:aws:sqs:us-east-1:999999999999:exfil" },
+            { source: UNKNOWN, target: "arn:aws:sqs:us-east-1:999999999999:exfil" },
+            { source: "arn:aws:sqs:us-east-1:123456789012:in", target: "arn:aws-cn:sqs:us-east-1:123456789012:in" },
+            { source: "arn:aws:sqs:us-east-1:123456789012:in", target: "arn:aws:events:us-east-1:123456789012:event-bus/default" },
+            { source: UNKNOWN, target: UNKNOWN, enrichment: "arn:aws:events:us-east-1:123456789012:api-destination/hook/0f6c3c1e" },
+            { source: "arn:aws:sqs:us-east-1:123456789012:in", target: UNKNOWN, enrichment: "arn:aws:lambda:us-east-1:999999999999:function:steal" },
+            { source: UNKNOWN, target: UNKNOWN, targetParameters: { ecsTaskParameters: { enableExecuteCommand: true } } },
+            { source: UNKNOWN, target: UNKNOWN, targetParameters: JSON.stringify({ ecsTaskParameters: { enableExecuteCommand: true } }) },
+            { source: UNKNOWN, target: UNKNOWN, targetParameters: { ecsTaskParameters: [{ enableExecuteCommand: true }] } },
+            { source: UNKNOWN, target: UNKNOWN, targetParameters: UNKNOWN },
+            { source: UNKNOWN, target: UNKNOWN, targetParameters: [{ ecsTaskParameters: { enableExecuteCommand: true } }] },
+            { source: UNKNOWN, target: "https://collector.example.com/" },
+        ],
+    },
+    "aws:ecs/daemon:Daemon": {
+        allowed: [{ clusterArn: UNKNOWN }, { clusterArn: UNKNOWN, enableExecuteCommand: false }],
+        denied: [{ clusterArn: UNKNOWN, enableExecuteCommand: true }, { clusterArn: UNKNOWN, enableExecuteCommand: UNKNOWN }],
     },
     "aws:ec2/securityGroup:SecurityGroup": {
         allowed: [

@@ -53,6 +53,12 @@ describe("access gate", () => {
         ["cloudflare:index/streamKey:StreamKey", {}],
         ["cloudflare:index/zeroTrustGatewayPolicy:ZeroTrustGatewayPolicy", { action: "allow" }],
         ["cloudflare:index/zeroTrustTunnelCloudflared:ZeroTrustTunnelCloudflared", { name: "t" }],
+        // Its default firewall opens SSH (RDP on Windows) to the internet.
+        ["aws:lightsail/instance:Instance", { availabilityZone: "us-east-1a", blueprintId: "ubuntu_22_04", bundleId: "nano_3_0" }],
+        // S3 checks the destination's owner only when accountId is set; a bucket ARN names no account.
+        ["aws:s3/inventory:Inventory", { bucket: "data", destination: { bucket: { format: "CSV", bucketArn: "arn:aws:s3:::attacker-owned-bucket" } } }],
+        ["aws:vpclattice/serviceNetworkVpcAssociation:ServiceNetworkVpcAssociation", { serviceNetworkIdentifier: "sn-1", vpcIdentifier: "vpc-1" }],
+        ["aws:vpclattice/serviceNetworkServiceAssociation:ServiceNetworkServiceAssociation", { serviceNetworkIdentifier: "sn-1", serviceIdentifier: "svc-1" }],
     ])("raises 2 for %s, which shares, peers, allows or holds a credential", async (type, props) => {
         expect(gatesOf(await decide([custom(type, props)]))).toEqual(["access:2:denied"]);
     });
@@ -117,9 +123,36 @@ describe("access gate", () => {
         expect((await decide([custom("aws:ecr/lifecyclePolicy:LifecyclePolicy", { policy: "{}" })])).decision).toBe("allow");
     });
 
-    it("judges no type by its name: a type with no row is an unknown price, not an access guess", async () => {
-        expect((await decide([custom("aws:somenewservice/widgetResourcePolicy:WidgetResourcePolicy")])).decision).toBe("allow");
-        // (the real estimator prices it as unknown: test/cost/catalog.test.ts)
+    it("treats a type with no row as access: what a newer SDK's type grants has not been reviewed", async () => {
+        // An agent that bumps its provider to a version with a new policy type must not get it
+        // past approvers who may approve spend only (the real estimator also prices it as
+        // unknown: test/cost/catalog.test.ts).
+        for (const type of ["aws:somenewservice/widgetResourcePolicy:WidgetResourcePolicy", "cloudflare:index/newAccessThing:NewAccessThing", "gcp:projects/iAMBinding:IAMBinding", "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding"]) {
+            const d = await decide([custom(type)], { config: config({ allowedProviders: ["aws", "cloudflare", "gcp", "kubernetes"] }) });
+            expect(gatesOf(d), type).toEqual(["access:2:denied"]);
+            expect(d.gates[0].observed, type).toContain("no row for: what it grants has not been reviewed");
+        }
+        const [alice, bob] = [await approver("alice"), await approver("bob")];
+        const cfg = config({ approvers: [{ ...alice.entry, gates: ["spend"] }, { ...bob.entry, gates: ["spend"] }] });
+        const t = custom("aws:somenewservice/widgetResourcePolicy:WidgetResourcePolicy");
+        const all = { access: true, maxMonthlyUsd: 1000, resources: [t.urn] };
+        expect((await decide([t], { config: cfg, tokens: [await sign(alice, all), await sign(bob, all)] })).decision).toBe("deny");
+    });
+
+    it("never quotes an input value it has not reviewed (it may be a secret, and a cut one escapes its mask)", () => {
+        const secret = "sk_live_0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJ";
+        for (const [type, props] of [
+            ["aws:vpclattice/service:Service", { authType: secret }],
+            ["aws:sns/topicSubscription:TopicSubscription", { topic: UNKNOWN, protocol: secret, endpoint: UNKNOWN }],
+        ] as const) {
+            const hit = accessRuleFor({ type, props });
+            expect(hit, type).toBeDefined();
+            expect(hit!.why, type).not.toContain("sk_live");
+        }
+    });
+
+    it("reads the engine's stack reference as reviewed: it creates nothing and grants nothing", async () => {
+        expect(gatesOf(await decide([custom("pulumi:pulumi:StackReference", { name: "org/shared/prod" })]))).toEqual([]);
     });
 
     it("is covered only by two approvals with access: true", async () => {

@@ -133,8 +133,8 @@ describe("nested Cloudflare ids", () => {
     it("reads account.id of a v6 zone and zone.id wherever they are nested", async () => {
         expect(gatesOf(await decide([custom("cloudflare:index/zone:Zone", { name: "example.com", account: { id: "acct-prod" } })], { config: cfg }))).toEqual(["environment:2:denied"]);
         expect(gatesOf(await decide([custom("cloudflare:index/zone:Zone", { name: "example.com", account: JSON.stringify({ id: "acct-prod" }) })], { config: cfg }))).toEqual(["environment:2:denied"]);
-        expect(gatesOf(await decide([custom("cloudflare:index/thing:Thing", { zone: { id: "zone-prod" } })], { config: cfg }))).toEqual(["environment:2:denied"]);
-        expect(gatesOf(await decide([custom("cloudflare:index/thing:Thing", { rules: [{ action: { zoneId: "zone-prod" } }] })], { config: cfg }))).toEqual(["environment:2:denied"]);
+        expect(gatesOf(await decide([custom("cloudflare:index/record:Record", { zone: { id: "zone-prod" } })], { config: cfg }))).toEqual(["environment:2:denied"]);
+        expect(gatesOf(await decide([custom("cloudflare:index/ruleset:Ruleset", { rules: [{ action: { zoneId: "zone-prod" } }] })], { config: cfg }))).toEqual(["environment:2:denied"]);
         expect(gatesOf(await decide([custom("cloudflare:index/webAnalyticsSite:WebAnalyticsSite", { zoneTag: "zone-prod" })], { config: cfg }))).toEqual(["environment:2:denied"]);
         // (a tunnel is an access change as well: its secret publishes private networks)
         expect(gatesOf(await decide([custom("cloudflare:index/tunnel:Tunnel", { accountTag: "acct-prod" })], { config: cfg }))).toContain("environment:2:denied");
@@ -144,7 +144,7 @@ describe("nested Cloudflare ids", () => {
         expect((await decide([custom("cloudflare:index/zone:Zone", { account: { id: "acct-dev" } })], { config: cfg })).decision).toBe("allow");
         expect(gatesOf(await decide([custom("cloudflare:index/zone:Zone", { account: { id: UNKNOWN } })], { config: cfg }))).toEqual(["environment:2:denied"]);
         expect(gatesOf(await decide([custom("cloudflare:index/zone:Zone", { account: UNKNOWN })], { config: cfg }))).toEqual(["environment:2:denied"]);
-        expect(gatesOf(await decide([custom("cloudflare:index/thing:Thing", { zone: { id: UNKNOWN } })], { config: cfg }))).toEqual(["environment:2:denied"]);
+        expect(gatesOf(await decide([custom("cloudflare:index/record:Record", { zone: { id: UNKNOWN } })], { config: cfg }))).toEqual(["environment:2:denied"]);
     });
 
     it("does not read ids when no production ids are configured", async () => {

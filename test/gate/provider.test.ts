@@ -2,6 +2,9 @@ import { describe, expect, it } from "vitest";
 import { approver, config, custom, run, sign } from "../fixtures";
 import { decide, gatesOf } from "./helpers";
 
+/** A reviewed type under a gcp provider: only the provider gate is raised (a gcp type would raise access too, having no row). */
+const GCP = { urn: "urn:pulumi:dev::shop::pulumi:providers:gcp::p", type: "pulumi:providers:gcp", name: "p", props: {} };
+
 describe("provider gate", () => {
     it("allows default-allowlisted packages", async () => {
         const d = await decide([custom("aws:s3/bucket:Bucket"), custom("cloudflare:index/record:Record"), custom("random:index/randomId:RandomId")]);
@@ -10,8 +13,9 @@ describe("provider gate", () => {
 
     it("raises for a package off the allowlist, once per package", async () => {
         const d = await decide([custom("gcp:storage/bucket:Bucket")]);
-        expect(gatesOf(d)).toEqual(["provider:1:denied"]);
-        expect(d.gates[0].need).toEqual({ gate: "provider", provider: "gcp" });
+        // (a type the table has no row for raises access too: test/gate/access.test.ts)
+        expect(gatesOf(d).filter((g) => g.startsWith("provider"))).toEqual(["provider:1:denied"]);
+        expect(d.gates.find((g) => g.need.gate === "provider")?.need).toEqual({ gate: "provider", provider: "gcp" });
     });
 
     it("raises for dynamic providers as the package pulumi-nodejs", async () => {
@@ -62,10 +66,10 @@ describe("provider gate", () => {
 
     it("does not let an agent named only by stack config borrow another agent's wider list", async () => {
         const cfg = config({ agents: { "deploy-bot": { providers: ["aws", "gcp"] } } });
-        const self = await decide([custom("gcp:storage/bucket:Bucket")], { config: cfg });
+        const self = await decide([custom("aws:s3/bucket:Bucket", {}, { provider: GCP })], { config: cfg });
         expect(gatesOf(self)).toEqual(["provider:1:denied"]);
         expect(self.gates[0].observed).toContain("∩ allowedProviders");
-        const fromCi = await decide([custom("gcp:storage/bucket:Bucket")], { config: cfg, run: run({ initiatorEnv: "agent:deploy-bot" }) });
+        const fromCi = await decide([custom("aws:s3/bucket:Bucket", {}, { provider: GCP })], { config: cfg, run: run({ initiatorEnv: "agent:deploy-bot" }) });
         expect(fromCi.decision).toBe("allow");
     });
 
@@ -74,7 +78,8 @@ describe("provider gate", () => {
         const cfg = config({ approvers: [alice.entry] });
         const ok = await sign(alice, { providers: ["gcp"] });
         const other = await sign(alice, { providers: ["azure"] });
-        expect((await decide([custom("gcp:storage/bucket:Bucket")], { config: cfg, tokens: [ok] })).decision).toBe("allow");
-        expect((await decide([custom("gcp:storage/bucket:Bucket")], { config: cfg, tokens: [other] })).decision).toBe("deny");
+        const onGcp = custom("random:index/randomId:RandomId", {}, { provider: GCP });
+        expect((await decide([onGcp], { config: cfg, tokens: [ok] })).decision).toBe("allow");
+        expect((await decide([onGcp], { config: cfg, tokens: [other] })).decision).toBe("deny");
     });
 });

@@ -133,10 +133,10 @@ export const ROWS: Rows = {
     "aws:ecs/capacityProvider:CapacityProvider": FREE,
     "aws:ecs/cluster:Cluster": FREE,
     "aws:ecs/clusterCapacityProviders:ClusterCapacityProviders": FREE,
-    "aws:ecs/daemon:Daemon": UNPRICED,
+    "aws:ecs/daemon:Daemon": judged("execCommand", "ECS Exec: a shell in its running containers, with the task role, for whoever may call ecs:ExecuteCommand", UNPRICED),
     "aws:ecs/daemonTaskDefinition:DaemonTaskDefinition": UNPRICED,
     "aws:ecs/expressGatewayService:ExpressGatewayService": UNPRICED,
-    "aws:ecs/service:Service": PRICED,
+    "aws:ecs/service:Service": judged("execCommand", "ECS Exec: a shell in its running containers, with the task role, for whoever may call ecs:ExecuteCommand", PRICED),
     "aws:ecs/tag:Tag": FREE,
     "aws:ecs/taskDefinition:TaskDefinition": FREE,
     "aws:ecs/taskSet:TaskSet": UNPRICED,
@@ -218,7 +218,7 @@ export const ROWS: Rows = {
     "aws:lightsail/distribution:Distribution": UNPRICED,
     "aws:lightsail/domain:Domain": UNPRICED,
     "aws:lightsail/domainEntry:DomainEntry": FREE,
-    "aws:lightsail/instance:Instance": UNPRICED,
+    "aws:lightsail/instance:Instance": access("a Lightsail instance: its default firewall opens SSH (RDP on Windows) and HTTP to the internet until an InstancePublicPorts resource replaces it", UNPRICED),
     "aws:lightsail/instancePublicPorts:InstancePublicPorts": access("Lightsail firewall: ports open to CIDRs", UNPRICED),
     "aws:lightsail/keyPair:KeyPair": access("an SSH key pair: whoever holds the private key logs in to the instances that use it"),
     "aws:lightsail/lb:Lb": UNPRICED,
@@ -238,7 +238,7 @@ export const ROWS: Rows = {
     // outposts
     "aws:outposts/capacityTask:CapacityTask": UNPRICED,
     // pipes
-    "aws:pipes/pipe:Pipe": usage("requests"),
+    "aws:pipes/pipe:Pipe": judged("pipeTarget", "a pipe: the records it reads go to its target (and enrichment)", usage("requests")),
     // s3outposts
     "aws:s3outposts/endpoint:Endpoint": UNPRICED,
     // scheduler

@@ -3,7 +3,7 @@
  * See ./row.ts for what each class means; test/cost/catalog.test.ts checks that every type of
  * the installed SDK has a row.
  */
-import { access, accessWhen, exposure, FREE, FREE_LOG_DELIVERY, FREE_METADATA, PRICED, Rows, UNPRICED, usage } from "./row";
+import { access, accessWhen, exposure, FREE, judged, FREE_LOG_DELIVERY, FREE_METADATA, PRICED, Rows, UNPRICED, usage } from "./row";
 
 export const ROWS: Rows = {
     // alb
@@ -381,11 +381,11 @@ export const ROWS: Rows = {
     "aws:vpclattice/resourceConfiguration:ResourceConfiguration": FREE,
     "aws:vpclattice/resourceGateway:ResourceGateway": UNPRICED,
     "aws:vpclattice/resourcePolicy:ResourcePolicy": access("a resource policy"),
-    "aws:vpclattice/service:Service": UNPRICED,
-    "aws:vpclattice/serviceNetwork:ServiceNetwork": UNPRICED,
-    "aws:vpclattice/serviceNetworkResourceAssociation:ServiceNetworkResourceAssociation": FREE,
-    "aws:vpclattice/serviceNetworkServiceAssociation:ServiceNetworkServiceAssociation": FREE,
-    "aws:vpclattice/serviceNetworkVpcAssociation:ServiceNetworkVpcAssociation": FREE,
+    "aws:vpclattice/service:Service": judged("latticeAuth", "a VPC Lattice service anyone who reaches it may call, unless its authType is AWS_IAM", UNPRICED),
+    "aws:vpclattice/serviceNetwork:ServiceNetwork": judged("latticeAuth", "a VPC Lattice service network anyone who reaches it may call, unless its authType is AWS_IAM", UNPRICED),
+    "aws:vpclattice/serviceNetworkResourceAssociation:ServiceNetworkResourceAssociation": access("puts a resource (a database, an endpoint) in a VPC Lattice service network: every VPC joined to the network can reach it"),
+    "aws:vpclattice/serviceNetworkServiceAssociation:ServiceNetworkServiceAssociation": access("puts a service in a VPC Lattice service network: every VPC joined to the network can reach it"),
+    "aws:vpclattice/serviceNetworkVpcAssociation:ServiceNetworkVpcAssociation": access("joins a VPC to a VPC Lattice service network: its clients can reach every service and resource in the network"),
     "aws:vpclattice/targetGroup:TargetGroup": FREE,
     "aws:vpclattice/targetGroupAttachment:TargetGroupAttachment": FREE,
     // waf

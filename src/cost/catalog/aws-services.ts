@@ -523,7 +523,7 @@ export const ROWS: Rows = {
     "aws:sns/smsPreferences:SmsPreferences": FREE,
     "aws:sns/topic:Topic": accessWhen("an SNS topic with an inline policy", ["policy"], usage("requests and deliveries")),
     "aws:sns/topicPolicy:TopicPolicy": access("SNS topic policies"),
-    "aws:sns/topicSubscription:TopicSubscription": FREE,
+    "aws:sns/topicSubscription:TopicSubscription": judged("snsSubscription", "a subscription: the topic's messages go to its endpoint", FREE),
     // sqs
     "aws:sqs/queue:Queue": accessWhen("an SQS queue with an inline policy", ["policy"], usage("requests")),
     "aws:sqs/queuePolicy:QueuePolicy": access("SQS queue policies"),

@@ -114,7 +114,7 @@ export const ROWS: Rows = {
     "aws:s3/filesFileSystemPolicy:FilesFileSystemPolicy": access("a resource policy"),
     "aws:s3/filesMountTarget:FilesMountTarget": FREE,
     "aws:s3/filesSynchronizationConfiguration:FilesSynchronizationConfiguration": FREE,
-    "aws:s3/inventory:Inventory": UNPRICED,
+    "aws:s3/inventory:Inventory": access("an inventory: the daily list of the bucket's objects goes to the destination bucket, whose owner S3 checks only when accountId is set", UNPRICED),
     "aws:s3/objectCopy:ObjectCopy": accessWhen("an S3 object copy with an ACL or grants", ["acl","grants"], UNPRICED),
     "aws:s3/vectorsIndex:VectorsIndex": UNPRICED,
     "aws:s3/vectorsVectorBucket:VectorsVectorBucket": UNPRICED,

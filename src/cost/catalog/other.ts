@@ -1,11 +1,11 @@
 /**
- * The reviewed type table: @pulumi/random and the dynamic-provider type.
+ * The reviewed type table: @pulumi/random, the engine's stack reference and the dynamic-provider type.
  *
  * @pulumi/random is not installed in this repository, so its rows come from the provider's
  * schema (pulumi-random v4: eight resources), reviewed by hand; they live in the engine and cost
  * nothing. A random type missing here (a newer provider) is an unknown price, as for any package.
  */
-import { FREE, Rows, usage } from "./row";
+import { FREE, Rows, reviewedFree, usage } from "./row";
 
 export const ROWS: Rows = {
     // random
@@ -17,6 +17,8 @@ export const ROWS: Rows = {
     "random:index/randomShuffle:RandomShuffle": FREE,
     "random:index/randomString:RandomString": FREE,
     "random:index/randomUuid:RandomUuid": FREE,
+    // the engine's own: a stack reference reads another stack's outputs and creates nothing
+    "pulumi:pulumi:StackReference": reviewedFree("reads another stack's outputs; the engine serves it and creates nothing"),
     // dynamic providers: the provider gate holds every one of them for a human
     "pulumi-nodejs:dynamic:Resource": usage("whatever its provider code calls; the provider gate holds it for approval"),
 };

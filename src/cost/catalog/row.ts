@@ -22,7 +22,17 @@
 export type CostClass = "priced" | "free" | "usage" | "unpriced" | "purchase" | "meta";
 
 /** Judges that decide from a resource's inputs whether it grants access (src/gate/grants.ts). */
-export type JudgeId = "exposure" | "serviceRole" | "rolePolicyAttachment" | "invokePermission" | "eventTarget" | "publicAddress";
+export type JudgeId =
+    | "exposure"
+    | "serviceRole"
+    | "rolePolicyAttachment"
+    | "invokePermission"
+    | "eventTarget"
+    | "publicAddress"
+    | "execCommand"
+    | "latticeAuth"
+    | "snsSubscription"
+    | "pipeTarget";
 
 /** A row of the type table. */
 export interface CatalogRow {
