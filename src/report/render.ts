@@ -70,12 +70,22 @@ export function reportText(r: Report, opts: { readonly anomaliesPerAgent?: numbe
     return out.map(cleanText).join("\n") + "\n";
 }
 
-/** What JSON.stringify leaves raw in strings: C1 controls, bidi and invisible formatting characters. */
-const UNSAFE_IN_JSON = /[\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb]/g;
+/** `c` as JSON escapes, one `\uXXXX` per UTF-16 unit (a surrogate pair as two). */
+function jsonEscape(c: string): string {
+    return Array.from({ length: c.length }, (_, i) => `\\u${c.charCodeAt(i).toString(16).padStart(4, "0")}`).join("");
+}
 
-/** The report as JSON; unsafe characters escaped as `\uXXXX` (JSON.stringify escapes C0 controls itself). */
+/**
+ * The report as JSON; every {@link UNSAFE_TEXT} character escaped as `\uXXXX`. Line by line: the
+ * only raw line breaks are the layout's (JSON.stringify escapes those inside strings).
+ */
 export function reportJson(r: Report): string {
-    return JSON.stringify(r, null, 2).replace(UNSAFE_IN_JSON, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`) + "\n";
+    return (
+        JSON.stringify(r, null, 2)
+            .split("\n")
+            .map((l) => l.replace(UNSAFE_TEXT, jsonEscape))
+            .join("\n") + "\n"
+    );
 }
 
 const PALETTE = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2"];

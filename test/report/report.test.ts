@@ -102,6 +102,11 @@ describe("report output against hostile strings", () => {
         const json = reportJson(r);
         expect(json).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u202a-\u202e]/);
         expect(JSON.parse(json).agents[0].id).toBe(`evil${ESC}[2J${ESC}]0;pwned\u0007-bot`);
+        // Unicode tags (read by a model, unseen by a person) are escaped as surrogate pairs.
+        const tagged = reportJson(summarizeLog(entry({ time: at("10:00"), agent: "bot\u{e0041}\u{e0042}", stack: "org/shop/dev", types: ["aws:s3/bucket:Bucket"] })));
+        expect(tagged).not.toMatch(/[\u{e0000}-\u{e007f}]/u);
+        expect(tagged).toContain("bot\\udb40\\udc41\\udb40\\udc42");
+        expect(JSON.parse(tagged).agents[0].id).toBe("bot\u{e0041}\u{e0042}");
     });
 
     it("HTML escapes every string, loads nothing and draws the chart inline", () => {
