@@ -309,6 +309,27 @@ const pipeTarget: Judge = (p) => {
     );
 };
 
+/**
+ * `aws:backup/plan:Plan`: a rule with copy actions copies its recovery points to the vault each
+ * names; the plan names no account to compare with, so any copy action (or rules unknown at
+ * preview) is access.
+ */
+const backupCopy: Judge = (p) => {
+    const raw = field(p, "rules");
+    const rules = asList(raw);
+    if (isUnknown(rules)) {
+        return "its rules are unknown at preview";
+    }
+    if (rules === undefined && raw !== undefined && raw !== null) {
+        return "its rules could not be read";
+    }
+    const copies = (rules ?? []).map((r) => decodeJsonish(field(decodeJsonish(r), "copyActions")));
+    if (copies.some(isUnknown)) {
+        return "a rule's copy actions are unknown at preview";
+    }
+    return copies.some((c) => c !== undefined && c !== null && !(Array.isArray(c) && c.length === 0)) ? "a rule copies its recovery points to another vault" : undefined;
+};
+
 function num(v: Value | undefined): number | undefined {
     if (typeof v === "number") {
         return v;
@@ -414,4 +435,5 @@ export const JUDGES: { readonly [id in JudgeId]: Judge } = {
     latticeAuth,
     snsSubscription,
     pipeTarget,
+    backupCopy,
 };

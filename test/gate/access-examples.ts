@@ -143,6 +143,20 @@ export const JUDGED_EXAMPLES: { readonly [type: string]: Examples } = {
             { source: UNKNOWN, target: "https://collector.example.com/" },
         ],
     },
+    "aws:backup/plan:Plan": {
+        allowed: [
+            { name: "nightly", rules: [{ ruleName: "r", targetVaultName: UNKNOWN, schedule: "cron(0 5 * * ? *)" }] },
+            { name: "nightly", rules: [{ ruleName: "r", targetVaultName: "v", copyActions: [] }] },
+        ],
+        denied: [
+            { name: "nightly", rules: [{ ruleName: "r", targetVaultName: "v", copyActions: [{ destinationVaultArn: "arn:aws:backup:us-east-1:999999999999:backup-vault:collector" }] }] },
+            { name: "nightly", rules: [{ ruleName: "r", targetVaultName: "v", copyActions: [{ destinationVaultArn: UNKNOWN }] }] },
+            { name: "nightly", rules: [{ ruleName: "r", targetVaultName: "v", copyActions: UNKNOWN }] },
+            { name: "nightly", rules: UNKNOWN },
+            { name: "nightly", rules: JSON.stringify([{ ruleName: "r", copyActions: [{ destinationVaultArn: "arn:aws:backup:us-east-1:999999999999:backup-vault:c" }] }]) },
+            { name: "nightly", rules: { ruleName: "r", copyActions: [{ destinationVaultArn: "arn:aws:backup:us-east-1:999999999999:backup-vault:c" }] } },
+        ],
+    },
     "aws:ecs/daemon:Daemon": {
         allowed: [{ clusterArn: UNKNOWN }, { clusterArn: UNKNOWN, enableExecuteCommand: false }],
         denied: [{ clusterArn: UNKNOWN, enableExecuteCommand: true }, { clusterArn: UNKNOWN, enableExecuteCommand: UNKNOWN }],

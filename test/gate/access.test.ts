@@ -59,6 +59,12 @@ describe("access gate", () => {
         ["aws:s3/inventory:Inventory", { bucket: "data", destination: { bucket: { format: "CSV", bucketArn: "arn:aws:s3:::attacker-owned-bucket" } } }],
         ["aws:vpclattice/serviceNetworkVpcAssociation:ServiceNetworkVpcAssociation", { serviceNetworkIdentifier: "sn-1", vpcIdentifier: "vpc-1" }],
         ["aws:vpclattice/serviceNetworkServiceAssociation:ServiceNetworkServiceAssociation", { serviceNetworkIdentifier: "sn-1", serviceIdentifier: "svc-1" }],
+        // Services whose purpose is to copy data to a target that may be outside AWS or another account's.
+        ["aws:datasync/task:Task", { sourceLocationArn: "arn:aws:datasync:us-east-1:123456789012:location/loc-0", destinationLocationArn: "arn:aws:datasync:us-east-1:999999999999:location/loc-1" }],
+        ["aws:dms/replicationTask:ReplicationTask", { migrationType: "full-load", sourceEndpointArn: "arn:aws:dms:us-east-1:123456789012:endpoint:src", targetEndpointArn: "arn:aws:dms:us-east-1:123456789012:endpoint:dst" }],
+        ["aws:dms/replicationConfig:ReplicationConfig", { replicationType: "full-load" }],
+        ["aws:appflow/flow:Flow", { name: "export" }],
+        ["aws:transfer/connector:Connector", { url: "sftp://files.example.com" }],
     ])("raises 2 for %s, which shares, peers, allows or holds a credential", async (type, props) => {
         expect(gatesOf(await decide([custom(type, props)]))).toEqual(["access:2:denied"]);
     });

@@ -27,10 +27,10 @@ export const ROWS: Rows = {
     "aws:dms/eventSubscription:EventSubscription": FREE_NOTIFICATIONS,
     "aws:dms/instanceProfile:InstanceProfile": publicAddress(FREE),
     "aws:dms/migrationProject:MigrationProject": UNPRICED,
-    "aws:dms/replicationConfig:ReplicationConfig": UNPRICED,
+    "aws:dms/replicationConfig:ReplicationConfig": access("a DMS replication copies a database to its target endpoint, which may be outside AWS or another account's", UNPRICED),
     "aws:dms/replicationInstance:ReplicationInstance": publicAddress(UNPRICED),
     "aws:dms/replicationSubnetGroup:ReplicationSubnetGroup": FREE,
-    "aws:dms/replicationTask:ReplicationTask": UNPRICED,
+    "aws:dms/replicationTask:ReplicationTask": access("a DMS replication copies a database to its target endpoint, which may be outside AWS or another account's", UNPRICED),
     "aws:dms/s3Endpoint:S3Endpoint": UNPRICED,
     // docdb
     "aws:docdb/cluster:Cluster": UNPRICED,

@@ -39,7 +39,7 @@ export const ROWS: Rows = {
     "aws:appfabric/ingestionDestination:IngestionDestination": FREE,
     // appflow
     "aws:appflow/connectorProfile:ConnectorProfile": FREE,
-    "aws:appflow/flow:Flow": UNPRICED,
+    "aws:appflow/flow:Flow": access("an AppFlow flow moves data between AWS and SaaS applications outside it", UNPRICED),
     // appintegrations
     "aws:appintegrations/dataIntegration:DataIntegration": FREE,
     // applicationinsights

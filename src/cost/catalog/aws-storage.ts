@@ -3,14 +3,14 @@
  * See ./row.ts for what each class means; test/cost/catalog.test.ts checks that every type of
  * the installed SDK has a row.
  */
-import { access, accessWhen, FREE, FREE_NOTIFICATIONS, PRICED, Rows, UNPRICED, usage } from "./row";
+import { access, accessWhen, FREE, judged, FREE_NOTIFICATIONS, PRICED, Rows, UNPRICED, usage } from "./row";
 
 export const ROWS: Rows = {
     // backup
     "aws:backup/framework:Framework": UNPRICED,
     "aws:backup/globalSettings:GlobalSettings": access("account/org-wide Backup settings (isCrossAccountBackupEnabled lets recovery points be copied to other accounts)"),
     "aws:backup/logicallyAirGappedVault:LogicallyAirGappedVault": UNPRICED,
-    "aws:backup/plan:Plan": usage("backup storage"),
+    "aws:backup/plan:Plan": judged("backupCopy", "a backup plan whose copy actions copy recovery points to another vault, which may be another account's", usage("backup storage")),
     "aws:backup/regionSettings:RegionSettings": FREE,
     "aws:backup/reportPlan:ReportPlan": UNPRICED,
     "aws:backup/restoreTestingPlan:RestoreTestingPlan": UNPRICED,
@@ -33,7 +33,7 @@ export const ROWS: Rows = {
     "aws:datasync/locationSmb:LocationSmb": UNPRICED,
     "aws:datasync/nfsLocation:NfsLocation": UNPRICED,
     "aws:datasync/s3Location:S3Location": UNPRICED,
-    "aws:datasync/task:Task": UNPRICED,
+    "aws:datasync/task:Task": access("a DataSync task copies data between its two locations, which may be outside AWS (object storage, SMB, NFS, HDFS, Azure) or another account's", UNPRICED),
     // dlm
     "aws:dlm/lifecyclePolicy:LifecyclePolicy": access("a lifecycle policy can share the snapshots and images it manages with other accounts (shareRules) and copy them to other accounts"),
     // ebs
@@ -158,7 +158,7 @@ export const ROWS: Rows = {
     "aws:transfer/access:Access": access("Transfer Family users, SSH keys and access entries", UNPRICED),
     "aws:transfer/agreement:Agreement": access("an AS2 agreement: the trading partner (partnerProfileId) delivers files into baseDirectory with accessRole", UNPRICED),
     "aws:transfer/certificate:Certificate": FREE,
-    "aws:transfer/connector:Connector": UNPRICED,
+    "aws:transfer/connector:Connector": access("a Transfer Family connector sends files to an SFTP or AS2 server outside AWS", UNPRICED),
     "aws:transfer/hostKey:HostKey": UNPRICED,
     "aws:transfer/profile:Profile": FREE,
     "aws:transfer/server:Server": accessWhen("a Transfer server with a custom or directory identity provider (who may log in)", ["function","url","directoryId"], UNPRICED),

@@ -32,7 +32,8 @@ export type JudgeId =
     | "execCommand"
     | "latticeAuth"
     | "snsSubscription"
-    | "pipeTarget";
+    | "pipeTarget"
+    | "backupCopy";
 
 /** A row of the type table. */
 export interface CatalogRow {
