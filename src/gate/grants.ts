@@ -160,10 +160,8 @@ const invokePermission: Judge = (p) => {
     if (typeof source !== "string" || source === "") {
         return "it is not scoped by sourceArn";
     }
-    const fn = field(p, "function");
-    const fnAccount = typeof fn === "string" ? fn.split(":")[4] : undefined;
-    const srcAccount = source.split(":")[4];
-    if (!fnAccount || !/^\d{12}$/.test(fnAccount) || srcAccount !== fnAccount || source.split(":").slice(0, 5).some((part) => part.includes("*"))) {
+    const fnAccount = arnAccount(field(p, "function"));
+    if (fnAccount === undefined || arnAccount(source) !== fnAccount || source.split(":").slice(0, 5).some((part) => part.includes("*"))) {
         return "its sourceArn is not shown to be a resource of the function's own account";
     }
     return undefined;
@@ -222,10 +220,10 @@ function sendsOut(to: Value | undefined, what: string): string | undefined {
     }
     const resource = to.split(":").slice(5).join(":");
     if (resource.startsWith("event-bus/")) {
-        return `it sends to an event bus, which may be another account's`;
+        return "it sends to an event bus, which may be another account's";
     }
     if (resource.startsWith("api-destination/")) {
-        return `it sends to an API destination, an HTTP endpoint outside AWS`;
+        return "it sends to an API destination, an HTTP endpoint outside AWS";
     }
     return undefined;
 }
