@@ -23,7 +23,8 @@ export function config(over: Record<string, unknown> = {}): GateConfig {
     return normalizeGateConfig(over);
 }
 
-export const AWS_PROVIDER = { urn: "urn:pulumi:dev::shop::pulumi:providers:aws::default", type: "pulumi:providers:aws", name: "default", props: { region: "us-east-1" } };
+/** The default AWS provider: pinned to account 123456789012, the "own account" of the access examples (test/gate/access-examples.ts). */
+export const AWS_PROVIDER = { urn: "urn:pulumi:dev::shop::pulumi:providers:aws::default", type: "pulumi:providers:aws", name: "default", props: { region: "us-east-1", allowedAccountIds: ["123456789012"] } };
 
 export function urn(type: string, name: string, stack = STACK.stack): string {
     return `urn:pulumi:${stack}::${STACK.project}::${type}::${name}`;

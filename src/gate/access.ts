@@ -19,6 +19,7 @@ import { ResourceFacts, Value, isUnknown } from "../facts/facts";
 import { JUDGES } from "./grants";
 import { GateItem } from "./items";
 import { asStringList, field } from "../facts/values";
+import { homeAccount } from "../facts/aws-account";
 
 /** Inputs that carry an access policy or a sharing list on any AWS resource (fail closed on inputs). */
 export const AWS_ACCESS_INPUTS: readonly string[] = ["policy", "accessPolicy", "accessPolicies", "resourcePolicy", "permissions", "sharedAccounts", "createVolumePermissions", "launchPermissions"];
@@ -35,14 +36,15 @@ function isSet(v: Value | undefined): boolean {
     return isUnknown(v) || (v !== undefined && v !== null && v !== "" && !(Array.isArray(v) && v.length === 0));
 }
 
-function rowHit(row: CatalogRow, props: ResourceFacts["props"]): AccessHit | undefined {
+function rowHit(row: CatalogRow, r: Pick<ResourceFacts, "props" | "provider">): AccessHit | undefined {
+    const props = r.props;
     if (row.access) {
         return { why: row.access };
     }
     if (row.judge) {
         let verdict: string | undefined;
         try {
-            verdict = JUDGES[row.judge.id](props);
+            verdict = JUDGES[row.judge.id](props, homeAccount(r.provider));
         } catch {
             verdict = "its inputs could not be read";
         }
@@ -64,12 +66,12 @@ function rowHit(row: CatalogRow, props: ResourceFacts["props"]): AccessHit | und
 export const UNREVIEWED_TYPE_WHY = "a type the reviewed table has no row for: what it grants has not been reviewed";
 
 /** The reason `r` changes access control, or undefined. Unknown trigger inputs count as set; a type without a row is access. */
-export function accessRuleFor(r: Pick<ResourceFacts, "type" | "props">): AccessHit | undefined {
+export function accessRuleFor(r: Pick<ResourceFacts, "type" | "props" | "provider">): AccessHit | undefined {
     const row = TYPE_TABLE.get(r.type);
     if (!row) {
         return { why: UNREVIEWED_TYPE_WHY };
     }
-    const hit = rowHit(row, r.props);
+    const hit = rowHit(row, r);
     if (hit) {
         return hit;
     }

@@ -16,7 +16,8 @@ import { GateConfig } from "./config";
 import { ProviderFacts, ResourceFacts, RunFacts, StackRef, Value, isUnknown, packageOfType, stackSubject } from "../facts/facts";
 import { anyGlob } from "./glob";
 import { EnvironmentLevel, GateItem } from "./items";
-import { asList, asObject, asString, asStringList, decodeJsonish, field } from "../facts/values";
+import { asObject, asString, decodeJsonish, field } from "../facts/values";
+import { accountClues } from "../facts/aws-account";
 import { levelOfLabel, nameTokens } from "../facts/environments";
 
 export type { EnvironmentLevel };
@@ -95,65 +96,21 @@ export function stackEnvironment(run: RunFacts, config: GateConfig): Environment
     return { level: f.level, reasons: f.reasons };
 }
 
-/** Account id of an ARN (`arn:aws:iam::123456789012:role/x` → `123456789012`). */
-function arnAccount(arn: string): string | undefined {
-    const parts = arn.split(":");
-    return parts.length >= 6 && parts[0] === "arn" && /^\d{12}$/.test(parts[4]) ? parts[4] : undefined;
-}
-
 function awsProviderAccounts(f: Finder, provider: ProviderFacts, config: GateConfig): void {
     if (config.productionAwsAccountIds.length === 0) {
         return;
     }
     const prod = new Set(config.productionAwsAccountIds);
     const where = `AWS provider "${provider.name}"`;
-    let namesAccount = false;
-    const allowed = asStringList(field(provider.props, "allowedAccountIds"));
-    if (isUnknown(allowed)) {
-        f.raise("production", `${where} has allowedAccountIds unknown at preview`);
-        namesAccount = true;
-    } else {
-        for (const a of allowed ?? []) {
-            namesAccount = true;
-            if (prod.has(a)) {
-                f.raise("production", `${where} targets production AWS account "${a}"`);
-            }
+    const clues = accountClues(provider);
+    for (const c of clues) {
+        if (c.kind === "unreadable") {
+            f.raise("production", `${where} ${c.why}`);
+        } else if (prod.has(c.account)) {
+            f.raise("production", c.kind === "allowed" ? `${where} targets production AWS account "${c.account}"` : `${where} assumes role "${c.arn}" in production AWS account "${c.account}"`);
         }
     }
-    // assumeRole (one object), assumeRoles (a list) and assumeRoleWithWebIdentity all name role ARNs.
-    const roles: Value[] = [];
-    for (const key of ["assumeRole", "assumeRoleWithWebIdentity"]) {
-        const one = asObject(field(provider.props, key));
-        if (isUnknown(one)) {
-            f.raise("production", `${where} has ${key} unknown at preview`);
-            namesAccount = true;
-        } else if (one) {
-            roles.push(one);
-        }
-    }
-    const many = asList(field(provider.props, "assumeRoles"));
-    if (isUnknown(many)) {
-        f.raise("production", `${where} has assumeRoles unknown at preview`);
-        namesAccount = true;
-    } else {
-        roles.push(...(many ?? []));
-    }
-    for (const r of roles) {
-        const role = asObject(r);
-        const arn = isUnknown(role) ? role : asString(field(role, "roleArn"));
-        if (isUnknown(arn)) {
-            f.raise("production", `${where} assumes a role whose ARN is unknown at preview`);
-            continue;
-        }
-        const acct = arn === undefined ? undefined : arnAccount(arn);
-        if (acct === undefined) {
-            // An empty or unparsable role means no role is assumed: the account is the ambient one.
-            f.raise("production", `${where} has a role entry without a role ARN that names an account`);
-        } else if (prod.has(acct)) {
-            f.raise("production", `${where} assumes role "${arn}" in production AWS account "${acct}"`);
-        }
-    }
-    if (!namesAccount && roles.length === 0) {
+    if (clues.length === 0) {
         // The account then comes from ambient credentials the gate cannot see: fail closed.
         f.raise("production", `${where} names no AWS account (set allowedAccountIds or assumeRole so the gate can tell it is not production)`);
     }

@@ -8,9 +8,13 @@
 import type { JudgeId } from "../cost/catalog/row";
 import { Value, isUnknown } from "../facts/facts";
 import { asList, decodeJsonish, field } from "../facts/values";
+import { arnAccount, sameAccount } from "../facts/aws-account";
 
-/** A judge: `undefined` = reviewed benign, a string = why it is access. */
-export type Judge = (props: { readonly [key: string]: Value }) => string | undefined;
+/**
+ * A judge: `undefined` = reviewed benign, a string = why it is access. `home` is the AWS account
+ * the resource's provider is pinned to (src/facts/aws-account.ts), undefined when it pins none.
+ */
+export type Judge = (props: { readonly [key: string]: Value }, home: string | undefined) => string | undefined;
 
 /**
  * AWS-managed policies reviewed as execution-only: they let a service write its own logs and
@@ -160,8 +164,7 @@ const invokePermission: Judge = (p) => {
     if (typeof source !== "string" || source === "") {
         return "it is not scoped by sourceArn";
     }
-    const fnAccount = arnAccount(field(p, "function"));
-    if (fnAccount === undefined || arnAccount(source) !== fnAccount || source.split(":").slice(0, 5).some((part) => part.includes("*"))) {
+    if (!sameAccount(source, field(p, "function")) || source.split(":").slice(0, 5).some((part) => part.includes("*"))) {
         return "its sourceArn is not shown to be a resource of the function's own account";
     }
     return undefined;
@@ -199,12 +202,6 @@ function inside(v: Value | undefined, key: string): Value | undefined {
     return Array.isArray(d) ? d.map((x) => inside(x, key) ?? null) : field(d, key);
 }
 
-/** Partition and account of an ARN, when it names an account (`arn:aws:sqs:us-east-1:123456789012:q` → `aws:123456789012`). */
-function arnAccount(v: Value | undefined): string | undefined {
-    const parts = typeof v === "string" ? v.split(":") : [];
-    return parts[0] === "arn" && parts.length >= 6 && /^aws(-[a-z]+)*$/.test(parts[1] ?? "") && /^\d{12}$/.test(parts[4] ?? "") ? `${parts[1]}:${parts[4]}` : undefined;
-}
-
 /**
  * Why the ARN a resource sends data to is access by what it is: not an ARN, an event bus (the
  * way events cross to another account) or an API destination (an HTTP endpoint outside AWS).
@@ -233,17 +230,96 @@ function otherAccount(to: Value | undefined, from: Value | undefined, what: stri
     if (isUnknown(to)) {
         return undefined;
     }
-    const a = arnAccount(to);
-    return a !== undefined && a === arnAccount(from) ? undefined : `its ${what} is not shown to be in ${whose}'s account`;
+    return sameAccount(to, from) ? undefined : `its ${what} is not shown to be in ${whose}'s account`;
+}
+
+/**
+ * Why a known ARN `to` is not shown to be in `home`, the account the resource's provider is
+ * pinned to. Undefined when `to` is unknown at preview: an output of a resource this run creates
+ * or changes, judged again with the real value in the update.
+ */
+function atHome(to: Value | undefined, home: string | undefined, what: string): string | undefined {
+    if (isUnknown(to)) {
+        return undefined;
+    }
+    if (home === undefined) {
+        return `its ${what} cannot be compared with its own AWS account: its provider does not pin one account (allowedAccountIds or an assumed role)`;
+    }
+    return arnAccount(to) === home ? undefined : `its ${what} is not shown to be in its provider's AWS account`;
 }
 
 /**
  * `aws:cloudwatch/eventTarget:EventTarget`: a target that is an event bus or an API destination
- * (see {@link sendsOut}), or an ECS task started with ECS Exec. A direct target in another account
- * (an SQS queue, say) also needs that account's resource policy to accept the events; the rule
- * names no account, so a literal target's account is not compared (docs/threat-model.md).
+ * (see {@link sendsOut}), a target not shown to be in the provider's own account (the rule is
+ * always in that account; another account's queue or function that accepts the events receives
+ * them), or an ECS task started with ECS Exec.
  */
-const eventTarget: Judge = (p) => sendsOut(field(p, "arn"), "target") ?? switchedOn(field(p, "ecsTarget"), ["enableExecuteCommand"]);
+const eventTarget: Judge = (p, home) => {
+    const target = field(p, "arn");
+    return sendsOut(target, "target") ?? atHome(target, home, "target") ?? switchedOn(field(p, "ecsTarget"), ["enableExecuteCommand"]);
+};
+
+/** What a bucket notification sends events to: list input, the ARN in each entry, what it is. */
+const NOTIFICATION_TARGETS: readonly (readonly [string, string, string])[] = [
+    ["queues", "queueArn", "queue"],
+    ["topics", "topicArn", "topic"],
+    ["lambdaFunctions", "lambdaFunctionArn", "function"],
+];
+
+/**
+ * `aws:s3/bucketNotification:BucketNotification`: S3 sends the bucket's object events (keys,
+ * sizes, who wrote them) to each queue, topic and function, which must be in the provider's own
+ * account. `eventbridge: true` sends them to the account's own default bus.
+ */
+const bucketNotification: Judge = (p, home) => {
+    for (const [key, arnKey, what] of NOTIFICATION_TARGETS) {
+        const raw = field(p, key);
+        const list = asList(raw);
+        if (isUnknown(list)) {
+            return `its ${key} are unknown at preview`;
+        }
+        if (list === undefined && raw !== undefined && raw !== null) {
+            return `its ${key} could not be read`;
+        }
+        for (const entry of list ?? []) {
+            const why = atHome(field(decodeJsonish(entry), arnKey), home, what);
+            if (why !== undefined) {
+                return why;
+            }
+        }
+    }
+    return undefined;
+};
+
+/** IoT rule actions that deliver outside AWS or to a search domain anywhere: rule lists, and the error action's single blocks. */
+const IOT_OUTSIDE: readonly (readonly [string, string])[] = [
+    ["https", "http"],
+    ["kafkas", "kafka"],
+    ["elasticsearch", "elasticsearch"],
+];
+
+/**
+ * `aws:iot/topicRule:TopicRule`: an HTTPS action, a Kafka action (a cluster anywhere) or an
+ * OpenSearch action (any domain's endpoint) sends every matched message out, and the error
+ * action can do the same with messages whose delivery failed.
+ */
+const topicRule: Judge = (p) => {
+    const error = decodeJsonish(field(p, "errorAction"));
+    if (isUnknown(error)) {
+        return "its error action is unknown at preview";
+    }
+    for (const [list, one] of IOT_OUTSIDE) {
+        for (const v of [field(p, list), field(error, one)]) {
+            if (isUnknown(v)) {
+                return `its ${list} actions are unknown at preview`;
+            }
+            if (v !== undefined && v !== null && !(Array.isArray(v) && v.length === 0)) {
+                return `it sends messages out through ${list === "https" ? "an HTTPS endpoint" : list === "kafkas" ? "a Kafka cluster" : "an OpenSearch endpoint"}, which may be outside the account`;
+            }
+        }
+    }
+    return undefined;
+};
 
 /** A database, broker or warehouse given a public address: `publiclyAccessible` (Neptune Analytics: `publicConnectivity`) on. */
 const publicAddress: Judge = (p) => switchedOn(p, ["publiclyAccessible", "publicConnectivity"]);
@@ -428,6 +504,8 @@ export const JUDGES: { readonly [id in JudgeId]: Judge } = {
     rolePolicyAttachment,
     invokePermission,
     eventTarget,
+    bucketNotification,
+    topicRule,
     publicAddress,
     execCommand,
     latticeAuth,

@@ -86,6 +86,40 @@ export const JUDGED_EXAMPLES: { readonly [type: string]: Examples } = {
             { rule: "nightly" },
             { rule: "nightly", arn: UNKNOWN, ecsTarget: { taskDefinitionArn: UNKNOWN, enableExecuteCommand: true } },
             { rule: "nightly", arn: "arn:aws:ecs:us-east-1:123456789012:cluster/c", ecsTarget: { enableExecuteCommand: UNKNOWN } },
+            // Another account's queue or function that accepts the events receives them.
+            { rule: "nightly", arn: "arn:aws:sqs:us-east-1:999999999999:collector" },
+            { rule: "nightly", eventBusName: "arn:aws:events:us-east-1:999999999999:event-bus/default", arn: "arn:aws:lambda:us-east-1:999999999999:function:f" },
+            // An ARN naming no account (Run Command on instances) is not shown to be the provider's.
+            { rule: "nightly", arn: "arn:aws:ssm:us-east-1::document/AWS-RunShellScript" },
+        ],
+    },
+    "aws:s3/bucketNotification:BucketNotification": {
+        allowed: [
+            { bucket: "b", queues: [{ queueArn: "arn:aws:sqs:us-east-1:123456789012:jobs", events: ["s3:ObjectCreated:*"] }] },
+            { bucket: "b", topics: [{ topicArn: UNKNOWN, events: ["s3:ObjectCreated:*"] }], lambdaFunctions: [{ lambdaFunctionArn: "arn:aws:lambda:us-east-1:123456789012:function:f", events: ["s3:ObjectRemoved:*"] }] },
+            { bucket: "b", eventbridge: true },
+        ],
+        denied: [
+            { bucket: "b", queues: [{ queueArn: "arn:aws:sqs:us-east-1:999999999999:collector", events: ["s3:ObjectCreated:*"] }] },
+            { bucket: "b", queues: [{ queueArn: "arn:aws:sqs:us-east-1:123456789012:jobs" }], topics: [{ topicArn: "arn:aws:sns:us-east-1:999999999999:t" }] },
+            { bucket: "b", lambdaFunctions: JSON.stringify([{ lambdaFunctionArn: "arn:aws:lambda:us-east-1:999999999999:function:f" }]) },
+            { bucket: "b", lambdaFunctions: [{ events: ["s3:ObjectCreated:*"] }] },
+            { bucket: "b", queues: UNKNOWN },
+            { bucket: "b", topics: "not a list" },
+        ],
+    },
+    "aws:iot/topicRule:TopicRule": {
+        allowed: [
+            { name: "r", sql: "SELECT * FROM 't'", sqlVersion: "2016-03-23", enabled: true, lambdas: [{ functionArn: UNKNOWN }], errorAction: { cloudwatchLogs: { logGroupName: "g", roleArn: "arn:aws:iam::123456789012:role/r" } } },
+            { name: "r", sql: "SELECT * FROM 't'", sqlVersion: "2016-03-23", enabled: true, https: [] },
+        ],
+        denied: [
+            { name: "r", sql: "SELECT * FROM 't'", sqlVersion: "2016-03-23", enabled: true, https: [{ url: "https://collector.example.com/" }] },
+            { name: "r", sql: "SELECT * FROM 't'", sqlVersion: "2016-03-23", enabled: true, kafkas: [{ destinationArn: "arn:aws:iot:us-east-1:123456789012:ruledestination/vpc/x", topic: "t", clientProperties: {} }] },
+            { name: "r", sql: "SELECT * FROM 't'", sqlVersion: "2016-03-23", enabled: true, errorAction: { http: { url: "https://collector.example.com/" } } },
+            { name: "r", sql: "SELECT * FROM 't'", sqlVersion: "2016-03-23", enabled: true, errorAction: JSON.stringify({ elasticsearch: { endpoint: "https://search-x.example.com" } }) },
+            { name: "r", sql: "SELECT * FROM 't'", sqlVersion: "2016-03-23", enabled: true, errorAction: UNKNOWN },
+            { name: "r", sql: "SELECT * FROM 't'", sqlVersion: "2016-03-23", enabled: true, https: UNKNOWN },
         ],
     },
     "aws:sns/topicSubscription:TopicSubscription": {

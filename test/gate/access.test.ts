@@ -3,7 +3,7 @@ import { TYPE_TABLE } from "../../src/cost/catalog";
 import { accessRuleFor } from "../../src/gate/access";
 import { UNKNOWN } from "../../src/facts/facts";
 import { JUDGED_EXAMPLES } from "./access-examples";
-import { approver, config, custom, sign } from "../fixtures";
+import { AWS_PROVIDER, approver, config, custom, sign } from "../fixtures";
 import { decide, gatesOf } from "./helpers";
 
 describe("access gate", () => {
@@ -155,6 +155,29 @@ describe("access gate", () => {
             expect(hit, type).toBeDefined();
             expect(hit!.why, type).not.toContain("sk_live");
         }
+    });
+
+    it("compares a target with the account the provider pins, and holds it when the provider pins none or several", () => {
+        const target = { rule: "nightly", arn: "arn:aws:lambda:us-east-1:123456789012:function:report" };
+        const notice = { bucket: "b", queues: [{ queueArn: "arn:aws:sqs:us-east-1:123456789012:jobs" }] };
+        const withProvider = (props: Record<string, unknown>) => ({ ...AWS_PROVIDER, props: { region: "us-east-1", ...props } as never });
+        const judge = (props: Record<string, unknown>) =>
+            [accessRuleFor({ type: "aws:cloudwatch/eventTarget:EventTarget", props: target, provider: withProvider(props) })?.why, accessRuleFor({ type: "aws:s3/bucketNotification:BucketNotification", props: notice, provider: withProvider(props) })?.why];
+        expect(judge({ allowedAccountIds: ["123456789012"] })).toEqual([undefined, undefined]);
+        expect(judge({ assumeRole: JSON.stringify({ roleArn: "arn:aws:iam::123456789012:role/agent" }) })).toEqual([undefined, undefined]);
+        for (const props of [
+            {}, // ambient credentials: the account is not known
+            { allowedAccountIds: ["123456789012", "999999999999"] },
+            { allowedAccountIds: UNKNOWN },
+            // The agent's role is allowed, but the provider assumes a role in another account: resources land there.
+            { allowedAccountIds: ["123456789012"], assumeRoles: [{ roleArn: "arn:aws:iam::123456789012:role/agent" }, { roleArn: "arn:aws:iam::999999999999:role/hop" }] },
+            { assumeRole: { roleArn: "" } },
+        ]) {
+            for (const why of judge(props)) {
+                expect(why, JSON.stringify(props)).toMatch(/cannot be compared with its own AWS account: its provider does not pin one account/);
+            }
+        }
+        expect(judge({ allowedAccountIds: ["999999999999"] }).every((why) => /is not shown to be in its provider's AWS account/.test(why ?? ""))).toBe(true);
     });
 
     it("reads the engine's stack reference as reviewed: it creates nothing and grants nothing", async () => {

@@ -145,7 +145,7 @@ export const ROWS: Rows = {
     "aws:cloudwatch/eventEndpoint:EventEndpoint": UNPRICED,
     "aws:cloudwatch/eventPermission:EventPermission": access("CloudWatch Logs and EventBridge resource policies"),
     "aws:cloudwatch/eventRule:EventRule": usage("events"),
-    "aws:cloudwatch/eventTarget:EventTarget": judged("eventTarget", "an event target that hands events to an event bus or an HTTP endpoint"),
+    "aws:cloudwatch/eventTarget:EventTarget": judged("eventTarget", "an event target that hands events to an event bus, an HTTP endpoint or a resource not shown to be in its own account"),
     "aws:cloudwatch/internetMonitor:InternetMonitor": UNPRICED,
     "aws:cloudwatch/logAccountPolicy:LogAccountPolicy": access("account-wide log policies (a subscription filter policy sends every log group elsewhere)"),
     "aws:cloudwatch/logAnomalyDetector:LogAnomalyDetector": UNPRICED,
@@ -267,7 +267,7 @@ export const ROWS: Rows = {
     "aws:iot/thingGroupMembership:ThingGroupMembership": FREE,
     "aws:iot/thingPrincipalAttachment:ThingPrincipalAttachment": access("IoT policies, certificates, authorizers and role aliases (device credentials for IAM roles)"),
     "aws:iot/thingType:ThingType": UNPRICED,
-    "aws:iot/topicRule:TopicRule": usage("rules triggered"),
+    "aws:iot/topicRule:TopicRule": judged("topicRule", "an IoT rule that sends messages to an HTTPS endpoint, a Kafka cluster or an OpenSearch endpoint", usage("rules triggered")),
     "aws:iot/topicRuleDestination:TopicRuleDestination": FREE,
     // ivs
     "aws:ivs/channel:Channel": access("an IVS channel: its stream key lets whoever holds it broadcast; authorized=false makes playback public", UNPRICED),

@@ -74,7 +74,7 @@ export const ROWS: Rows = {
     // s3
     "aws:s3/accessPoint:AccessPoint": access("S3 bucket and access-point policies, ACLs and public-access settings", UNPRICED),
     "aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock": access("S3 bucket and access-point policies, ACLs and public-access settings"),
-    "aws:s3/analyticsConfiguration:AnalyticsConfiguration": FREE,
+    "aws:s3/analyticsConfiguration:AnalyticsConfiguration": accessWhen("a storage class analysis export: its daily report on the bucket's objects goes to a destination bucket, whose owner S3 checks only when bucketAccountId is set", ["storageClassAnalysis"], FREE),
     "aws:s3/bucket:Bucket": accessWhen("an S3 bucket with an inline policy, ACL or grants", ["policy","acl","grants"], usage("storage and requests")),
     "aws:s3/bucketAbac:BucketAbac": UNPRICED,
     "aws:s3/bucketAccelerateConfiguration:BucketAccelerateConfiguration": FREE,
@@ -90,7 +90,7 @@ export const ROWS: Rows = {
     "aws:s3/bucketLoggingV2:BucketLoggingV2": accessWhen("grants on the access-log objects", ["targetGrants"], FREE),
     "aws:s3/bucketMetadataConfiguration:BucketMetadataConfiguration": FREE,
     "aws:s3/bucketMetric:BucketMetric": UNPRICED,
-    "aws:s3/bucketNotification:BucketNotification": FREE,
+    "aws:s3/bucketNotification:BucketNotification": judged("bucketNotification", "object event notifications sent to queues, topics and functions, which must be in its own account"),
     "aws:s3/bucketObject:BucketObject": accessWhen("an S3 object with a canned ACL", ["acl"], usage("storage")),
     "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration": FREE,
     "aws:s3/bucketObjectLockConfigurationV2:BucketObjectLockConfigurationV2": UNPRICED,

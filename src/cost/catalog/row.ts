@@ -28,6 +28,8 @@ export type JudgeId =
     | "rolePolicyAttachment"
     | "invokePermission"
     | "eventTarget"
+    | "bucketNotification"
+    | "topicRule"
     | "publicAddress"
     | "execCommand"
     | "latticeAuth"
