@@ -102,12 +102,13 @@ export class AwsAgentIdentity extends pulumi.ComponentResource {
         const inAccount: pulumi.CustomResourceOptions = { parent: this, ...(own ? { provider: own.provider } : {}) };
         const named = { ...inAccount, deleteBeforeReplace: true };
 
+        const caller = aws.getCallerIdentityOutput({}, inAccount);
         const boundary = new aws.iam.Policy(
             `${name}-boundary`,
             {
                 name: `agentguard-${id}-boundary`,
                 description: `Permissions boundary of agent ${id}: the most it may ever do`,
-                policy: JSON.stringify(boundaryPolicy(agent)),
+                policy: caller.accountId.apply((account) => JSON.stringify(boundaryPolicy(agent, account))),
                 tags,
             },
             named,
@@ -188,7 +189,6 @@ export class AwsAgentIdentity extends pulumi.ComponentResource {
             named,
         );
 
-        const caller = aws.getCallerIdentityOutput({}, inAccount);
         const partition = aws.getPartitionOutput({}, inAccount);
         const actionRole = new aws.iam.Role(
             `${name}-cap`,

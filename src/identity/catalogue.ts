@@ -89,7 +89,8 @@ export const AWS_SERVICES: Readonly<Record<string, AwsServiceActions>> = Object.
         read: ["lambda:GetFunction", "lambda:GetFunctionConfiguration", "lambda:ListVersionsByFunction", "lambda:ListTags"],
         write: ["lambda:CreateFunction", "lambda:UpdateFunctionCode", "lambda:UpdateFunctionConfiguration", "lambda:DeleteFunction", "lambda:PublishVersion", "lambda:TagResource", "lambda:UntagResource"],
         permissions: ["lambda:AddPermission", "lambda:RemovePermission", "lambda:CreateFunctionUrlConfig", "lambda:UpdateFunctionUrlConfig", "lambda:DeleteFunctionUrlConfig"],
-        accountLevel: ["lambda:ListFunctions"],
+        // Not lambda:ListFunctions: it returns every function's configuration, environment variables included.
+        accountLevel: [],
         tagging: { create: ["lambda:CreateFunction"], tag: ["lambda:TagResource"], untag: ["lambda:UntagResource"] },
     },
     dynamodb: {
@@ -108,8 +109,9 @@ export const AWS_SERVICES: Readonly<Record<string, AwsServiceActions>> = Object.
     },
     sns: {
         read: ["sns:GetTopicAttributes", "sns:ListSubscriptionsByTopic", "sns:ListTagsForResource"],
-        write: ["sns:CreateTopic", "sns:DeleteTopic", "sns:Publish", "sns:Subscribe", "sns:Unsubscribe", "sns:TagResource", "sns:UntagResource"],
-        permissions: ["sns:AddPermission", "sns:RemovePermission", "sns:SetTopicAttributes"],
+        write: ["sns:CreateTopic", "sns:DeleteTopic", "sns:Publish", "sns:Unsubscribe", "sns:TagResource", "sns:UntagResource"],
+        // Subscribe sends the topic's messages to any endpoint: a URL, a phone, another account's queue.
+        permissions: ["sns:AddPermission", "sns:RemovePermission", "sns:SetTopicAttributes", "sns:Subscribe"],
         accountLevel: ["sns:ListTopics"],
         tagging: { create: ["sns:CreateTopic"], tag: ["sns:TagResource"], untag: ["sns:UntagResource"] },
     },

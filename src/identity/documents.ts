@@ -174,18 +174,30 @@ export function tagEnforcementStatements(agent: AgentDefinition): PolicyStatemen
     const untags = tagging.flatMap((t) => t.untag);
     const key = `aws:RequestTag/${AGENT_TAG}`;
     const out: PolicyStatement[] = [];
+    // IAM matches a condition key's tag name in any case (`aws:RequestTag/AgentGuard:Agent` passes
+    // for `agentguard:agent`), but the budget's cost filter names the exact key: the tag keys of
+    // the request, compared as values, must hold it exactly.
+    const exactKey = { "ForAllValues:StringNotEquals": { "aws:TagKeys": [AGENT_TAG] } };
     if (plainCreates.length > 0) {
         out.push({ Sid: "DenyCreateWithoutTheAgentTag", Effect: "Deny", Action: plainCreates, Resource: "*", Condition: { StringNotEquals: { [key]: agent.id } } });
+        out.push({ Sid: "DenyCreateWithoutTheExactAgentTagKey", Effect: "Deny", Action: plainCreates, Resource: "*", Condition: exactKey });
     }
     if (creates.includes("ssm:PutParameter")) {
-        // PutParameter also overwrites an existing parameter, which cannot carry tags: only a new one must.
-        out.push({
-            Sid: "DenyNewParameterWithoutTheAgentTag",
-            Effect: "Deny",
-            Action: ["ssm:PutParameter"],
-            Resource: "*",
-            Condition: { StringNotEquals: { [key]: agent.id }, BoolIfExists: { "ssm:Overwrite": "false" } },
-        });
+        // PutParameter also overwrites an existing parameter, which cannot carry tags: a new one must
+        // carry the tag, and an overwrite must hit a parameter that carries it (with Overwrite set,
+        // a name that does not exist yet is created, untagged).
+        const isNew = { BoolIfExists: { "ssm:Overwrite": "false" } };
+        out.push(
+            { Sid: "DenyNewParameterWithoutTheAgentTag", Effect: "Deny", Action: ["ssm:PutParameter"], Resource: "*", Condition: { StringNotEquals: { [key]: agent.id }, ...isNew } },
+            { Sid: "DenyNewParameterWithoutTheExactAgentTagKey", Effect: "Deny", Action: ["ssm:PutParameter"], Resource: "*", Condition: { ...exactKey, ...isNew } },
+            {
+                Sid: "DenyOverwritingAParameterWithoutTheAgentTag",
+                Effect: "Deny",
+                Action: ["ssm:PutParameter"],
+                Resource: "*",
+                Condition: { Bool: { "ssm:Overwrite": "true" }, StringNotEquals: { [`aws:ResourceTag/${AGENT_TAG}`]: agent.id } },
+            },
+        );
     }
     if (tags.length > 0) {
         out.push({
@@ -206,16 +218,20 @@ export function tagEnforcementStatements(agent: AgentDefinition): PolicyStatemen
  * The permissions boundary: the most any agent role may do. It allows only the services the agent
  * has scopes in, and denies what no agent may do whatever its scopes: IAM, Organizations, account
  * and billing changes (including its own budget); domain registration and transfer; subscriptions,
- * reserved capacity and savings plans; stopping or deleting CloudTrail; and any region outside the
- * allowlist (global services excepted).
+ * reserved capacity and savings plans; stopping or deleting CloudTrail; any region outside the
+ * allowlist (global services excepted, S3 buckets by their location too); the module's own
+ * backstop; creates whose cost tag is missing or misspelt; and S3 requests to a bucket outside
+ * `accountId`, the account the role lives in.
  */
-export function boundaryPolicy(agent: AgentDefinition): PolicyDocument {
+export function boundaryPolicy(agent: AgentDefinition, accountId: string): PolicyDocument {
     const services = [...new Set((agent.aws?.scopes ?? []).map((s) => s.service))].sort();
     const regions = agent.aws?.regions ?? [];
     const statements: PolicyStatement[] = [
         { Sid: "AllowDeclaredServices", Effect: "Allow", Action: [...services.map((s) => `${s}:*`), "sts:GetCallerIdentity"], Resource: "*" },
         ...Object.entries(BOUNDARY_DENIES).map(([name, actions]): PolicyStatement => ({ Sid: name, Effect: "Deny", Action: [...actions], Resource: "*" })),
         ...tagEnforcementStatements(agent),
+        // The module's own machinery (the backstop's alarm, rule and runbook): no scope reaches it.
+        { Sid: "DenyTheModulesOwnResources", Effect: "Deny", Action: ["cloudwatch:*", "events:*", "ssm:*"], Resource: [...MODULE_RESOURCES] },
         {
             Sid: "DenyOutsideAllowedRegions",
             Effect: "Deny",
@@ -224,6 +240,14 @@ export function boundaryPolicy(agent: AgentDefinition): PolicyDocument {
             Condition: { StringNotEquals: { "aws:RequestedRegion": [...regions] } },
         },
     ];
+    if (services.includes("s3")) {
+        // Bucket ARNs name no account: a bucket of another account whose policy admits the agent
+        // (the whole organization, say) would take its writes, and its spend, outside its budget.
+        statements.push({ Sid: "DenyBucketsOfOtherAccounts", Effect: "Deny", Action: ["s3:*"], Resource: "*", Condition: { StringNotEquals: { "s3:ResourceAccount": accountId } } });
+        // CreateBucket names the bucket's region in its body: any endpoint in an allowed region
+        // creates a bucket anywhere. Absent, the bucket is in the endpoint's region (the rule above).
+        statements.push({ Sid: "DenyBucketsOutsideAllowedRegions", Effect: "Deny", Action: ["s3:CreateBucket"], Resource: "*", Condition: { Null: { "s3:LocationConstraint": "false" }, StringNotEquals: { "s3:LocationConstraint": [...regions] } } });
+    }
     return doc(...statements);
 }
 
@@ -265,6 +289,17 @@ export function budgetActionExecutionPolicy(agentRoleArns: string | readonly str
 export function budgetName(agentId: string): string {
     return `agentguard-${agentId}`;
 }
+
+/**
+ * The module's own machinery that an agent's services could reach: every name it gives starts
+ * with `agentguard-` (the backstop's alarm, event rule and runbook; IAM is denied outright).
+ */
+export const MODULE_RESOURCES: readonly string[] = [
+    "arn:*:cloudwatch:*:*:alarm:agentguard-*",
+    "arn:*:events:*:*:rule/agentguard-*",
+    "arn:*:ssm:*:*:document/agentguard-*",
+    "arn:*:ssm:*:*:automation-definition/agentguard-*",
+];
 
 /** The backstop's alarm name; also the alarm ARN's last part. */
 export function backstopAlarmName(agentId: string): string {

@@ -747,6 +747,17 @@ function checkAws(c: Checker, raw: Raw, defaults: Raw, agentId: string): AwsAgen
     const scopes = c.failed("aws.scopes") ? [] : ((raw.scopes ?? []) as Raw[]).map((s, i) => checkAwsScope(c, s, `aws.scopes[${i}]`, grantSensitive));
     // The account's three forms (an id, one to create, or shared) are checked by own-account.ts.
     const account = raw.account == null ? undefined : checkAwsAccount((code, field, text) => c.problem(code, field, text), raw.account);
+    if (account?.kind === "existing") {
+        // The budget covers the agent's own account: a resource of another account is outside it.
+        scopes.forEach((scope, i) =>
+            scope?.resources.forEach((arn, j) => {
+                const named = arn.split(":")[4] ?? "";
+                if (named !== "" && named !== account.id) {
+                    c.problem("ERR_FIELD_INVALID", `aws.scopes[${i}].resources[${j}]`, `names account "${named}", not the agent's own account "${account.id}": its budget would not see what it spends there`);
+                }
+            }),
+        );
+    }
     if (!trust || !planTrust || !regions || scopes.some((s) => s === undefined) || (raw.account != null && !account)) {
         return undefined;
     }

@@ -17,7 +17,7 @@ import {
 } from "../../src/identity/documents";
 import { AgentDefinition, validateRegistry } from "../../src/identity/registry";
 import { NOW, PLAN_RUNNER, RUNNER, ZONE, rawAgent, rawRegistry, withField } from "./fixtures";
-import { ADMIN, allows, mayAssume, mayAssumeWithWebIdentity } from "./simulate";
+import { ACCOUNT_ID, ADMIN, allows, mayAssume, mayAssumeWithWebIdentity } from "./simulate";
 
 function agent(raw = rawAgent()): AgentDefinition {
     return validateRegistry(rawRegistry([raw]), { now: NOW }).agents[0];
@@ -73,7 +73,7 @@ describe("trust policy", () => {
 describe("least-privilege policy and boundary", () => {
     const a = agent();
     const scopes = scopePolicy(a);
-    const boundary = boundaryPolicy(a);
+    const boundary = boundaryPolicy(a, ACCOUNT_ID);
 
     it("grants each scope's actions on its resources only", async () => {
         const put = async (resource: string, region = "us-east-1") => allows([scopes], boundary, { action: "s3:PutObject", resource, region });
@@ -120,7 +120,7 @@ describe("least-privilege policy and boundary", () => {
 
     it("denies, whatever the agent's own policies say, IAM, Organizations, account, billing, purchases and CloudTrail tampering", async () => {
         const admin: PolicyDocument = ADMIN;
-        const b = boundaryPolicy(a);
+        const b = boundaryPolicy(a, ACCOUNT_ID);
         for (const action of [
             "iam:CreateUser",
             "iam:PassRole",
@@ -167,7 +167,7 @@ describe("least-privilege policy and boundary", () => {
     it("keeps a read-only agent read-only", async () => {
         const research = agent(withField(rawAgent({ id: "research-bot" }), "aws.scopes", [{ service: "s3", access: "read", resources: ["arn:aws:s3:::acme-reports", "arn:aws:s3:::acme-reports/*"] }]));
         const p = [scopePolicy(research)];
-        const b = boundaryPolicy(research);
+        const b = boundaryPolicy(research, ACCOUNT_ID);
         expect(await allows(p, b, { action: "s3:GetObject", resource: "arn:aws:s3:::acme-reports/q1.csv" })).toBe(true);
         expect(await allows(p, b, { action: "s3:PutObject", resource: "arn:aws:s3:::acme-reports/q1.csv" })).toBe(false);
         expect(await allows(p, b, { action: "s3:DeleteBucket", resource: "arn:aws:s3:::acme-reports" })).toBe(false);
@@ -178,8 +178,8 @@ describe("the hard cap", () => {
     it("the deny-all policy stops everything the agent could do", async () => {
         const a = agent();
         expect(denyAllPolicy().Statement).toEqual([{ Sid: "AgentBudgetExhausted", Effect: "Deny", Action: "*", Resource: "*" }]);
-        expect(await allows([scopePolicy(a)], boundaryPolicy(a), { action: "s3:PutObject", resource: "arn:aws:s3:::acme-site/x" })).toBe(true);
-        expect(await allows([scopePolicy(a), denyAllPolicy()], boundaryPolicy(a), { action: "s3:PutObject", resource: "arn:aws:s3:::acme-site/x" })).toBe(false);
+        expect(await allows([scopePolicy(a)], boundaryPolicy(a, ACCOUNT_ID), { action: "s3:PutObject", resource: "arn:aws:s3:::acme-site/x" })).toBe(true);
+        expect(await allows([scopePolicy(a), denyAllPolicy()], boundaryPolicy(a, ACCOUNT_ID), { action: "s3:PutObject", resource: "arn:aws:s3:::acme-site/x" })).toBe(false);
     });
 
     it("AWS Budgets may attach only the deny-all policy, only to the agent's role, only for this account's budget", async () => {

@@ -10,7 +10,7 @@ import { boundaryPolicy, scopePolicy } from "../../src/identity/documents";
 import { productionEnvironments } from "../../src/identity/own-account";
 import { AgentDefinition, RegistryError, agentToRegistryEntry, validateDefinition, validateRegistry } from "../../src/identity/registry";
 import { NOW, rawAgent, rawRegistry, withField } from "./fixtures";
-import { ADMIN, decide } from "./simulate";
+import { ACCOUNT_ID, ADMIN, decide } from "./simulate";
 
 function problems(raw: Record<string, unknown>[]): RegistryError {
     try {
@@ -77,6 +77,16 @@ describe("registry aws.account", () => {
         expect(err.problems.some((p) => p.code === "ERR_PRODUCTION_SHARED_ACCOUNT")).toBe(false);
     });
 
+    it("rejects a scope that names another account's resource: the agent's budget covers its own account only", () => {
+        const scoped = (arn: string) => withField(withAccount({ id: "210987654321" }), "aws.scopes.1", { service: "sqs", access: "write", resources: [arn] });
+        expect(agent(scoped("arn:aws:sqs:us-east-1:210987654321:orders")).aws!.scopes[1].resources).toEqual(["arn:aws:sqs:us-east-1:210987654321:orders"]);
+        for (const arn of ["arn:aws:sqs:us-east-1:123456789012:prod-orders", "arn:aws:sqs:us-east-1:*:orders"]) {
+            const err = problems([scoped(arn)]);
+            expect(err.problems.map((p) => [p.field, p.code])).toContainEqual(["aws.scopes[1].resources[0]", "ERR_FIELD_INVALID"]);
+            expect(err.message).toContain(`not the agent's own account "210987654321"`);
+        }
+    });
+
     it("rejects two agents with the same own account (by id, or by the email of one to create), naming both", () => {
         const second = (account: unknown) =>
             withAccount(account, withField(withField(rawAgent({ id: "other-bot" }), "aws.trust", { principal: "arn:aws:iam::123456789012:role/other" }), "aws.planTrust", { principal: "arn:aws:iam::123456789012:role/other-plan" }));
@@ -94,7 +104,7 @@ describe("what the agent cannot do to the account that caps it (IAM simulator)",
     const a = agent(withAccount({ id: "210987654321" }));
     // Whatever its own policies allow, the boundary holds.
     const identity = [ADMIN, scopePolicy(a)];
-    const boundary = boundaryPolicy(a);
+    const boundary = boundaryPolicy(a, ACCOUNT_ID);
 
     it.each([
         ["organizations:LeaveOrganization", "*"],

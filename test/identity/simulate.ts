@@ -24,6 +24,8 @@ export interface AgentRequest {
     /** Context keys besides `aws:RequestedRegion` (default us-east-1). */
     readonly context?: Record<string, string | string[]>;
     readonly region?: string;
+    /** The account that owns the resource, when its ARN names none (an S3 bucket); default {@link ACCOUNT_ID}. */
+    readonly resourceAccount?: string;
 }
 
 function accountOf(resource: string): string {
@@ -36,13 +38,15 @@ function accountOf(resource: string): string {
  * caller is an assumed-role session in {@link ACCOUNT_ID}, the resource in the same account.
  */
 export async function decide(identity: readonly PolicyDocument[], boundary: PolicyDocument | undefined, req: AgentRequest): Promise<Decision> {
+    const owner = req.resourceAccount ?? accountOf(req.resource);
     const result = await runSimulation(
         {
             request: {
                 principal: `arn:aws:sts::${ACCOUNT_ID}:assumed-role/agentguard-agent/session`,
                 action: req.action,
-                resource: { resource: req.resource, accountId: accountOf(req.resource) },
-                contextVariables: { "aws:RequestedRegion": req.region ?? "us-east-1", ...(req.context ?? {}) },
+                resource: { resource: req.resource, accountId: owner },
+                // S3 puts the bucket owner's account in every request's context; the simulator does not.
+                contextVariables: { "aws:RequestedRegion": req.region ?? "us-east-1", ...(req.action.startsWith("s3:") ? { "s3:ResourceAccount": owner } : {}), ...(req.context ?? {}) },
             },
             identityPolicies: identity.map((policy, i) => ({ name: `identity-${i}`, policy })),
             permissionBoundaryPolicies: boundary ? [{ name: "boundary", policy: boundary }] : undefined,

@@ -12,7 +12,7 @@ import { AWS_SERVICES, AWS_SERVICE_NAMES, BOUNDARY_DENIES, CLOUDFLARE_GROUPS } f
 import { boundaryPolicy, planScopePolicy, scopeActions, scopePolicy, trustPolicy } from "../../src/identity/documents";
 import { AGENT_TAG, AgentDefinition, RegistryError, readRegistryFile, trustPrincipals, validateRegistry } from "../../src/identity/registry";
 import { NOW, RUNNER, rawAgent, rawRegistry, withField } from "./fixtures";
-import { ADMIN, allows, decide, mayAssume, mayAssumeWithWebIdentity } from "./simulate";
+import { ACCOUNT_ID, ADMIN, allows, decide, mayAssume, mayAssumeWithWebIdentity } from "./simulate";
 import * as path from "node:path";
 
 function agent(raw = rawAgent()): AgentDefinition {
@@ -64,7 +64,7 @@ describe("the spend cap the agent cannot untag (IAM simulator)", () => {
     const a = everyServiceAgent();
     // The worst case: whatever the agent's own policies allow, the boundary holds.
     const identity = [ADMIN, scopePolicy(a)];
-    const boundary = boundaryPolicy(a);
+    const boundary = boundaryPolicy(a, ACCOUNT_ID);
     const creates = AWS_SERVICE_NAMES.flatMap((s) => AWS_SERVICES[s].tagging.create);
 
     it.each(creates)("%s: allowed with the agent's tag, denied without it or with another agent's", async (action) => {
@@ -79,10 +79,47 @@ describe("the spend cap the agent cannot untag (IAM simulator)", () => {
         expect(await decide(identity, boundary, tagged("research-bot"))).toBe("ExplicitlyDenied");
     });
 
-    it("ssm:PutParameter may overwrite an existing (tagged) parameter without tags, but not create one", async () => {
-        const put = (overwrite: string) => ({ action: "ssm:PutParameter", resource: CREATE_RESOURCE["ssm:PutParameter"], context: { "ssm:Overwrite": overwrite } });
-        expect(await decide(identity, boundary, put("true"))).toBe("Allowed");
+    it("ssm:PutParameter may overwrite a parameter that carries the agent's tag, but not create one without it (Overwrite set or not)", async () => {
+        const put = (overwrite: string, owner?: string) => ({
+            action: "ssm:PutParameter",
+            resource: CREATE_RESOURCE["ssm:PutParameter"],
+            context: { "ssm:Overwrite": overwrite, ...(owner === undefined ? {} : { [`aws:ResourceTag/${AGENT_TAG}`]: owner }) },
+        });
+        expect(await decide(identity, boundary, put("true", "deploy-bot"))).toBe("Allowed");
         expect(await decide(identity, boundary, put("false"))).toBe("ExplicitlyDenied");
+        // With Overwrite set, a name that does not exist yet is created, untagged: the budget would not see it.
+        expect(await decide(identity, boundary, put("true"))).toBe("ExplicitlyDenied");
+        expect(await decide(identity, boundary, put("true", "research-bot"))).toBe("ExplicitlyDenied");
+    });
+
+    it.each(creates)("%s: denied when the agent's tag key is spelled in another case (IAM matches it; the budget's cost filter does not)", async (action) => {
+        const context: Record<string, string | string[]> = { "aws:RequestTag/AgentGuard:Agent": "deploy-bot", "aws:TagKeys": ["AgentGuard:Agent"] };
+        expect(await decide(identity, boundary, { action, resource: CREATE_RESOURCE[action], context })).toBe("ExplicitlyDenied");
+    });
+
+    it("s3:CreateBucket: denied when its location constraint names a region outside the allowlist, whatever endpoint it is sent to", async () => {
+        const create = (where?: string) => ({
+            action: "s3:CreateBucket",
+            resource: CREATE_RESOURCE["s3:CreateBucket"],
+            context: { [`aws:RequestTag/${AGENT_TAG}`]: "deploy-bot", "aws:TagKeys": [AGENT_TAG], ...(where === undefined ? {} : { "s3:locationconstraint": where }) },
+        });
+        expect(await decide(identity, boundary, create())).toBe("Allowed");
+        expect(await decide(identity, boundary, create(a.aws!.regions[0]))).toBe("Allowed");
+        expect(await decide(identity, boundary, create("ap-southeast-2"))).toBe("ExplicitlyDenied");
+    });
+
+    it("S3: no request reaches a bucket of another account, even one whose policy admits the agent (its spend would be outside the budget)", async () => {
+        const put = (owner: string) => ({ action: "s3:PutObject", resource: "arn:aws:s3:::acme-site/huge.bin", resourceAccount: owner });
+        expect(await decide(identity, boundary, put(ACCOUNT_ID))).toBe("Allowed");
+        expect(await decide(identity, boundary, put("999999999999"))).toBe("ExplicitlyDenied");
+    });
+
+    it("no scope reaches the module's own machinery: the backstop's alarm, event rule and runbook", async () => {
+        const own = (action: string, resource: string) => decide(identity, boundary, { action, resource });
+        expect(await own("cloudwatch:DeleteAlarms", "arn:aws:cloudwatch:us-east-1:123456789012:alarm:agentguard-deploy-bot-estimated-charges")).toBe("ExplicitlyDenied");
+        expect(await own("cloudwatch:DisableAlarmActions", "arn:aws:cloudwatch:us-east-1:123456789012:alarm:agentguard-research-bot-estimated-charges")).toBe("ExplicitlyDenied");
+        expect(await own("ssm:UpdateDocument", "arn:aws:ssm:us-east-1:123456789012:document/agentguard-deploy-bot-backstop")).toBe("ExplicitlyDenied");
+        expect(await own("cloudwatch:DeleteAlarms", "arn:aws:cloudwatch:us-east-1:123456789012:alarm:acme")).toBe("Allowed");
     });
 
     const tagActions = AWS_SERVICE_NAMES.flatMap((s) => AWS_SERVICES[s].tagging.tag.map((t) => [t, s] as const));
@@ -246,7 +283,7 @@ describe("the plan job's role is read-only", () => {
     it("grants the scopes' reads and no write, in any service (simulator and data)", async () => {
         const a = everyServiceAgent();
         const plan = planScopePolicy(a);
-        const boundary = boundaryPolicy(a);
+        const boundary = boundaryPolicy(a, ACCOUNT_ID);
         for (const st of plan.Statement) {
             for (const action of [st.Action ?? []].flat()) {
                 if (action === "sts:GetCallerIdentity") {
@@ -270,7 +307,21 @@ describe("the plan job's role is read-only", () => {
 });
 
 describe("scopes say what they grant", () => {
-    const SENSITIVE = /(Policy$|Policy[A-Z]|Permission|PublicAccess|Acl$|AuthorizationToken|Ownership|UrlConfig|SetQueueAttributes|SetTopicAttributes|ExportCertificate)/;
+    // Also what sends data out (a subscription to any endpoint) or reads other resources' secrets
+    // (ListFunctions returns every function's environment variables).
+    const SENSITIVE = /(Policy$|Policy[A-Z]|Permission|PublicAccess|Acl$|AuthorizationToken|Ownership|UrlConfig|SetQueueAttributes|SetTopicAttributes|ExportCertificate|:Subscribe$|:ListFunctions$)/;
+
+    it("a write scope on a topic cannot subscribe an endpoint to it; a scope on one function cannot list every function's settings (simulator)", async () => {
+        const topic = "arn:aws:sns:us-east-1:123456789012:acme-orders";
+        const fn = "arn:aws:lambda:us-east-1:123456789012:function:acme-report";
+        const a = agent(withField(rawAgent(), "aws.scopes", [{ service: "sns", access: "write", resources: [topic] }, { service: "lambda", access: "read", resources: [fn] }]));
+        for (const identity of [scopePolicy(a), planScopePolicy(a)]) {
+            expect(await decide([identity], boundaryPolicy(a, ACCOUNT_ID), { action: "sns:Subscribe", resource: topic, context: { "sns:Protocol": "https", "sns:Endpoint": "https://collector.example.com/" } })).not.toBe("Allowed");
+            expect(await decide([identity], boundaryPolicy(a, ACCOUNT_ID), { action: "lambda:ListFunctions", resource: "*" })).not.toBe("Allowed");
+            expect(await decide([identity], boundaryPolicy(a, ACCOUNT_ID), { action: "lambda:GetFunctionConfiguration", resource: fn })).toBe("Allowed");
+        }
+        expect(await decide([scopePolicy(a)], boundaryPolicy(a, ACCOUNT_ID), { action: "sns:Publish", resource: topic })).toBe("Allowed");
+    });
 
     it("no read or write scope grants a resource-policy, public-access, ACL or credential action", () => {
         for (const service of AWS_SERVICE_NAMES) {
