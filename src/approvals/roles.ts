@@ -51,7 +51,7 @@ export function gateRefusal(id: string, gates: readonly GateId[] | undefined, ga
  * their `gates`, they are not the agent and not one of its owners. Sorted by id, distinct.
  */
 export function approversFor(config: GateConfig, agent: string, gate: GateId): string[] {
-    const ids = config.approvers.filter((a) => a.id !== agent && !ownerOf(config, agent, a.id) && approverGates(a).includes(gate)).map((a) => a.id);
+    const ids = config.approvers.filter((a) => !samePerson(agent, a.id) && !ownerOf(config, agent, a.id) && approverGates(a).includes(gate)).map((a) => a.id);
     return [...new Set(ids)].sort();
 }
 

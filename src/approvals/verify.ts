@@ -8,7 +8,7 @@ import { ApproverConfig, GateConfig } from "../gate/config";
 import { StackRef, stackSubject } from "../facts/facts";
 import { GateId } from "../gate/items";
 import { ApprovalError, ApprovalErrorCode } from "./errors";
-import { approverGates, checkNotOwner, checkRevoked } from "./roles";
+import { approverGates, checkNotOwner, checkRevoked, samePerson } from "./roles";
 import { ApprovalScope, parseScope } from "./scope";
 import { PresentedToken, tokenLabel } from "./tokens";
 
@@ -66,10 +66,27 @@ export interface ApprovalReport {
     readonly reason?: string;
 }
 
-/** The outcome of verifying everything presented in one run. */
+/**
+ * The outcome of verifying everything presented in one run. The valid reports and `valid` are in
+ * the same order, one for one: a report names its token by a label when the jti is not plain, so
+ * the order, not the name, pairs them ({@link approvalOfReport}).
+ */
 export interface ApprovalSet {
     readonly valid: readonly ValidApproval[];
     readonly reports: readonly ApprovalReport[];
+}
+
+/** The valid approval each valid report stands for. */
+export function approvalOfReport(set: ApprovalSet): Map<ApprovalReport, ValidApproval> {
+    const out = new Map<ApprovalReport, ValidApproval>();
+    let next = 0;
+    for (const r of set.reports) {
+        const v = r.valid ? set.valid[next++] : undefined;
+        if (v !== undefined) {
+            out.set(r, v);
+        }
+    }
+    return out;
 }
 
 const SAFE_TEXT = /^[A-Za-z0-9._:@+\-/]{1,64}$/;
@@ -173,7 +190,7 @@ export async function verifyApproval(token: string, ctx: VerifyContext): Promise
         throw new ApprovalError("ERR_APPROVAL_WRONG_AUDIENCE");
     }
     checkRevoked(ctx.config, { iss, jti, iat });
-    if (iss === ctx.agent) {
+    if (samePerson(ctx.agent, iss)) {
         throw new ApprovalError("ERR_APPROVAL_SELF_APPROVAL", `"${iss}" is the agent running`);
     }
     checkNotOwner(ctx.config, ctx.agent, iss);

@@ -7,11 +7,13 @@ import { decodeJwt } from "jose";
 import { fileDigest, issueApproval } from "../approvals/issue";
 import { generateApproverKey, publicEntryOf, readKeyFile, writeKeyFile } from "../approvals/keys";
 import { ApprovalScope } from "../approvals/scope";
+import { samePerson } from "../approvals/roles";
 import { APPROVALS_CONFIG_KEY, MAX_TOKENS, readPresentedTokens } from "../approvals/tokens";
-import { verifyApprovals } from "../approvals/verify";
+import { approvalOfReport, verifyApprovals } from "../approvals/verify";
 import { DEFAULT_GATE_CONFIG, GateConfig, normalizeGateConfig } from "../gate/config";
 import { StackRef } from "../facts/facts";
 import { GATE_POLICY_NAME } from "../pack/policy";
+import { printable } from "../facts/format";
 import { Io, UsageError, unreadable } from "./io";
 import { CommandSpec, flag, list, parseCommand, str } from "./options";
 
@@ -187,7 +189,7 @@ export async function approve(argv: string[], io: Io): Promise<number> {
         throw new UsageError("--cwd is for --set-config");
     }
     const { keyFile, key } = await readKeyFile(required(str(p, "key") ?? process.env.AGENTGUARD_KEY, "--key (or env AGENTGUARD_KEY)"));
-    if (keyFile.id === agent) {
+    if (samePerson(agent, keyFile.id)) {
         throw new UsageError(`"${agent}" cannot approve its own run`);
     }
     const token = await issueApproval({ keyFile, key, stack, agent, scope, ttlSeconds: ttl, plan, destroy });
@@ -213,7 +215,8 @@ function readBound(path: string, flag: string): Buffer {
 /** Runs the pulumi CLI; its own error output becomes our one-line error. */
 function pulumi(args: string[], cwd: string | undefined): string {
     try {
-        return execFileSync("pulumi", [...args, "--non-interactive", ...(cwd ? ["--cwd", cwd] : [])], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+        // Root flags first: an argument list may end with "--" and values.
+        return execFileSync("pulumi", ["--non-interactive", ...(cwd ? ["--cwd", cwd] : []), ...args], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
     } catch (e) {
         const err = e as NodeJS.ErrnoException & { stderr?: string };
         if (err.code === "ENOENT") {
@@ -224,14 +227,17 @@ function pulumi(args: string[], cwd: string | undefined): string {
     }
 }
 
-/** The tokens to keep of what the stack already holds: unexpired, not duplicated, newest last. */
+/** A compact JWS: three base64url parts. Anything else the stack holds (the agent writes it) is dropped, never passed on. */
+const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+
+/** The tokens to keep of what the stack already holds: well-formed, unexpired, not duplicated, newest last. */
 export function keptTokens(existing: string, now: number): { kept: string[]; dropped: number } {
     const kept: string[] = [];
     let dropped = 0;
     for (const t of existing.split(/[\s,]+/).filter((x) => x !== "")) {
         let exp: number | undefined;
         try {
-            exp = decodeJwt(t).exp;
+            exp = COMPACT_JWS.test(t) ? decodeJwt(t).exp : undefined;
         } catch {
             exp = undefined;
         }
@@ -265,7 +271,12 @@ function setApprovalsConfig(token: string, stack: string, cwd: string | undefine
     const tokens = [...kept.filter((t) => t !== token), token];
     const overflow = Math.max(0, tokens.length - MAX_TOKENS);
     const value = tokens.slice(overflow).join(" ");
-    pulumi(["config", "set", APPROVALS_CONFIG_KEY, value, "--plaintext", "--stack", stack], cwd);
+    // The value goes after "--": whatever it holds is never read as one of pulumi's flags.
+    pulumi(["config", "set", "--plaintext", "--stack", stack, "--", APPROVALS_CONFIG_KEY, value], cwd);
+    const stored = (JSON.parse(pulumi(["config", "--json", "--stack", stack], cwd)) as Record<string, { value?: string }>)[APPROVALS_CONFIG_KEY];
+    if (stored?.value !== value) {
+        throw new Error(`${APPROVALS_CONFIG_KEY} of "${stack}" does not hold the new token after pulumi config set; run this command again without --set-config and set the token it prints by hand`);
+    }
     io.stderr(
         `${APPROVALS_CONFIG_KEY} of "${stack}" now holds ${tokens.length - overflow} token(s)` +
             `${dropped > 0 ? `; dropped ${dropped} expired or unreadable` : ""}${overflow > 0 ? `; dropped the ${overflow} oldest to stay within ${MAX_TOKENS}` : ""}\n`,
@@ -319,11 +330,13 @@ export async function verify(argv: string[], io: Io): Promise<number> {
     if (presented.length === 0) {
         throw new UsageError("give one or more tokens to verify");
     }
-    const { valid, reports } = await verifyApprovals(presented, { config, stack, agent, now: Math.floor(Date.now() / 1000) });
+    const set = await verifyApprovals(presented, { config, stack, agent, now: Math.floor(Date.now() / 1000) });
+    const reports = set.reports;
+    const of = approvalOfReport(set);
     const ok = reports.every((r) => r.valid);
     if (flag(p, "json")) {
         const out = reports.map((r) => {
-            const v = r.valid ? valid.find((a) => a.jti === r.jti && a.iss === r.iss) : undefined;
+            const v = of.get(r);
             return {
                 jti: r.jti,
                 ...(r.iss ? { iss: r.iss } : {}),
@@ -341,12 +354,13 @@ export async function verify(argv: string[], io: Io): Promise<number> {
     for (const r of reports) {
         const from = r.iss ? ` from "${r.iss}"` : "";
         if (r.valid) {
-            const v = valid.find((a) => a.jti === r.jti && a.iss === r.iss)!;
+            const v = of.get(r)!;
             const bound = v.plan ? `, bound to plan ${v.plan}` : v.destroy ? `, bound to the destroy of state ${v.destroy}` : "";
             const gates = v.gates ? `, counts only for ${v.gates.length > 0 ? v.gates.join(", ") : "no gate"} (approvers[].gates)` : "";
-            io.stdout(`valid    token "${r.jti}"${from}, expires ${new Date(v.exp * 1000).toISOString()}${bound}, grants ${JSON.stringify(v.scope)}${gates}\n`);
+            // The scope is signed, but its strings are the approver's text: shown escaped, one line.
+            io.stdout(printable(`valid    token "${r.jti}"${from}, expires ${new Date(v.exp * 1000).toISOString()}${bound}, grants ${JSON.stringify(v.scope)}${gates}`) + "\n");
         } else {
-            io.stdout(`invalid  token "${r.jti}"${from}: ${r.reason} [${r.code}]\n`);
+            io.stdout(printable(`invalid  token "${r.jti}"${from}: ${r.reason} [${r.code}]`) + "\n");
         }
     }
     return ok ? 0 : 1;

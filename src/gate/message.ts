@@ -6,7 +6,7 @@
  * (resource names, inputs) cannot forge, erase or reorder a line of it.
  */
 import { approversFor, gateRefusal } from "../approvals/roles";
-import { ApprovalReport, ValidApproval } from "../approvals/verify";
+import { ApprovalSet, approvalOfReport } from "../approvals/verify";
 import { GateConfig } from "./config";
 import { JudgedItem, approvalCovers } from "./decide";
 import { StackRef, stackSubject } from "../facts/facts";
@@ -48,15 +48,16 @@ export function approveCommand(item: JudgedItem, stack: StackRef, agent: string,
 }
 
 /** Why each presented token does not count toward `item`. */
-function tokenNotes(item: JudgedItem, reports: readonly ApprovalReport[], valid: readonly ValidApproval[]): string[] {
+function tokenNotes(item: JudgedItem, approvals: ApprovalSet): string[] {
     const notes: string[] = [];
-    for (const r of reports) {
+    const of = approvalOfReport(approvals);
+    for (const r of approvals.reports) {
         const from = r.iss ? ` from "${r.iss}"` : "";
         if (!r.valid) {
             notes.push(`token "${r.jti}"${from} rejected: ${r.reason ?? r.code}`);
             continue;
         }
-        const v = valid.find((a) => a.jti === r.jti && a.iss === r.iss);
+        const v = of.get(r);
         const refused = v && gateRefusal(v.iss, v.gates, item.need.gate);
         if (refused) {
             notes.push(`token "${r.jti}"${from} does not count for it (${refused})`);
@@ -78,8 +79,8 @@ function tokenNotes(item: JudgedItem, reports: readonly ApprovalReport[], valid:
 export interface DenialContext {
     readonly stack: StackRef;
     readonly agent: string;
-    readonly reports: readonly ApprovalReport[];
-    readonly valid: readonly ValidApproval[];
+    /** The tokens presented in the run: why each does or does not count. */
+    readonly approvals: ApprovalSet;
     /**
      * True when the run's summary (a stack-level violation, listed first) names the tokens to
      * sign: the item's line then leaves its own command out.
@@ -95,8 +96,8 @@ export interface DenialContext {
 export function denialMessage(item: JudgedItem, ctx: DenialContext): string {
     const has = item.approvedBy.length;
     const from = has > 0 ? ` (from ${item.approvedBy.map((a) => `"${a}"`).join(", ")})` : "";
-    const notes = tokenNotes(item, ctx.reports, ctx.valid);
-    const tokens = ctx.reports.length === 0 ? "; no approvals presented" : notes.length > 0 ? `; ${notes.join("; ")}` : "";
+    const notes = tokenNotes(item, ctx.approvals);
+    const tokens = ctx.approvals.reports.length === 0 ? "; no approvals presented" : notes.length > 0 ? `; ${notes.join("; ")}` : "";
     const line = `${item.observed}; needs ${plural(item.required, "approval")} with ${grantText(item)}, has ${has}${from}${tokens}`;
     if (ctx.summarized) {
         return printable(`${line}.`);

@@ -10,7 +10,7 @@
  * - {@link judgeRun}: the stack-level items and the run's decision.
  */
 import { ApprovalError } from "../approvals/errors";
-import { ApprovalReport, ApprovalSet, ValidApproval, VerifyContext } from "../approvals/verify";
+import { ApprovalReport, ApprovalSet, ValidApproval, VerifyContext, approvalOfReport } from "../approvals/verify";
 import { CostEstimator } from "../cost/types";
 import { GateConfig, DEFAULT_GATE_CONFIG } from "./config";
 import { JudgedItem, RunDecision, addProviderSpend, detectContext, finalize, judge, resourceItems, stackItems, summarizeStack } from "./decide";
@@ -137,8 +137,9 @@ export function bindApprovals(set: ApprovalSet, binding: PlanBinding | undefined
     if (rejected.size === 0) {
         return set;
     }
+    const of = approvalOfReport(set);
     const reports: ApprovalReport[] = set.reports.map((r) => {
-        const a = [...rejected.keys()].find((v) => r.valid && v.jti === r.jti && v.iss === r.iss);
+        const a = of.get(r);
         const e = a && rejected.get(a);
         return e ? { ...r, valid: false, code: e.code, reason: e.message } : r;
     });
@@ -318,8 +319,7 @@ export function denial(open: OpenRun, item: JudgedItem): string {
     const text = denialMessage(item, {
         stack: open.run.stack,
         agent: open.initiator.id,
-        reports: open.approvals.reports,
-        valid: open.approvals.valid,
+        approvals: open.approvals,
         summarized: open.run.dryRun,
         ceilingUsd: open.ctx?.profile.budgetUsd,
         binding: open.bindingFlag,

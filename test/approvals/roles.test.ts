@@ -41,7 +41,7 @@ describe("approver gates", () => {
         expect(access.approvedBy).toEqual(["alice"]);
         expect(access.satisfied).toBe(false);
         const { valid, reports } = await verifyWith(cfg, tokens);
-        const m = denialMessage(access, { stack: PROD, agent: AGENT, reports, valid });
+        const m = denialMessage(access, { stack: PROD, agent: AGENT, approvals: { reports, valid } });
         expect(m).toContain('token "b1" from "bob" does not count for it ("bob" may approve environment, provider; not access)');
         expect(m).toContain("has 1");
     });
@@ -123,7 +123,7 @@ describe("revocation", () => {
         const d = await decide([bucket()], { config: cfg, run: prodRun(), tokens });
         expect(d.decision).toBe("deny");
         const { valid, reports } = await verifyWith(cfg, tokens);
-        expect(denialMessage(d.gates[0], { stack: PROD, agent: AGENT, reports, valid })).toContain('token "leaked-1" from "alice" rejected: revoked (its jti is in revoked.jtis)');
+        expect(denialMessage(d.gates[0], { stack: PROD, agent: AGENT, approvals: { reports, valid } })).toContain('token "leaked-1" from "alice" rejected: revoked (its jti is in revoked.jtis)');
     });
 });
 

@@ -3,6 +3,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { ApprovalErrorCode } from "../../src/approvals/errors";
 import { readPresentedTokens } from "../../src/approvals/tokens";
 import { verifyApprovals } from "../../src/approvals/verify";
+import { approversFor } from "../../src/approvals/roles";
+import { bindApprovals } from "../../src/gate/run";
 import { GateConfig } from "../../src/gate/config";
 import { AGENT, Approver, NOW, STACK, approver, config, sign } from "../fixtures";
 
@@ -101,6 +103,25 @@ describe("approval tokens", () => {
         const t = await new SignJWT({ ...good(), iss: "deploy-bot" }).setProtectedHeader({ alg: "EdDSA", typ: "agentguard-approval+jwt", kid: "deploy-bot" }).sign(botKey.key);
         const { reports } = await verifyApprovals(readPresentedTokens(t), { config: c2, stack: STACK, agent: AGENT, now: NOW });
         expect(reports[0].code).toBe("ERR_APPROVAL_SELF_APPROVAL");
+    });
+
+    it("rejects self-approval whatever the case: the agent run as \"Deploy-Bot\" is approver \"deploy-bot\"", async () => {
+        const botKey = await approver("deploy-bot");
+        const c2 = config({ approvers: [alice.entry, botKey.entry] });
+        const t = await new SignJWT({ ...good(), iss: "deploy-bot", agent: "Deploy-Bot" }).setProtectedHeader({ alg: "EdDSA", typ: "agentguard-approval+jwt", kid: "deploy-bot" }).sign(botKey.key);
+        const { valid, reports } = await verifyApprovals(readPresentedTokens(t), { config: c2, stack: STACK, agent: "Deploy-Bot", now: NOW });
+        expect(valid).toEqual([]);
+        expect(reports[0].code).toBe("ERR_APPROVAL_SELF_APPROVAL");
+        expect(approversFor(c2, "Deploy-Bot", "access")).toEqual(["alice"]);
+    });
+
+    it("reports a plan-bound token used outside its plan as rejected even when its jti is not plain (the report names it by label)", async () => {
+        const plan = `sha256:${"a".repeat(64)}`;
+        const set = await verifyApprovals(readPresentedTokens(await raw({ ...good(), jti: "j 2", plan })), { config: cfg, stack: STACK, agent: AGENT, now: NOW });
+        expect(set.reports[0]).toMatchObject({ valid: true, jti: expect.stringMatching(/^#1 \(sha256:/) });
+        const bound = bindApprovals(set, undefined);
+        expect(bound.valid).toEqual([]);
+        expect(bound.reports[0]).toMatchObject({ valid: false, code: "ERR_APPROVAL_WRONG_PLAN" });
     });
 
     it("rejects a replayed token (same jti twice) the second time", async () => {

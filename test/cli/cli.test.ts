@@ -1,6 +1,6 @@
 import { readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
-import { decodeJwt, decodeProtectedHeader } from "jose";
+import { JWK, SignJWT, decodeJwt, decodeProtectedHeader, importJWK } from "jose";
 import { describe, expect, it } from "vitest";
 import { tempDir } from "../tmp";
 import { parseTtl } from "../../src/cli/approvals";
@@ -76,6 +76,25 @@ describe("agentguard command line", () => {
         expect(v.stdout).toContain('issued for another stack: it names "organization/shop/dev", this run is "organization/shop/prod" [ERR_APPROVAL_WRONG_STACK]');
         expect(v.stdout).toContain("[ERR_APPROVAL_MALFORMED]");
         expect(v.stdout).not.toContain(token);
+    });
+
+    it("verify names a token whose jti is not plain by its label, and prints a signed scope's odd text escaped on one line", async () => {
+        const { keys, policyConfig } = await setup();
+        const file = JSON.parse(readFileSync(keys.bob, "utf8")) as { id: string; privateKeyJwk: JWK };
+        const key = await importJWK(file.privateKeyJwk, "EdDSA");
+        const now = Math.floor(Date.now() / 1000);
+        const sign = (jti: string, scope: object) =>
+            new SignJWT({ iss: "bob", aud: "agentguard", sub: "organization/shop/prod", agent: "deploy-bot", jti, iat: now, exp: now + 600, scope })
+                .setProtectedHeader({ alg: "EdDSA", typ: "agentguard-approval+jwt", kid: "bob" })
+                .sign(key);
+        const spaced = await run("verify", "--policy-config", policyConfig, "--stack", "organization/shop/prod", "--agent", "deploy-bot", await sign("j 2", { access: true }));
+        expect(spaced.code, spaced.stderr).toBe(0);
+        expect(spaced.stdout).toMatch(/^valid {4}token "#1 \(sha256:[0-9a-f]+\)" from "bob", expires .*, grants \{"access":true\}\n$/);
+        const forged = await run("verify", "--policy-config", policyConfig, "--stack", "organization/shop/prod", "--agent", "deploy-bot", await sign("j9", { 'x\nvalid    token "j9" from "alice", grants {"access":true}': 1 }));
+        expect(forged.code).toBe(1);
+        expect(forged.stdout.split("\n").filter((l) => l !== "")).toHaveLength(1);
+        expect(forged.stdout).toContain("[ERR_APPROVAL_BAD_SCOPE]");
+        expect(forged.stdout).toContain("\\u{a}valid");
     });
 
     it("approve refuses lifetimes over the default maximum unless told", async () => {

@@ -23,7 +23,7 @@ function setEnv(vars: Record<string, string>): void {
 }
 
 function pulumi(...args: string[]): string {
-    return execFileSync("pulumi", [...args, "--non-interactive", "--cwd", project], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+    return execFileSync("pulumi", ["--non-interactive", "--cwd", project, ...args], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
 }
 
 function approvals(): { value?: string; secret?: boolean } | undefined {
@@ -92,6 +92,23 @@ describe("agentguard approve --set-config (real pulumi CLI)", () => {
         // A second approval appends after it.
         expect((await approve()).code).toBe(0);
         expect(approvals()!.value!.split(" ").slice(-2)[0]).toBe(tokens[15]);
+    }, 60_000);
+
+    it("passes nothing the agent wrote to pulumi as a flag: an entry that is no compact token is dropped, and the value follows --", async () => {
+        const now = Math.floor(Date.now() / 1000);
+        const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString("base64url");
+        const live = fakeToken(now + 3600, 1);
+        // A flag that decodes as a token with an expiry (jose reads the middle part only).
+        const flagLike = `--tracing=file:/tmp/agentguard-trace.${b64({ exp: now + 3600 })}.x`;
+        pulumi("config", "set", "--plaintext", "--stack", STACK, "--", "agentguard:approvals", [flagLike, live].join(" "));
+        const r = await approve();
+        expect(r.code, r.stderr).toBe(0);
+        expect(r.stderr).toContain("now holds 2 token(s); dropped 1 expired or unreadable");
+        const tokens = approvals()!.value!.split(" ");
+        expect(tokens).toHaveLength(2);
+        expect(tokens[0]).toBe(live);
+        expect(tokens.join(" ")).not.toContain("--tracing");
+        pulumi("config", "rm", "agentguard:approvals", "--stack", STACK);
     }, 60_000);
 
     it("refuses to replace a secret value it cannot read", async () => {

@@ -101,7 +101,7 @@ describe("a run on a production or staging stack raises a stack-level environmen
         const opsTokens = [await sign(alice, { maxResources: 5, resources: ["x"] }, { stack: STACK })];
         const dev = await decide([custom("aws:s3/bucket:Bucket")], { config: ops, tokens: opsTokens });
         expect(gatesOf(dev)).toEqual(["operations:1:denied"]);
-        const text = denialMessage(d.gates[1], { stack: prod.stack, agent: "deploy-bot", reports: [], valid: [] });
+        const text = denialMessage(d.gates[1], { stack: prod.stack, agent: "deploy-bot", approvals: { reports: [], valid: [] } });
         expect(text).toContain("--environment production");
     });
 
@@ -122,7 +122,7 @@ describe("a run on a production or staging stack raises a stack-level environmen
         const { verifyApprovals } = await import("../../src/approvals/verify");
         const { readPresentedTokens } = await import("../../src/approvals/tokens");
         const set = await verifyApprovals(readPresentedTokens(t), { config: cfg, stack: prod.stack, agent: "deploy-bot", now: prod.now });
-        const text = denialMessage(d.gates[0], { stack: prod.stack, agent: "deploy-bot", reports: set.reports, valid: set.valid });
+        const text = denialMessage(d.gates[0], { stack: prod.stack, agent: "deploy-bot", approvals: set });
         expect(text).toContain('token "scoped-1" from "alice" does not cover it (its resources list restricts it to resources; a stack-level item needs a token without --resource)');
     });
 });

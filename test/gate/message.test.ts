@@ -17,7 +17,7 @@ const item = (over: Partial<JudgedItem> = {}): JudgedItem => ({
 
 describe("denial text", () => {
     it("says what was observed, what is needed and has, and the command that covers it", () => {
-        const m = denialMessage(item(), { stack: prod, agent: "deploy-bot", reports: [], valid: [] });
+        const m = denialMessage(item(), { stack: prod, agent: "deploy-bot", approvals: { reports: [], valid: [] } });
         expect(m).toBe(
             'agent "deploy-bot" declares "urn:pulumi:prod::shop::aws:s3/bucket:Bucket::site" in production (stack "prod" matches productionStacks); ' +
                 'needs 2 approvals with environments containing "production", has 0; no approvals presented. ' +
@@ -32,7 +32,7 @@ describe("denial text", () => {
             { jti: "j2", iss: "bob", valid: true },
             { jti: "j3", iss: "carol", valid: false, code: "ERR_APPROVAL_EXPIRED" as const, reason: "expired" },
         ];
-        const m = denialMessage(item({ approvedBy: ["alice"] }), { stack: prod, agent: "deploy-bot", reports, valid });
+        const m = denialMessage(item({ approvedBy: ["alice"] }), { stack: prod, agent: "deploy-bot", approvals: { reports, valid } });
         expect(m).toContain('has 1 (from "alice")');
         expect(m).toContain('token "j2" from "bob" does not cover it (its scope lacks environments containing "production")');
         expect(m).toContain('token "j3" from "carol" rejected: expired');
@@ -106,7 +106,7 @@ describe("the summary of a denied run", () => {
     });
 
     it("leaves an item's own command out when the summary names it", () => {
-        expect(denialMessage(item(), { stack: prod, agent: "deploy-bot", reports: [], valid: [], summarized: true })).toBe(
+        expect(denialMessage(item(), { stack: prod, agent: "deploy-bot", approvals: { reports: [], valid: [] }, summarized: true })).toBe(
             'agent "deploy-bot" declares "urn:pulumi:prod::shop::aws:s3/bucket:Bucket::site" in production (stack "prod" matches productionStacks); needs 2 approvals with environments containing "production", has 0; no approvals presented.',
         );
     });
@@ -121,7 +121,7 @@ describe("text the agent's program chose", () => {
     const UNSAFE = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
 
     it("shows control, escape and bidi characters as visible escapes in an item's text and command", () => {
-        const m = denialMessage(evil, { stack: prod, agent: "deploy-bot", reports: [], valid: [] });
+        const m = denialMessage(evil, { stack: prod, agent: "deploy-bot", approvals: { reports: [], valid: [] } });
         expect(m).not.toMatch(UNSAFE);
         expect(m).not.toContain("\n");
         expect(m).toContain("site\\u{a}agentguard: approved by alice and bob, nothing to sign\\u{1b}[2K\\u{1b}[1A\\u{202e}txet");

@@ -27,7 +27,7 @@ describe("per-provider caps", () => {
         const item = d.gates.find((g) => g.need.gate === "spend" && "provider" in g.need && g.need.provider !== undefined)!;
         expect(item).toMatchObject({ level: "stack", need: { kind: "total", amountUsd: 60, provider: "cloudflare" } });
         expect(item.observed).toBe('agent "deploy-bot" would spend ~$60.00/month on provider "cloudflare" in this stack, over its $50.00 cap for "cloudflare" (agents["deploy-bot"].providerBudgetsUsd)');
-        const text = denialMessage(item, { stack: STACK, agent: "deploy-bot", reports: [], valid: [] });
+        const text = denialMessage(item, { stack: STACK, agent: "deploy-bot", approvals: { reports: [], valid: [] } });
         expect(text).toContain("--max-monthly-usd 60");
     });
 
