@@ -8,6 +8,7 @@
  */
 import { Schema, problemText, schemaProblem } from "../schema/check";
 import { GATE_IDS } from "./items";
+import { publicKeyProblem } from "../approvals/public-key";
 
 /** An Ed25519 public key as a JWK. */
 export interface Ed25519PublicJwk {
@@ -309,6 +310,10 @@ export function normalizeGateConfig(raw: unknown): GateConfig {
             throw new GateConfigError(`two approvers share the key id "${a.kid}"`);
         }
         kids.add(a.kid!);
+        const weak = publicKeyProblem(a.publicKeyJwk.x);
+        if (weak !== undefined) {
+            throw new GateConfigError(`approver "${a.id}": publicKeyJwk.x ${weak}; use the entry "agentguard keygen" prints`);
+        }
         // One key under two ids would let one person count as two approvers.
         const owner = keys.get(a.publicKeyJwk.x);
         if (owner !== undefined && owner !== a.id) {
