@@ -66,10 +66,11 @@ export const AWS_SERVICES: Readonly<Record<string, AwsServiceActions>> = Object.
     },
     cloudfront: {
         read: ["cloudfront:GetDistribution", "cloudfront:GetDistributionConfig", "cloudfront:GetInvalidation", "cloudfront:ListTagsForResource"],
-        write: ["cloudfront:CreateDistribution", "cloudfront:UpdateDistribution", "cloudfront:DeleteDistribution", "cloudfront:CreateInvalidation", "cloudfront:TagResource", "cloudfront:UntagResource"],
+        // Not CreateDistribution: AWS scopes it to no resource, and a scope always names one.
+        write: ["cloudfront:UpdateDistribution", "cloudfront:DeleteDistribution", "cloudfront:CreateInvalidation", "cloudfront:TagResource", "cloudfront:UntagResource"],
         permissions: [],
         accountLevel: ["cloudfront:ListDistributions", "cloudfront:ListCachePolicies", "cloudfront:ListOriginAccessControls"],
-        tagging: { create: ["cloudfront:CreateDistribution"], tag: ["cloudfront:TagResource"], untag: ["cloudfront:UntagResource"] },
+        tagging: { create: [], tag: ["cloudfront:TagResource"], untag: ["cloudfront:UntagResource"] },
     },
     route53: {
         read: ["route53:GetHostedZone", "route53:ListResourceRecordSets", "route53:ListTagsForResource"],
@@ -80,18 +81,20 @@ export const AWS_SERVICES: Readonly<Record<string, AwsServiceActions>> = Object.
     },
     acm: {
         read: ["acm:DescribeCertificate", "acm:GetCertificate", "acm:ListTagsForCertificate"],
-        write: ["acm:RequestCertificate", "acm:DeleteCertificate", "acm:AddTagsToCertificate", "acm:RemoveTagsFromCertificate"],
+        // Not RequestCertificate: AWS scopes it to no resource, and a scope always names one.
+        write: ["acm:DeleteCertificate", "acm:AddTagsToCertificate", "acm:RemoveTagsFromCertificate"],
         permissions: ["acm:ExportCertificate"],
         accountLevel: ["acm:ListCertificates"],
-        tagging: { create: ["acm:RequestCertificate"], tag: ["acm:AddTagsToCertificate"], untag: ["acm:RemoveTagsFromCertificate"] },
+        tagging: { create: [], tag: ["acm:AddTagsToCertificate"], untag: ["acm:RemoveTagsFromCertificate"] },
     },
     lambda: {
         read: ["lambda:GetFunction", "lambda:GetFunctionConfiguration", "lambda:ListVersionsByFunction", "lambda:ListTags"],
-        write: ["lambda:CreateFunction", "lambda:UpdateFunctionCode", "lambda:UpdateFunctionConfiguration", "lambda:DeleteFunction", "lambda:PublishVersion", "lambda:TagResource", "lambda:UntagResource"],
+        // Not CreateFunction: it passes an execution role, and the boundary denies every IAM action.
+        write: ["lambda:UpdateFunctionCode", "lambda:UpdateFunctionConfiguration", "lambda:DeleteFunction", "lambda:PublishVersion", "lambda:TagResource", "lambda:UntagResource"],
         permissions: ["lambda:AddPermission", "lambda:RemovePermission", "lambda:CreateFunctionUrlConfig", "lambda:UpdateFunctionUrlConfig", "lambda:DeleteFunctionUrlConfig"],
         // Not lambda:ListFunctions: it returns every function's configuration, environment variables included.
         accountLevel: [],
-        tagging: { create: ["lambda:CreateFunction"], tag: ["lambda:TagResource"], untag: ["lambda:UntagResource"] },
+        tagging: { create: [], tag: ["lambda:TagResource"], untag: ["lambda:UntagResource"] },
     },
     dynamodb: {
         read: ["dynamodb:DescribeTable", "dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query", "dynamodb:Scan", "dynamodb:ListTagsOfResource"],
