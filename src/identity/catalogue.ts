@@ -256,9 +256,10 @@ export type CloudflareGroupKind = "zone" | "account" | "user";
 export interface CloudflareGroup {
     readonly kind: CloudflareGroupKind;
     /**
-     * Billing, registrar, member, token, access-policy, firewall and account-settings permissions
-     * (what changes who may reach the account or its zones, or mints credentials): granted only when the registry lists the
-     * group under the agent's `cloudflare.grantSensitive` as well.
+     * Billing, registrar, member, token, access-policy, firewall, zone-protection (zone, zone
+     * settings, SSL, page rules) and account-settings permissions (what changes who may reach the
+     * account or its zones, or mints credentials): granted only when the registry lists the group
+     * under the agent's `cloudflare.grantSensitive` as well.
      */
     readonly sensitive: boolean;
 }
@@ -269,16 +270,19 @@ const account = (sensitive = false): CloudflareGroup => ({ kind: "account", sens
 /** Cloudflare permission groups a scope may name, by their name in the Cloudflare API. */
 export const CLOUDFLARE_GROUPS: Readonly<Record<string, CloudflareGroup>> = Object.freeze({
     "Zone Read": zone(),
-    "Zone Write": zone(),
+    // Zone Write can pause the zone: traffic then reaches the origin past every Cloudflare protection.
+    "Zone Write": zone(true),
     "DNS Read": zone(),
     "DNS Write": zone(),
     "Zone Settings Read": zone(),
-    "Zone Settings Write": zone(),
+    // Security level, SSL mode, browser checks: as much protection as Firewall Services Write.
+    "Zone Settings Write": zone(true),
     "Cache Purge": zone(),
     "SSL and Certificates Read": zone(),
-    "SSL and Certificates Write": zone(),
+    "SSL and Certificates Write": zone(true),
     "Page Rules Read": zone(),
-    "Page Rules Write": zone(),
+    // A page rule can "Disable Security" or turn SSL off for any URL.
+    "Page Rules Write": zone(true),
     "Firewall Services Read": zone(),
     "Firewall Services Write": zone(true),
     "Workers Routes Read": zone(),

@@ -348,8 +348,8 @@ describe("scopes say what they grant", () => {
         expect(() => agent(withField(rawAgent(), "aws.scopes.0.actions", ["s3:Create*"]))).toThrow(/not a "write" action/);
     });
 
-    it("Cloudflare groups that change access, firewall or account settings, or mint tokens, need grantSensitive", () => {
-        for (const group of ["Access: Apps and Policies Write", "Account Settings Write", "Firewall Services Write", "Account API Tokens Write", "Account Members Write", "Billing Write"]) {
+    it("Cloudflare groups that change access, firewall, zone protection or account settings, or mint tokens, need grantSensitive", () => {
+        for (const group of ["Access: Apps and Policies Write", "Account Settings Write", "Firewall Services Write", "Account API Tokens Write", "Account Members Write", "Billing Write", "Zone Write", "Zone Settings Write", "SSL and Certificates Write", "Page Rules Write"]) {
             expect(CLOUDFLARE_GROUPS[group].sensitive, group).toBe(true);
         }
         const raw = withField(rawAgent(), "cloudflare.scopes", [{ permissions: ["Access: Apps and Policies Write"] }]);
