@@ -497,7 +497,84 @@ const exposure: Judge = (p) => {
     return undefined;
 };
 
-/** The judges by id. */
+/** Cloudflare names a setting or phase in snake_case (the API) or camelCase (the SDK's docs): compared without either. */
+function flat(v: string): string {
+    return v.replace(/[^A-Za-z0-9]/g, "").toLowerCase();
+}
+
+/**
+ * Zone settings reviewed as performance, caching or feature switches that leave who may reach the
+ * zone, and how safely, alone. Everything else (security level, SSL mode, WAF, TLS versions and
+ * ciphers, browser and hotlink checks, client authentication, scripts injected into pages, content
+ * exposed to crawlers, and any setting added after the review) is access.
+ */
+const BENIGN_ZONE_SETTINGS: ReadonlySet<string> = new Set(
+    [
+        "0rtt", "always_online", "brotli", "browser_cache_ttl", "cache_level", "cname_flattening", "development_mode", "early_hints", "edge_cache_ttl",
+        "h2_prioritization", "http2", "http3", "image_resizing", "ip_geolocation", "ipv6", "max_upload", "mirage", "origin_error_page_pass_thru",
+        "origin_h2_max_streams", "origin_max_http_version", "polish", "prefetch_preload", "proxy_read_timeout", "pseudo_ipv4", "response_buffering",
+        "rocket_loader", "sort_query_string_for_cache",
+    ].map(flat),
+);
+
+/** `cloudflare:index/zoneSetting:ZoneSetting`: benign when `settingId` is a reviewed performance or caching setting. */
+const zoneSetting: Judge = (p) => {
+    const id = field(p, "settingId");
+    if (isUnknown(id)) {
+        return "its setting is unknown at preview";
+    }
+    return typeof id === "string" && BENIGN_ZONE_SETTINGS.has(flat(id)) ? undefined : "it changes a zone setting that is not a reviewed performance or caching setting (security level, SSL, WAF, TLS and the like)";
+};
+
+/**
+ * Ruleset phases reviewed as routing-neutral: redirects, header and URL transforms, cache and
+ * compression rules, custom error pages, logged fields. Firewall, rate limiting, DDoS,
+ * configuration (which can switch security off per request), origin and sanitising phases — and
+ * any phase added after the review — decide who reaches the origin, or where requests go.
+ */
+const BENIGN_PHASES: ReadonlySet<string> = new Set(
+    [
+        "http_request_dynamic_redirect", "http_request_redirect", "http_request_transform", "http_request_late_transform", "http_response_headers_transform",
+        "http_request_cache_settings", "http_response_cache_settings", "http_response_compression", "http_custom_errors", "http_log_custom_fields",
+    ].map(flat),
+);
+
+/** `cloudflare:index/ruleset:Ruleset`: benign when its phase is a reviewed routing-neutral one. */
+const rulesetPhase: Judge = (p) => {
+    const phase = field(p, "phase");
+    if (isUnknown(phase)) {
+        return "its phase is unknown at preview";
+    }
+    return typeof phase === "string" && BENIGN_PHASES.has(flat(phase)) ? undefined : "its phase decides who reaches the zone (firewall, rate limiting, DDoS, per-request configuration) or where requests go";
+};
+
+/** Page rule actions reviewed as caching, redirects and performance; any other set action is access. */
+const BENIGN_PAGE_ACTIONS: ReadonlySet<string> = new Set([
+    "alwaysUseHttps", "browserCacheTtl", "bypassCacheOnCookie", "cacheByDeviceType", "cacheDeceptionArmor", "cacheKeyFields", "cacheLevel", "cacheOnCookie",
+    "cacheTtlByStatus", "disablePerformance", "disableZaraz", "edgeCacheTtl", "explicitCacheControl", "forwardingUrl", "ipGeolocation", "mirage",
+    "originErrorPagePassThru", "polish", "respectStrongEtag", "responseBuffering", "rocketLoader", "sortQueryStringForCache",
+].map(flat));
+
+/** `cloudflare:index/pageRule:PageRule`: benign when every action it sets is a reviewed caching, redirect or performance one. */
+const pageRule: Judge = (p) => {
+    const actions = decodeJsonish(field(p, "actions"));
+    if (isUnknown(actions)) {
+        return "its actions are unknown at preview";
+    }
+    if (actions === undefined || actions === null) {
+        return undefined;
+    }
+    if (typeof actions !== "object" || Array.isArray(actions)) {
+        return "its actions could not be read";
+    }
+    const other = Object.keys(actions).some((k) => actions[k] !== null && actions[k] !== undefined && !BENIGN_PAGE_ACTIONS.has(flat(k)));
+    return other ? "it sets an action that is not a reviewed caching, redirect or performance one (security level, SSL, WAF, disabling security, another origin)" : undefined;
+};
+
+/** `cloudflare:index/zone:Zone`: a paused zone sends its traffic to the origin past every Cloudflare protection. */
+const zonePaused: Judge = (p) => switchedOn(p, ["paused"]);
+
+/** The judges by id. *//** The judges by id. */
 export const JUDGES: { readonly [id in JudgeId]: Judge } = {
     exposure,
     serviceRole,
@@ -512,4 +589,8 @@ export const JUDGES: { readonly [id in JudgeId]: Judge } = {
     snsSubscription,
     pipeTarget,
     backupCopy,
+    zoneSetting,
+    rulesetPhase,
+    pageRule,
+    zonePaused,
 };

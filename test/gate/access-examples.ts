@@ -108,6 +108,57 @@ export const JUDGED_EXAMPLES: { readonly [type: string]: Examples } = {
             { bucket: "b", topics: "not a list" },
         ],
     },
+    "cloudflare:index/zoneSetting:ZoneSetting": {
+        allowed: [
+            { zoneId: "z", settingId: "always_online", value: "on" },
+            { zoneId: "z", settingId: "browserCacheTtl", value: 14400 },
+        ],
+        denied: [
+            { zoneId: "z", settingId: "security_level", value: "essentially_off" },
+            { zoneId: "z", settingId: "ssl", value: "off" },
+            { zoneId: "z", settingId: "waf", value: "off" },
+            { zoneId: "z", settingId: "minTlsVersion", value: "1.0" },
+            // A setting added after the review (it injects a script into every page).
+            { zoneId: "z", settingId: "webmcp_enabled", value: "on" },
+            { zoneId: "z", settingId: UNKNOWN, value: "on" },
+            { zoneId: "z", value: "on" },
+        ],
+    },
+    "cloudflare:index/ruleset:Ruleset": {
+        allowed: [
+            { zoneId: "z", kind: "zone", name: "r", phase: "http_request_dynamic_redirect", rules: [{ action: "redirect", expression: "true" }] },
+            { zoneId: "z", kind: "zone", name: "r", phase: "http_response_headers_transform", rules: [] },
+        ],
+        denied: [
+            { zoneId: "z", kind: "zone", name: "r", phase: "http_request_firewall_custom", rules: [{ action: "skip", expression: "true", actionParameters: { ruleset: "current" } }] },
+            { zoneId: "z", kind: "zone", name: "r", phase: "http_request_firewall_managed", rules: [] },
+            { zoneId: "z", kind: "zone", name: "r", phase: "http_config_settings", rules: [{ action: "set_config", actionParameters: { securityLevel: "off" } }] },
+            { zoneId: "z", kind: "zone", name: "r", phase: "http_request_origin", rules: [{ action: "route", actionParameters: { host_header: "collector.example.com" } }] },
+            { zoneId: "z", kind: "zone", name: "r", phase: UNKNOWN, rules: [] },
+            { zoneId: "z", kind: "zone", name: "r", rules: [] },
+        ],
+    },
+    "cloudflare:index/pageRule:PageRule": {
+        allowed: [
+            { zoneId: "z", target: "example.com/static/*", actions: { cacheLevel: "cache_everything", edgeCacheTtl: 7200 } },
+            { zoneId: "z", target: "example.com/old/*", actions: JSON.stringify({ forwardingUrl: { url: "https://example.com/new", statusCode: 301 } }) },
+        ],
+        denied: [
+            { zoneId: "z", target: "example.com/*", actions: { disableSecurity: true } },
+            { zoneId: "z", target: "example.com/*", actions: { cacheLevel: "bypass", ssl: "off" } },
+            { zoneId: "z", target: "example.com/*", actions: { securityLevel: "essentially_off" } },
+            { zoneId: "z", target: "example.com/*", actions: { resolveOverride: "collector.example.net" } },
+            { zoneId: "z", target: "example.com/*", actions: UNKNOWN },
+            { zoneId: "z", target: "example.com/*", actions: "not an object" },
+        ],
+    },
+    "cloudflare:index/zone:Zone": {
+        allowed: [{ account: { id: "a" }, name: "example.com" }, { account: { id: "a" }, name: "example.com", paused: false }],
+        denied: [
+            { account: { id: "a" }, name: "example.com", paused: true },
+            { account: { id: "a" }, name: "example.com", paused: UNKNOWN },
+        ],
+    },
     "aws:iot/topicRule:TopicRule": {
         allowed: [
             { name: "r", sql: "SELECT * FROM 't'", sqlVersion: "2016-03-23", enabled: true, lambdas: [{ functionArn: UNKNOWN }], errorAction: { cloudwatchLogs: { logGroupName: "g", roleArn: "arn:aws:iam::123456789012:role/r" } } },

@@ -134,7 +134,7 @@ describe("nested Cloudflare ids", () => {
         expect(gatesOf(await decide([custom("cloudflare:index/zone:Zone", { name: "example.com", account: { id: "acct-prod" } })], { config: cfg }))).toEqual(["environment:2:denied"]);
         expect(gatesOf(await decide([custom("cloudflare:index/zone:Zone", { name: "example.com", account: JSON.stringify({ id: "acct-prod" }) })], { config: cfg }))).toEqual(["environment:2:denied"]);
         expect(gatesOf(await decide([custom("cloudflare:index/record:Record", { zone: { id: "zone-prod" } })], { config: cfg }))).toEqual(["environment:2:denied"]);
-        expect(gatesOf(await decide([custom("cloudflare:index/ruleset:Ruleset", { rules: [{ action: { zoneId: "zone-prod" } }] })], { config: cfg }))).toEqual(["environment:2:denied"]);
+        expect(gatesOf(await decide([custom("cloudflare:index/ruleset:Ruleset", { phase: "http_request_cache_settings", rules: [{ action: { zoneId: "zone-prod" } }] })], { config: cfg }))).toEqual(["environment:2:denied"]);
         expect(gatesOf(await decide([custom("cloudflare:index/webAnalyticsSite:WebAnalyticsSite", { zoneTag: "zone-prod" })], { config: cfg }))).toEqual(["environment:2:denied"]);
         // (a tunnel is an access change as well: its secret publishes private networks)
         expect(gatesOf(await decide([custom("cloudflare:index/tunnel:Tunnel", { accountTag: "acct-prod" })], { config: cfg }))).toContain("environment:2:denied");

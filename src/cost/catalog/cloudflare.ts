@@ -3,7 +3,7 @@
  * See ./row.ts for what each class means; test/cost/catalog.test.ts checks that every type of
  * the installed SDK has a row.
  */
-import { access, accessWhen, FREE, PRICED, purchase, Rows, UNPRICED, usage } from "./row";
+import { access, accessWhen, FREE, judged, PRICED, purchase, Rows, UNPRICED, usage } from "./row";
 
 export const ROWS: Rows = {
     // index
@@ -142,7 +142,7 @@ export const ROWS: Rows = {
     "cloudflare:index/originCaCertificate:OriginCaCertificate": FREE,
     "cloudflare:index/originCloudRegion:OriginCloudRegion": UNPRICED,
     "cloudflare:index/originTlsComplianceModes:OriginTlsComplianceModes": FREE,
-    "cloudflare:index/pageRule:PageRule": FREE,
+    "cloudflare:index/pageRule:PageRule": judged("pageRule", "a page rule that lowers a zone's protection for its URLs (security level, SSL, WAF, disabled security) or sends them to another origin"),
     "cloudflare:index/pageShieldPolicy:PageShieldPolicy": FREE,
     "cloudflare:index/pagesDomain:PagesDomain": FREE,
     "cloudflare:index/pagesProject:PagesProject": usage("billed by use on the account's plan"),
@@ -167,7 +167,7 @@ export const ROWS: Rows = {
     "cloudflare:index/regionalTieredCache:RegionalTieredCache": UNPRICED,
     "cloudflare:index/registrarDomain:RegistrarDomain": purchase("a Cloudflare Registrar domain (registration and renewal)"),
     "cloudflare:index/riskBehavior:RiskBehavior": FREE,
-    "cloudflare:index/ruleset:Ruleset": FREE,
+    "cloudflare:index/ruleset:Ruleset": judged("rulesetPhase", "a ruleset in a phase that decides who reaches the zone (firewall, rate limiting, DDoS, per-request configuration) or where requests go (origin)"),
     "cloudflare:index/schemaValidationOperationSettings:SchemaValidationOperationSettings": UNPRICED,
     "cloudflare:index/schemaValidationSchemas:SchemaValidationSchemas": UNPRICED,
     "cloudflare:index/schemaValidationSettings:SchemaValidationSettings": UNPRICED,
@@ -302,7 +302,7 @@ export const ROWS: Rows = {
     "cloudflare:index/zeroTrustTunnelCloudflaredVirtualNetwork:ZeroTrustTunnelCloudflaredVirtualNetwork": FREE,
     "cloudflare:index/zeroTrustTunnelWarpConnector:ZeroTrustTunnelWarpConnector": access("a WARP Connector tunnel: its secret joins a private network to the Zero Trust network"),
     "cloudflare:index/zeroTrustTunnelWarpConnectorConfig:ZeroTrustTunnelWarpConnectorConfig": access("tunnel ingress rules and routes publish private services and networks"),
-    "cloudflare:index/zone:Zone": PRICED,
+    "cloudflare:index/zone:Zone": judged("zonePaused", "a paused zone: its traffic reaches the origin past every Cloudflare protection", PRICED),
     "cloudflare:index/zoneAutoOriginTlsKex:ZoneAutoOriginTlsKex": FREE,
     "cloudflare:index/zoneCacheReserve:ZoneCacheReserve": usage("billed by use on the account's plan"),
     "cloudflare:index/zoneCacheVariants:ZoneCacheVariants": FREE,
@@ -310,7 +310,7 @@ export const ROWS: Rows = {
     "cloudflare:index/zoneDnssec:ZoneDnssec": FREE,
     "cloudflare:index/zoneHold:ZoneHold": UNPRICED,
     "cloudflare:index/zoneLockdown:ZoneLockdown": access("Zone Lockdown: the IP ranges allowed to reach given URLs"),
-    "cloudflare:index/zoneSetting:ZoneSetting": FREE,
+    "cloudflare:index/zoneSetting:ZoneSetting": judged("zoneSetting", "a zone setting that decides how safely visitors reach the zone (security level, SSL, WAF, TLS, browser checks)"),
     "cloudflare:index/zoneSubscription:ZoneSubscription": PRICED,
     "cloudflare:index/zoneTracing:ZoneTracing": FREE,
     "cloudflare:index/zoneTracingRules:ZoneTracingRules": FREE,

@@ -35,7 +35,11 @@ export type JudgeId =
     | "latticeAuth"
     | "snsSubscription"
     | "pipeTarget"
-    | "backupCopy";
+    | "backupCopy"
+    | "zoneSetting"
+    | "rulesetPhase"
+    | "pageRule"
+    | "zonePaused";
 
 /** A row of the type table. */
 export interface CatalogRow {
