@@ -930,6 +930,7 @@ export function validateRegistry(raw: unknown, opts: RegistryOptions = {}): Regi
         }
     });
     sharedPrincipals(problems, definitions);
+    derivedNameClashes(problems, definitions);
     sharedOwnAccounts(
         definitions.flatMap((a) => (a?.aws ? [{ id: a.id, account: a.aws.account }] : [])),
         (agent, field, text) => new Checker(problems, agent).problem("ERR_SHARED_ACCOUNT", field, text),
@@ -938,6 +939,42 @@ export function validateRegistry(raw: unknown, opts: RegistryOptions = {}): Regi
         throw new RegistryError(problems);
     }
     return { version: 1, agents: definitions as AgentDefinition[] };
+}
+
+/**
+ * What the stack module appends to `agentguard-<id>` to name an agent's AWS resources
+ * (src/identity/aws.ts, documents.ts; test/identity/registry.test.ts checks the list is whole).
+ */
+export const DERIVED_NAME_SUFFIXES: readonly string[] = ["", "-boundary", "-scopes", "-plan", "-plan-scopes", "-deny-all", "-cap", "-backstop", "-backstop-runbook", "-backstop-events", "-estimated-charges"];
+
+/** IAM's longest role name. */
+const MAX_ROLE_NAME = 64;
+
+/**
+ * One problem per agent whose resource names another agent's already take (`ci`'s plan role
+ * `agentguard-ci-plan` is agent `ci-plan`'s write role): in one account the second deploy fails,
+ * or worse, finds the other's role. And one per agent whose longest role name IAM would refuse.
+ */
+function derivedNameClashes(problems: RegistryProblem[], agents: readonly (AgentDefinition | undefined)[]): void {
+    const owner = new Map<string, string>();
+    for (const a of agents) {
+        if (a === undefined) {
+            continue;
+        }
+        const longest = `agentguard-${a.id}-backstop-runbook`;
+        if (a.aws?.backstop && longest.length > MAX_ROLE_NAME) {
+            new Checker(problems, a.id).problem("ERR_FIELD_INVALID", "id", `is too long for an agent with aws.backstop: its role "${longest}" would be over IAM's ${MAX_ROLE_NAME} characters`);
+        }
+        for (const suffix of DERIVED_NAME_SUFFIXES) {
+            const name = `agentguard-${a.id}${suffix}`;
+            const other = owner.get(name);
+            if (other !== undefined && other !== a.id) {
+                new Checker(problems, a.id).problem("ERR_FIELD_INVALID", "id", `would name a resource "${name}", as agent "${other}" already does; no agent id may be another's followed by one of the module's suffixes (${DERIVED_NAME_SUFFIXES.filter((x) => x !== "").join(", ")})`);
+                break;
+            }
+            owner.set(name, a.id);
+        }
+    }
 }
 
 /**

@@ -1,6 +1,8 @@
+import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import {
+    DERIVED_NAME_SUFFIXES,
     RegistryError,
     RegistryErrorCode,
     gateAgents,
@@ -87,6 +89,27 @@ describe("agent registry", () => {
         const p = only(rawRegistry([rawAgent(), rawAgent({ owner: "bob@example.com" })]));
         expect(p).toMatchObject({ code: "ERR_DUPLICATE_ID", agent: "deploy-bot", field: "id" });
         expect(p.message).toContain("agents #1 and #2");
+    });
+
+    it("rejects ids whose resource names clash (ci's plan role is agent ci-plan's role) and ids too long for a backstop's role name", () => {
+        const mk = (id: string) =>
+            withField(
+                withField(withField(rawAgent({ id, environments: ["dev"] }), "aws.trust", { principal: `arn:aws:iam::123456789012:role/runner-${id}` }), "aws.planTrust", { principal: `arn:aws:iam::123456789012:role/runner-${id}-p` }),
+                "aws.account",
+                undefined,
+            );
+        const p = only(rawRegistry([mk("ci"), mk("ci-plan")]));
+        expect(p).toMatchObject({ code: "ERR_FIELD_INVALID", agent: "ci-plan", field: "id" });
+        expect(p.message).toContain('would name a resource "agentguard-ci-plan", as agent "ci" already does');
+        expect(problems(rawRegistry([mk("ci"), mk("cid")]))).toEqual([]);
+        const long = "a".repeat(40);
+        expect(problems(rawRegistry([mk(long)]))).toEqual([]);
+        expect(only(rawRegistry([withField(mk(long), "aws.backstop", { estimatedChargesUsd: 100 })])).message).toContain("is too long for an agent with aws.backstop");
+        // Every name the module derives is in the list the check uses.
+        const code = ["aws.ts", "documents.ts"].map((f) => readFileSync(path.resolve(__dirname, "../../src/identity", f), "utf8")).join("\n");
+        const used = [...code.matchAll(/agentguard-\$\{(?:id|agentId)\}([-a-z]*)/g)].map((m) => m[1]);
+        expect(used.length).toBeGreaterThan(5);
+        expect([...new Set(used)].filter((x) => !DERIVED_NAME_SUFFIXES.includes(x))).toEqual([]);
     });
 
     it("rejects an unknown AWS service", () => {
