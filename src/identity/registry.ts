@@ -747,6 +747,15 @@ function checkAws(c: Checker, raw: Raw, defaults: Raw, agentId: string): AwsAgen
     const scopes = c.failed("aws.scopes") ? [] : ((raw.scopes ?? []) as Raw[]).map((s, i) => checkAwsScope(c, s, `aws.scopes[${i}]`, grantSensitive));
     // The account's three forms (an id, one to create, or shared) are checked by own-account.ts.
     const account = raw.account == null ? undefined : checkAwsAccount((code, field, text) => c.problem(code, field, text), raw.account);
+    if (account !== undefined && account.kind !== "shared") {
+        // A role trusts only an OIDC provider of its own account, and the roles live in the agent's.
+        const where = account.kind === "existing" ? `account "${account.id}"` : "the account the stack creates";
+        for (const [key, t] of [["aws.trust", trust], ["aws.planTrust", planTrust]] as const) {
+            if (t?.kind === "oidc" && !(account.kind === "existing" && t.providerArn.split(":")[4] === account.id)) {
+                c.problem("ERR_FIELD_INVALID", key, `names the OIDC provider "${t.providerArn}", but the agent's roles live in ${where}, and a role trusts only an OIDC provider of its own account: create the provider there and name it`);
+            }
+        }
+    }
     if (account?.kind === "existing") {
         // The budget covers the agent's own account: a resource of another account is outside it.
         scopes.forEach((scope, i) =>

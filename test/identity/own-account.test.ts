@@ -87,6 +87,18 @@ describe("registry aws.account", () => {
         }
     });
 
+    it("rejects an OIDC trust whose provider is not in the agent's own account: a role trusts only its account's providers", () => {
+        const oidc = (account: string) => ({ oidc: { provider: `arn:aws:iam::${account}:oidc-provider/agents.example.com`, subjects: ["agent:deploy-bot:apply"] } });
+        expect(agent(withField(withAccount({ id: "210987654321" }), "aws.trust", oidc("210987654321"))).aws!.trust).toMatchObject({ kind: "oidc" });
+        for (const raw of [withField(withAccount({ id: "210987654321" }), "aws.trust", oidc("123456789012")), withField(withAccount({ create: { email: "a@example.com", name: "n", parentId: "ou-ab12-cd34ef56" } }), "aws.trust", oidc("123456789012"))]) {
+            const err = problems([raw]);
+            expect(err.problems.map((p) => [p.field, p.code])).toContainEqual(["aws.trust", "ERR_FIELD_INVALID"]);
+            expect(err.message).toContain("a role trusts only an OIDC provider of its own account");
+        }
+        // In the platform's account the provider is the platform's.
+        expect(agent(withField(withAccount({ shared: true }), "aws.trust", oidc("123456789012"))).aws!.trust).toMatchObject({ kind: "oidc" });
+    });
+
     it("rejects two agents with the same own account (by id, or by the email of one to create), naming both", () => {
         const second = (account: unknown) =>
             withAccount(account, withField(withField(rawAgent({ id: "other-bot" }), "aws.trust", { principal: "arn:aws:iam::123456789012:role/other" }), "aws.planTrust", { principal: "arn:aws:iam::123456789012:role/other-plan" }));
