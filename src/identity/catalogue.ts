@@ -162,7 +162,7 @@ export const READ_ONLY_ACTION_PREFIXES: readonly string[] = ["Get", "List", "Des
  * Grouped by the reason, which is also the boundary statement's `Sid`.
  */
 export const BOUNDARY_DENIES: Readonly<
-    Record<"DenyIdentityOrganizationsAndBilling" | "DenyDomainRegistrationAndTransfer" | "DenyCommitmentPurchases" | "DenyAuditTrailTampering" | "DenyTagChangesAwsCannotCondition", readonly string[]>
+    Record<"DenyIdentityOrganizationsAndBilling" | "DenyRoleChaining" | "DenyDomainRegistrationAndTransfer" | "DenyCommitmentPurchases" | "DenyAuditTrailTampering" | "DenyTagChangesAwsCannotCondition", readonly string[]>
 > =
     Object.freeze({
         /** IAM, Identity Center, Organizations, account settings, billing and the agent's own budget. */
@@ -181,6 +181,12 @@ export const BOUNDARY_DENIES: Readonly<
             "purchase-orders:*",
             "budgets:*",
         ],
+        /**
+         * Becoming another principal: a role whose trust policy names the agent's session would
+         * otherwise let it in past the boundary (a resource policy naming a session is not capped
+         * by that session's boundary), with that role's permissions and none of the agent's caps.
+         */
+        DenyRoleChaining: ["sts:AssumeRole", "sts:AssumeRoleWithWebIdentity", "sts:AssumeRoleWithSAML", "sts:GetFederationToken"],
         /** Buying or moving domains (each a purchase that cannot be undone by deleting a resource). */
         DenyDomainRegistrationAndTransfer: [
             "route53domains:RegisterDomain",

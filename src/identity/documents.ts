@@ -217,7 +217,7 @@ export function tagEnforcementStatements(agent: AgentDefinition): PolicyStatemen
 /**
  * The permissions boundary: the most any agent role may do. It allows only the services the agent
  * has scopes in, and denies what no agent may do whatever its scopes: IAM, Organizations, account
- * and billing changes (including its own budget); domain registration and transfer; subscriptions,
+ * and billing changes (including its own budget); becoming another role; domain registration and transfer; subscriptions,
  * reserved capacity and savings plans; stopping or deleting CloudTrail; any region outside the
  * allowlist (global services excepted, S3 buckets by their location too); the module's own
  * backstop; creates whose cost tag is missing or misspelt; and S3 requests to a bucket outside

@@ -111,6 +111,11 @@ describe("the spend cap the agent cannot untag (IAM simulator)", () => {
         expect(await decide(identity, boundary, put("999999999999"))).toBe("ExplicitlyDenied");
     });
 
+    it("the agent cannot become another role, even one whose trust policy names its session", async () => {
+        expect(await decide(identity, boundary, { action: "sts:AssumeRole", resource: "arn:aws:iam::123456789012:role/platform-admin" })).toBe("ExplicitlyDenied");
+        expect(await decide(identity, boundary, { action: "sts:GetFederationToken", resource: "arn:aws:sts::123456789012:federated-user/x" })).toBe("ExplicitlyDenied");
+    });
+
     it("no scope reaches the module's own machinery: the backstop's alarm, event rule and runbook", async () => {
         const own = (action: string, resource: string) => decide(identity, boundary, { action, resource });
         expect(await own("cloudwatch:DeleteAlarms", "arn:aws:cloudwatch:us-east-1:123456789012:alarm:agentguard-deploy-bot-estimated-charges")).toBe("ExplicitlyDenied");
