@@ -2,7 +2,9 @@
  * The AWS account a resource lives in, as far as its provider's inputs say: `allowedAccountIds`
  * (the provider refuses to work in any other account) and the ARNs of the roles it assumes
  * (`assumeRole`, `assumeRoles`, `assumeRoleWithWebIdentity`). Without either, the account comes
- * from ambient credentials that neither the pack nor `plan check` can see.
+ * from ambient credentials that neither the pack nor `plan check` can see; and an input that can
+ * redirect or skip the provider's own account check (a custom STS endpoint, a proxy) makes the
+ * named account a claim, not a fact.
  * @internal
  */
 import { ProviderFacts, Value, isUnknown, packageOfType } from "./facts";
@@ -31,9 +33,33 @@ export type AccountClue =
     /** An input that would name the account but cannot be read: `why` completes "the provider …". */
     | { readonly kind: "unreadable"; readonly why: string };
 
+/**
+ * Inputs that redirect or skip the provider's own account check: `allowedAccountIds` is enforced
+ * with an STS call, which a custom endpoint, a proxy or a CA bundle can answer falsely (the
+ * program can run that endpoint), and the skip switches leave it out.
+ */
+const CHECK_BYPASSES: readonly string[] = ["endpoints", "httpProxy", "httpsProxy", "customCaBundle", "skipCredentialsValidation", "skipRequestingAccountId"];
+
+/** Whether a provider input is set: anything but absent, null, false, "", "false" or an empty list or object. */
+function isOn(v: Value | undefined): boolean {
+    if (isUnknown(v)) {
+        return true;
+    }
+    const d = typeof v === "string" ? v.trim() : v;
+    if (d === undefined || d === null || d === false || d === "" || d === "false" || d === "[]" || d === "{}") {
+        return false;
+    }
+    return !(Array.isArray(d) && d.length === 0) && !(typeof d === "object" && !Array.isArray(d) && Object.keys(d).length === 0);
+}
+
 /** What `provider`'s inputs say about its AWS account; empty when they name none. */
 export function accountClues(provider: ProviderFacts): AccountClue[] {
     const clues: AccountClue[] = [];
+    for (const key of CHECK_BYPASSES) {
+        if (isOn(field(provider.props, key))) {
+            clues.push({ kind: "unreadable", why: `sets ${key}, which can redirect or skip its own account check` });
+        }
+    }
     const allowed = asStringList(field(provider.props, "allowedAccountIds"));
     if (isUnknown(allowed)) {
         clues.push({ kind: "unreadable", why: "has allowedAccountIds unknown at preview" });

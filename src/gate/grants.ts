@@ -249,6 +249,52 @@ function atHome(to: Value | undefined, home: string | undefined, what: string): 
 }
 
 /**
+ * The values at a dotted path of `v`, through objects, JSON strings and lists
+ * (`destinationConfig.onFailure.destination`, `queues.queueArn`). A part that is absent is
+ * skipped, except the last key of an entry that is there (an entry without its ARN is read as
+ * `undefined`, never shown to be anywhere); a part that is no object (a string where a list of
+ * entries belongs) is returned as it is, so it is not shown to be anywhere either.
+ */
+function valuesAt(v: Value | undefined, path: string): (Value | undefined)[] {
+    const keys = path.split(".");
+    let level: (Value | undefined)[] = [v];
+    keys.forEach((key, i) => {
+        const next: (Value | undefined)[] = [];
+        for (const x of level) {
+            const d = decodeJsonish(x);
+            for (const e of Array.isArray(d) ? d.map(decodeJsonish) : [d]) {
+                if (e === undefined || e === null) {
+                    continue;
+                }
+                if (isUnknown(e) || typeof e !== "object") {
+                    next.push(e as Value);
+                } else {
+                    const f = field(e, key);
+                    if (i === keys.length - 1 || (f !== undefined && f !== null)) {
+                        next.push(f);
+                    }
+                }
+            }
+        }
+        level = next;
+    });
+    return level;
+}
+
+/** Why an ARN at one of `paths` (see {@link valuesAt}) is not shown to be in `home`. */
+function allAtHome(p: Value, home: string | undefined, what: string, paths: readonly string[]): string | undefined {
+    for (const path of paths) {
+        for (const v of valuesAt(p, path)) {
+            const why = atHome(v, home, what);
+            if (why !== undefined) {
+                return why;
+            }
+        }
+    }
+    return undefined;
+}
+
+/**
  * `aws:cloudwatch/eventTarget:EventTarget`: a target that is an event bus or an API destination
  * (see {@link sendsOut}), a target not shown to be in the provider's own account (the rule is
  * always in that account; another account's queue or function that accepts the events receives
@@ -256,15 +302,13 @@ function atHome(to: Value | undefined, home: string | undefined, what: string): 
  */
 const eventTarget: Judge = (p, home) => {
     const target = field(p, "arn");
-    return sendsOut(target, "target") ?? atHome(target, home, "target") ?? switchedOn(field(p, "ecsTarget"), ["enableExecuteCommand"]);
+    return (
+        sendsOut(target, "target") ??
+        atHome(target, home, "target") ??
+        allAtHome(p, home, "dead-letter queue", ["deadLetterConfig.arn"]) ??
+        switchedOn(field(p, "ecsTarget"), ["enableExecuteCommand"])
+    );
 };
-
-/** What a bucket notification sends events to: list input, the ARN in each entry, what it is. */
-const NOTIFICATION_TARGETS: readonly (readonly [string, string, string])[] = [
-    ["queues", "queueArn", "queue"],
-    ["topics", "topicArn", "topic"],
-    ["lambdaFunctions", "lambdaFunctionArn", "function"],
-];
 
 /**
  * `aws:s3/bucketNotification:BucketNotification`: S3 sends the bucket's object events (keys,
@@ -272,53 +316,63 @@ const NOTIFICATION_TARGETS: readonly (readonly [string, string, string])[] = [
  * account. `eventbridge: true` sends them to the account's own default bus.
  */
 const bucketNotification: Judge = (p, home) => {
-    for (const [key, arnKey, what] of NOTIFICATION_TARGETS) {
-        const raw = field(p, key);
-        const list = asList(raw);
-        if (isUnknown(list)) {
-            return `its ${key} are unknown at preview`;
-        }
-        if (list === undefined && raw !== undefined && raw !== null) {
-            return `its ${key} could not be read`;
-        }
-        for (const entry of list ?? []) {
-            const why = atHome(field(decodeJsonish(entry), arnKey), home, what);
-            if (why !== undefined) {
-                return why;
-            }
-        }
-    }
-    return undefined;
+    const unknown = ["queues", "topics", "lambdaFunctions"].find((k) => isUnknown(field(p, k)));
+    return unknown !== undefined ? `its ${unknown} are unknown at preview` : allAtHome(p, home, "target", ["queues.queueArn", "topics.topicArn", "lambdaFunctions.lambdaFunctionArn"]);
 };
 
-/** IoT rule actions that deliver outside AWS or to a search domain anywhere: rule lists, and the error action's single blocks. */
-const IOT_OUTSIDE: readonly (readonly [string, string])[] = [
-    ["https", "http"],
-    ["kafkas", "kafka"],
-    ["elasticsearch", "elasticsearch"],
+/** `aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig`: each invocation's result goes to its destinations, which must be in the provider's account. */
+const invokeDestinations: Judge = (p, home) => allAtHome(p, home, "destination", ["destinationConfig.onSuccess.destination", "destinationConfig.onFailure.destination"]);
+
+/** `aws:lambda/eventSourceMapping:EventSourceMapping`: records that fail go to its on-failure destination, which must be in the provider's account. */
+const mappingDestination: Judge = (p, home) => allAtHome(p, home, "on-failure destination", ["destinationConfig.onFailure.destinationArn"]);
+
+/** `aws:ses/eventDestination:EventDestination`: sending events go to its topic or stream, which must be in the provider's account. */
+const sesDestination: Judge = (p, home) => allAtHome(p, home, "destination", ["snsDestination.topicArn", "kinesisDestination.streamArn"]);
+
+/** `aws:sesv2/configurationSetEventDestination:ConfigurationSetEventDestination`: the same, and an event bus (another account's, or routed on) is access. */
+const sesv2Destination: Judge = (p, home) => {
+    const bus = valuesAt(p, "eventDestination.eventBridgeDestination.eventBusArn");
+    return (
+        bus.map((b) => sendsOut(b, "event bus")).find((why) => why !== undefined) ??
+        allAtHome(p, home, "destination", ["eventDestination.snsDestination.topicArn", "eventDestination.kinesisFirehoseDestination.deliveryStreamArn", "eventDestination.eventBridgeDestination.eventBusArn"])
+    );
+};
+
+/** IoT rule actions that deliver outside AWS, to a search domain anywhere, or to a bucket of any account: the rule's list, the error action's block, where it sends. */
+const IOT_OUTSIDE: readonly (readonly [string, string, string])[] = [
+    ["https", "http", "an HTTPS endpoint"],
+    ["kafkas", "kafka", "a Kafka cluster"],
+    ["elasticsearch", "elasticsearch", "an OpenSearch endpoint"],
+    ["s3", "s3", "an S3 bucket (a bucket name names no account)"],
 ];
 
+/** An SQS queue URL (`https://sqs.<region>.amazonaws.com/<account>/<name>`) as the ARN it stands for; anything else as it is. */
+function queueUrlArn(v: Value | undefined): Value | undefined {
+    const m = typeof v === "string" ? /^https:\/\/[^/]+\/(\d{12})\/([^/]+)$/.exec(v) : null;
+    return m ? `arn:aws:sqs::${m[1]}:${m[2]}` : v;
+}
+
 /**
- * `aws:iot/topicRule:TopicRule`: an HTTPS action, a Kafka action (a cluster anywhere) or an
- * OpenSearch action (any domain's endpoint) sends every matched message out, and the error
- * action can do the same with messages whose delivery failed.
+ * `aws:iot/topicRule:TopicRule`: an HTTPS, Kafka, OpenSearch or S3 action sends every matched
+ * message out of the account's view, and a function, topic or queue it names must be in the
+ * provider's account; the error action can do the same with messages whose delivery failed.
  */
-const topicRule: Judge = (p) => {
-    const error = decodeJsonish(field(p, "errorAction"));
-    if (isUnknown(error)) {
-        return "its error action is unknown at preview";
-    }
-    for (const [list, one] of IOT_OUTSIDE) {
-        for (const v of [field(p, list), field(error, one)]) {
+const topicRule: Judge = (p, home) => {
+    for (const [list, one, where] of IOT_OUTSIDE) {
+        for (const v of [...valuesAt(p, list), ...valuesAt(p, `errorAction.${one}`)]) {
             if (isUnknown(v)) {
                 return `its ${list} actions are unknown at preview`;
             }
             if (v !== undefined && v !== null && !(Array.isArray(v) && v.length === 0)) {
-                return `it sends messages out through ${list === "https" ? "an HTTPS endpoint" : list === "kafkas" ? "a Kafka cluster" : "an OpenSearch endpoint"}, which may be outside the account`;
+                return `it sends messages out through ${where}, which may be outside the account`;
             }
         }
     }
-    return undefined;
+    const queues = [...valuesAt(p, "sqs.queueUrl"), ...valuesAt(p, "errorAction.sqs.queueUrl")].map(queueUrlArn);
+    return (
+        allAtHome(p, home, "target", ["lambdas.functionArn", "sns.targetArn", "errorAction.lambda.functionArn", "errorAction.sns.targetArn"]) ??
+        queues.map((q) => atHome(q, home, "queue")).find((why) => why !== undefined)
+    );
 };
 
 /** A database, broker or warehouse given a public address: `publiclyAccessible` (Neptune Analytics: `publicConnectivity`) on. */
@@ -582,6 +636,10 @@ export const JUDGES: { readonly [id in JudgeId]: Judge } = {
     invokePermission,
     eventTarget,
     bucketNotification,
+    invokeDestinations,
+    mappingDestination,
+    sesDestination,
+    sesv2Destination,
     topicRule,
     publicAddress,
     execCommand,

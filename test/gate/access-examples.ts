@@ -76,7 +76,7 @@ export const JUDGED_EXAMPLES: { readonly [type: string]: Examples } = {
         allowed: [
             { rule: "nightly", arn: UNKNOWN },
             { rule: "nightly", arn: "arn:aws:lambda:us-east-1:123456789012:function:report" },
-            { rule: "nightly", arn: "arn:aws:sqs:us-east-1:123456789012:jobs" },
+            { rule: "nightly", arn: "arn:aws:sqs:us-east-1:123456789012:jobs", deadLetterConfig: { arn: "arn:aws:sqs:us-east-1:123456789012:dlq" } },
             { rule: "nightly", arn: "arn:aws:ecs:us-east-1:123456789012:cluster/c", ecsTarget: { taskDefinitionArn: UNKNOWN, enableExecuteCommand: false } },
         ],
         denied: [
@@ -91,6 +91,7 @@ export const JUDGED_EXAMPLES: { readonly [type: string]: Examples } = {
             { rule: "nightly", eventBusName: "arn:aws:events:us-east-1:999999999999:event-bus/default", arn: "arn:aws:lambda:us-east-1:999999999999:function:f" },
             // An ARN naming no account (Run Command on instances) is not shown to be the provider's.
             { rule: "nightly", arn: "arn:aws:ssm:us-east-1::document/AWS-RunShellScript" },
+            { rule: "nightly", arn: "arn:aws:sqs:us-east-1:123456789012:jobs", deadLetterConfig: { arn: "arn:aws:sqs:us-east-1:999999999999:dlq" } },
         ],
     },
     "aws:s3/bucketNotification:BucketNotification": {
@@ -159,10 +160,47 @@ export const JUDGED_EXAMPLES: { readonly [type: string]: Examples } = {
             { account: { id: "a" }, name: "example.com", paused: UNKNOWN },
         ],
     },
+    "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig": {
+        allowed: [
+            { functionName: "f", maximumRetryAttempts: 0 },
+            { functionName: "f", destinationConfig: { onFailure: { destination: "arn:aws:sqs:us-east-1:123456789012:failed" }, onSuccess: { destination: UNKNOWN } } },
+        ],
+        denied: [
+            { functionName: "f", destinationConfig: { onSuccess: { destination: "arn:aws:sqs:us-east-1:999999999999:loot" } } },
+            { functionName: "f", destinationConfig: JSON.stringify({ onFailure: { destination: "arn:aws:lambda:us-east-1:999999999999:function:f" } }) },
+            { functionName: "f", destinationConfig: { onFailure: {} } },
+            { functionName: "f", destinationConfig: "garbage" },
+        ],
+    },
+    "aws:lambda/eventSourceMapping:EventSourceMapping": {
+        allowed: [
+            { functionName: "f", eventSourceArn: "arn:aws:sqs:us-east-1:123456789012:in" },
+            { functionName: "f", eventSourceArn: "arn:aws:kinesis:us-east-1:123456789012:stream/s", destinationConfig: { onFailure: { destinationArn: "arn:aws:sqs:us-east-1:123456789012:failed" } } },
+        ],
+        denied: [{ functionName: "f", eventSourceArn: "arn:aws:kinesis:us-east-1:123456789012:stream/s", destinationConfig: { onFailure: { destinationArn: "arn:aws:sns:us-east-1:999999999999:loot" } } }],
+    },
+    "aws:ses/eventDestination:EventDestination": {
+        allowed: [
+            { configurationSetName: "c", matchingTypes: ["send"], cloudwatchDestinations: [{ defaultValue: "d", dimensionName: "n", valueSource: "emailHeader" }] },
+            { configurationSetName: "c", matchingTypes: ["send"], snsDestination: { topicArn: "arn:aws:sns:us-east-1:123456789012:mail" } },
+        ],
+        denied: [
+            { configurationSetName: "c", matchingTypes: ["send"], snsDestination: { topicArn: "arn:aws:sns:us-east-1:999999999999:mail" } },
+            { configurationSetName: "c", matchingTypes: ["send"], kinesisDestination: { streamArn: "arn:aws:firehose:us-east-1:999999999999:deliverystream/s", roleArn: "r" } },
+        ],
+    },
+    "aws:sesv2/configurationSetEventDestination:ConfigurationSetEventDestination": {
+        allowed: [{ configurationSetName: "c", eventDestinationName: "d", eventDestination: { matchingEventTypes: ["SEND"], snsDestination: { topicArn: "arn:aws:sns:us-east-1:123456789012:mail" } } }],
+        denied: [
+            { configurationSetName: "c", eventDestinationName: "d", eventDestination: { matchingEventTypes: ["SEND"], snsDestination: { topicArn: "arn:aws:sns:us-east-1:999999999999:mail" } } },
+            { configurationSetName: "c", eventDestinationName: "d", eventDestination: { matchingEventTypes: ["SEND"], eventBridgeDestination: { eventBusArn: "arn:aws:events:us-east-1:123456789012:event-bus/default" } } },
+        ],
+    },
     "aws:iot/topicRule:TopicRule": {
         allowed: [
             { name: "r", sql: "SELECT * FROM 't'", sqlVersion: "2016-03-23", enabled: true, lambdas: [{ functionArn: UNKNOWN }], errorAction: { cloudwatchLogs: { logGroupName: "g", roleArn: "arn:aws:iam::123456789012:role/r" } } },
             { name: "r", sql: "SELECT * FROM 't'", sqlVersion: "2016-03-23", enabled: true, https: [] },
+            { name: "r", sql: "SELECT * FROM 't'", sqlVersion: "2016-03-23", enabled: true, sqs: [{ queueUrl: "https://sqs.us-east-1.amazonaws.com/123456789012/jobs", roleArn: "r", useBase64: false }], sns: [{ targetArn: "arn:aws:sns:us-east-1:123456789012:t", roleArn: "r" }] },
         ],
         denied: [
             { name: "r", sql: "SELECT * FROM 't'", sqlVersion: "2016-03-23", enabled: true, https: [{ url: "https://collector.example.com/" }] },
@@ -171,6 +209,13 @@ export const JUDGED_EXAMPLES: { readonly [type: string]: Examples } = {
             { name: "r", sql: "SELECT * FROM 't'", sqlVersion: "2016-03-23", enabled: true, errorAction: JSON.stringify({ elasticsearch: { endpoint: "https://search-x.example.com" } }) },
             { name: "r", sql: "SELECT * FROM 't'", sqlVersion: "2016-03-23", enabled: true, errorAction: UNKNOWN },
             { name: "r", sql: "SELECT * FROM 't'", sqlVersion: "2016-03-23", enabled: true, https: UNKNOWN },
+            // The error action in list form (or as JSON) is read too.
+            { name: "r", sql: "SELECT * FROM 't'", sqlVersion: "2016-03-23", enabled: true, errorAction: [{ http: { url: "https://collector.example.com/" } }] },
+            { name: "r", sql: "SELECT * FROM 't'", sqlVersion: "2016-03-23", enabled: true, errorAction: JSON.stringify([{ kafka: { destinationArn: "x", topic: "t" } }]) },
+            { name: "r", sql: "SELECT * FROM 't'", sqlVersion: "2016-03-23", enabled: true, s3: [{ bucketName: "collector", key: "k", roleArn: "arn:aws:iam::123456789012:role/r" }] },
+            { name: "r", sql: "SELECT * FROM 't'", sqlVersion: "2016-03-23", enabled: true, sqs: [{ queueUrl: "https://sqs.us-east-1.amazonaws.com/999999999999/loot", roleArn: "arn:aws:iam::123456789012:role/r", useBase64: false }] },
+            { name: "r", sql: "SELECT * FROM 't'", sqlVersion: "2016-03-23", enabled: true, lambdas: [{ functionArn: "arn:aws:lambda:us-east-1:999999999999:function:f" }] },
+            { name: "r", sql: "SELECT * FROM 't'", sqlVersion: "2016-03-23", enabled: true, errorAction: { sns: { targetArn: "arn:aws:sns:us-east-1:999999999999:t", roleArn: "r" } } },
         ],
     },
     "aws:sns/topicSubscription:TopicSubscription": {

@@ -164,6 +164,7 @@ describe("access gate", () => {
         const judge = (props: Record<string, unknown>) =>
             [accessRuleFor({ type: "aws:cloudwatch/eventTarget:EventTarget", props: target, provider: withProvider(props) })?.why, accessRuleFor({ type: "aws:s3/bucketNotification:BucketNotification", props: notice, provider: withProvider(props) })?.why];
         expect(judge({ allowedAccountIds: ["123456789012"] })).toEqual([undefined, undefined]);
+        expect(judge({ allowedAccountIds: ["123456789012"], endpoints: "[]", skipCredentialsValidation: "false" })).toEqual([undefined, undefined]);
         expect(judge({ assumeRole: JSON.stringify({ roleArn: "arn:aws:iam::123456789012:role/agent" }) })).toEqual([undefined, undefined]);
         for (const props of [
             {}, // ambient credentials: the account is not known
@@ -172,6 +173,10 @@ describe("access gate", () => {
             // The agent's role is allowed, but the provider assumes a role in another account: resources land there.
             { allowedAccountIds: ["123456789012"], assumeRoles: [{ roleArn: "arn:aws:iam::123456789012:role/agent" }, { roleArn: "arn:aws:iam::999999999999:role/hop" }] },
             { assumeRole: { roleArn: "" } },
+            // The provider checks the named account with STS: an endpoint the program runs can answer for any account.
+            { allowedAccountIds: ["123456789012"], endpoints: JSON.stringify([{ sts: "http://127.0.0.1:8999" }]) },
+            { allowedAccountIds: ["123456789012"], httpsProxy: "http://127.0.0.1:8080", customCaBundle: "-----BEGIN CERTIFICATE-----" },
+            { allowedAccountIds: ["123456789012"], skipRequestingAccountId: "true" },
         ]) {
             for (const why of judge(props)) {
                 expect(why, JSON.stringify(props)).toMatch(/cannot be compared with its own AWS account: its provider does not pin one account/);

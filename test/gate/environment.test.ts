@@ -69,6 +69,13 @@ describe("environment gate", () => {
         it("allows other accounts", async () => {
             expect((await decide([withProvider({ allowedAccountIds: ["222222222222"], assumeRole: { roleArn: "arn:aws:iam::222222222222:role/x" } })], { config: cfg })).decision).toBe("allow");
         });
+        it("fails closed when the provider can redirect or skip its own account check (its STS endpoint could answer for any account)", async () => {
+            for (const extra of [{ endpoints: JSON.stringify([{ sts: "http://127.0.0.1:8999" }]) }, { httpsProxy: "http://127.0.0.1:8080" }, { skipRequestingAccountId: true }]) {
+                const d = await decide([withProvider({ allowedAccountIds: ["222222222222"], ...extra })], { config: cfg });
+                expect(gatesOf(d), JSON.stringify(extra)).toEqual(["environment:2:denied"]);
+                expect(d.gates[0].observed).toContain(`sets ${Object.keys(extra)[0]}, which can redirect or skip its own account check`);
+            }
+        });
         it("fails closed when the provider names no account at all (ambient credentials)", async () => {
             const d = await decide([withProvider({ region: "us-east-1" })], { config: cfg });
             expect(gatesOf(d)).toEqual(["environment:2:denied"]);

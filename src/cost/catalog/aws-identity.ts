@@ -53,7 +53,7 @@ export const ROWS: Rows = {
     // cloudtrail
     "aws:cloudtrail/eventDataStore:EventDataStore": UNPRICED,
     "aws:cloudtrail/organizationDelegatedAdminAccount:OrganizationDelegatedAdminAccount": access("delegated administrator accounts"),
-    "aws:cloudtrail/trail:Trail": usage("events beyond the first trail"),
+    "aws:cloudtrail/trail:Trail": access("a trail delivers the account's API activity to a bucket, which may be another account's (a bucket name names no account)", usage("events beyond the first trail")),
     // cognito
     "aws:cognito/identityPool:IdentityPool": access("Cognito user pools, identity pools, their users and roles", UNPRICED),
     "aws:cognito/identityPoolProviderPrincipalTag:IdentityPoolProviderPrincipalTag": access("Cognito user pools, identity pools, their users and roles"),
