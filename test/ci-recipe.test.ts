@@ -116,6 +116,16 @@ describe("the CI recipe", () => {
         }
     });
 
+    it("lets the AWS provider read no file, metadata service or endpoint the program could write or run", () => {
+        for (const [name, j] of agentJobs) {
+            const run = j.steps.find(isAgent)!.run!;
+            for (const v of ["AWS_CONFIG_FILE=/dev/null", "AWS_SHARED_CREDENTIALS_FILE=/dev/null", "AWS_EC2_METADATA_DISABLED=true", "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true"]) {
+                expect(run, `${name}: ${v}`).toContain(v);
+            }
+            expect(run, name).not.toMatch(/AWS_(ENDPOINT_URL|PROFILE|CA_BUNDLE)|HTTPS?_PROXY/i);
+        }
+    });
+
     it("refuses a program with plugins: (agentguard doctor) before the agent's code runs, and before the code is the agent's", () => {
         for (const [, j] of agentJobs) {
             const doctorAt = j.steps.findIndex((s) => /\/opt\/agentguard\/dist\/cli\/main\.js doctor agent-src\n(.*\n)*sudo mv agent-src \/home\/agent\/src/.test(s.run ?? ""));

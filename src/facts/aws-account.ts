@@ -35,10 +35,23 @@ export type AccountClue =
 
 /**
  * Inputs that redirect or skip the provider's own account check: `allowedAccountIds` is enforced
- * with an STS call, which a custom endpoint, a proxy or a CA bundle can answer falsely (the
- * program can run that endpoint), and the skip switches leave it out.
+ * with the account STS (or, for instance credentials, the metadata service) reports, which a
+ * custom endpoint, a proxy, a CA bundle, a metadata endpoint or a config file the program wrote
+ * (a profile, shared config files: `endpoint_url`, `credential_process`) can make lie; the skip
+ * switches leave it out.
  */
-const CHECK_BYPASSES: readonly string[] = ["endpoints", "httpProxy", "httpsProxy", "customCaBundle", "skipCredentialsValidation", "skipRequestingAccountId"];
+const CHECK_BYPASSES: readonly string[] = [
+    "endpoints",
+    "httpProxy",
+    "httpsProxy",
+    "customCaBundle",
+    "ec2MetadataServiceEndpoint",
+    "profile",
+    "sharedConfigFiles",
+    "sharedCredentialsFiles",
+    "skipCredentialsValidation",
+    "skipRequestingAccountId",
+];
 
 /** Whether a provider input is set: anything but absent, null, false, "", "false" or an empty list or object. */
 function isOn(v: Value | undefined): boolean {

@@ -248,6 +248,12 @@ function atHome(to: Value | undefined, home: string | undefined, what: string): 
     return arnAccount(to) === home ? undefined : `its ${what} is not shown to be in its provider's AWS account`;
 }
 
+/** `v` decoded, with lists (of lists, JSON-encoded or not) flattened into their entries. */
+function entries(v: Value | undefined): (Value | undefined)[] {
+    const d = decodeJsonish(v);
+    return Array.isArray(d) ? d.flatMap(entries) : [d];
+}
+
 /**
  * The values at a dotted path of `v`, through objects, JSON strings and lists
  * (`destinationConfig.onFailure.destination`, `queues.queueArn`). A part that is absent is
@@ -261,8 +267,7 @@ function valuesAt(v: Value | undefined, path: string): (Value | undefined)[] {
     keys.forEach((key, i) => {
         const next: (Value | undefined)[] = [];
         for (const x of level) {
-            const d = decodeJsonish(x);
-            for (const e of Array.isArray(d) ? d.map(decodeJsonish) : [d]) {
+            for (const e of entries(x)) {
                 if (e === undefined || e === null) {
                     continue;
                 }
@@ -571,13 +576,43 @@ const BENIGN_ZONE_SETTINGS: ReadonlySet<string> = new Set(
     ].map(flat),
 );
 
-/** `cloudflare:index/zoneSetting:ZoneSetting`: benign when `settingId` is a reviewed performance or caching setting. */
+/** Protection settings, by id, and the values reviewed as the protective side of each (turning it on, the strict mode). */
+const PROTECTIVE_VALUES: ReadonlyMap<string, readonly string[]> = new Map(
+    (
+        [
+            ["always_use_https", ["on"]],
+            ["automatic_https_rewrites", ["on"]],
+            ["browser_check", ["on"]],
+            ["email_obfuscation", ["on"]],
+            ["hotlink_protection", ["on"]],
+            ["min_tls_version", ["1.2", "1.3"]],
+            ["opportunistic_encryption", ["on"]],
+            ["security_level", ["medium", "high", "under_attack"]],
+            ["server_side_exclude", ["on"]],
+            ["ssl", ["strict"]],
+            ["tls_1_3", ["on", "zrt"]],
+            ["waf", ["on"]],
+        ] as const
+    ).map(([id, values]) => [flat(id), values.map(flat)]),
+);
+
+/**
+ * `cloudflare:index/zoneSetting:ZoneSetting`: benign when `settingId` is a reviewed performance or
+ * caching setting, or a protection setting set to its protective side (`ssl: strict`, `waf: on`).
+ */
 const zoneSetting: Judge = (p) => {
     const id = field(p, "settingId");
-    if (isUnknown(id)) {
-        return "its setting is unknown at preview";
+    const value = field(p, "value");
+    if (isUnknown(id) || isUnknown(value)) {
+        return "its setting or value is unknown at preview";
     }
-    return typeof id === "string" && BENIGN_ZONE_SETTINGS.has(flat(id)) ? undefined : "it changes a zone setting that is not a reviewed performance or caching setting (security level, SSL, WAF, TLS and the like)";
+    if (typeof id === "string" && BENIGN_ZONE_SETTINGS.has(flat(id))) {
+        return undefined;
+    }
+    const protective = typeof id === "string" ? PROTECTIVE_VALUES.get(flat(id)) : undefined;
+    return protective !== undefined && typeof value === "string" && protective.includes(flat(value))
+        ? undefined
+        : "it changes a zone setting that is not a reviewed performance or caching setting, nor a protection turned to its protective side (security level, SSL, WAF, TLS and the like)";
 };
 
 /**

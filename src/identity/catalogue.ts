@@ -186,7 +186,8 @@ export const BOUNDARY_DENIES: Readonly<
          * otherwise let it in past the boundary (a resource policy naming a session is not capped
          * by that session's boundary), with that role's permissions and none of the agent's caps.
          */
-        DenyRoleChaining: ["sts:AssumeRole", "sts:AssumeRoleWithWebIdentity", "sts:AssumeRoleWithSAML", "sts:GetFederationToken"],
+        // (AssumeRoleWithWebIdentity and AssumeRoleWithSAML are unsigned calls: no boundary applies to them.)
+        DenyRoleChaining: ["sts:AssumeRole", "sts:GetFederationToken"],
         /** Buying or moving domains (each a purchase that cannot be undone by deleting a resource). */
         DenyDomainRegistrationAndTransfer: [
             "route53domains:RegisterDomain",

@@ -243,9 +243,9 @@ export function boundaryPolicy(agent: AgentDefinition, accountId: string): Polic
     if (services.includes("s3")) {
         // Bucket ARNs name no account: a bucket of another account whose policy admits the agent
         // (the whole organization, say) would take its writes, and its spend, outside its budget.
-        // IfExists: S3 puts the owner in every bucket and object request; where it has none to put
-        // (no bucket at all), nothing of another account is reached.
-        statements.push({ Sid: "DenyBucketsOfOtherAccounts", Effect: "Deny", Action: ["s3:*"], Resource: "*", Condition: { StringNotEqualsIfExists: { "s3:ResourceAccount": accountId } } });
+        // Only where S3 names an owner (Null: false): a request with none to name (no bucket at
+        // all) reaches nothing of another account, and is not refused for it.
+        statements.push({ Sid: "DenyBucketsOfOtherAccounts", Effect: "Deny", Action: ["s3:*"], Resource: "*", Condition: { Null: { "s3:ResourceAccount": "false" }, StringNotEquals: { "s3:ResourceAccount": accountId } } });
         // CreateBucket names the bucket's region in its body: any endpoint in an allowed region
         // creates a bucket anywhere. Absent, the bucket is in the endpoint's region (the rule above).
         statements.push({ Sid: "DenyBucketsOutsideAllowedRegions", Effect: "Deny", Action: ["s3:CreateBucket"], Resource: "*", Condition: { Null: { "s3:LocationConstraint": "false" }, StringNotEquals: { "s3:LocationConstraint": [...regions] } } });

@@ -113,12 +113,19 @@ export const JUDGED_EXAMPLES: { readonly [type: string]: Examples } = {
         allowed: [
             { zoneId: "z", settingId: "always_online", value: "on" },
             { zoneId: "z", settingId: "browserCacheTtl", value: 14400 },
+            // Protection turned to its protective side.
+            { zoneId: "z", settingId: "ssl", value: "strict" },
+            { zoneId: "z", settingId: "min_tls_version", value: "1.2" },
+            { zoneId: "z", settingId: "alwaysUseHttps", value: "on" },
         ],
         denied: [
             { zoneId: "z", settingId: "security_level", value: "essentially_off" },
             { zoneId: "z", settingId: "ssl", value: "off" },
             { zoneId: "z", settingId: "waf", value: "off" },
             { zoneId: "z", settingId: "minTlsVersion", value: "1.0" },
+            { zoneId: "z", settingId: "ssl", value: "flexible" },
+            { zoneId: "z", settingId: "security_level", value: UNKNOWN },
+            { zoneId: "z", settingId: "waf", value: { on: true } },
             // A setting added after the review (it injects a script into every page).
             { zoneId: "z", settingId: "webmcp_enabled", value: "on" },
             { zoneId: "z", settingId: UNKNOWN, value: "on" },
@@ -169,6 +176,7 @@ export const JUDGED_EXAMPLES: { readonly [type: string]: Examples } = {
             { functionName: "f", destinationConfig: { onSuccess: { destination: "arn:aws:sqs:us-east-1:999999999999:loot" } } },
             { functionName: "f", destinationConfig: JSON.stringify({ onFailure: { destination: "arn:aws:lambda:us-east-1:999999999999:function:f" } }) },
             { functionName: "f", destinationConfig: { onFailure: {} } },
+            { functionName: "f", destinationConfig: [[{ onFailure: { destination: "arn:aws:sqs:us-east-1:999999999999:loot" } }]] },
             { functionName: "f", destinationConfig: "garbage" },
         ],
     },

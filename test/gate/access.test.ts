@@ -177,6 +177,10 @@ describe("access gate", () => {
             { allowedAccountIds: ["123456789012"], endpoints: JSON.stringify([{ sts: "http://127.0.0.1:8999" }]) },
             { allowedAccountIds: ["123456789012"], httpsProxy: "http://127.0.0.1:8080", customCaBundle: "-----BEGIN CERTIFICATE-----" },
             { allowedAccountIds: ["123456789012"], skipRequestingAccountId: "true" },
+            // Instance credentials take their account from the metadata service; a profile or config file can point STS anywhere.
+            { allowedAccountIds: ["123456789012"], ec2MetadataServiceEndpoint: "http://127.0.0.1:8111" },
+            { allowedAccountIds: ["123456789012"], profile: "collector" },
+            { allowedAccountIds: ["123456789012"], sharedConfigFiles: JSON.stringify(["./aws-config"]) },
         ]) {
             for (const why of judge(props)) {
                 expect(why, JSON.stringify(props)).toMatch(/cannot be compared with its own AWS account: its provider does not pin one account/);

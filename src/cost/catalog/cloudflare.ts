@@ -5,6 +5,9 @@
  */
 import { access, accessWhen, FREE, judged, PRICED, purchase, Rows, UNPRICED, usage } from "./row";
 
+/** Why the zone's protection settings with no reviewed benign value are access. */
+const PROTECTION_SETTINGS = "zone protection settings that change how safely visitors and Cloudflare reach the origin (client-certificate pulls, TLS per hostname, URL normalization before the WAF, bot management, DNSSEC)";
+
 export const ROWS: Rows = {
     // index
     "cloudflare:index/accessApplication:AccessApplication": access("Cloudflare Access / Zero Trust applications, policies, groups, identity providers, certificates and service tokens"),
@@ -41,11 +44,11 @@ export const ROWS: Rows = {
     "cloudflare:index/apiToken:ApiToken": access("Cloudflare API and account tokens, members and user groups"),
     "cloudflare:index/argoSmartRouting:ArgoSmartRouting": purchase("Argo Smart Routing ($5/month plus per GB)"),
     "cloudflare:index/argoTieredCaching:ArgoTieredCaching": FREE,
-    "cloudflare:index/authenticatedOriginPulls:AuthenticatedOriginPulls": FREE,
+    "cloudflare:index/authenticatedOriginPulls:AuthenticatedOriginPulls": access(PROTECTION_SETTINGS),
     "cloudflare:index/authenticatedOriginPullsCertificate:AuthenticatedOriginPullsCertificate": FREE,
     "cloudflare:index/authenticatedOriginPullsHostnameCertificate:AuthenticatedOriginPullsHostnameCertificate": FREE,
-    "cloudflare:index/authenticatedOriginPullsSettings:AuthenticatedOriginPullsSettings": FREE,
-    "cloudflare:index/botManagement:BotManagement": UNPRICED,
+    "cloudflare:index/authenticatedOriginPullsSettings:AuthenticatedOriginPullsSettings": access(PROTECTION_SETTINGS),
+    "cloudflare:index/botManagement:BotManagement": access(PROTECTION_SETTINGS, UNPRICED),
     "cloudflare:index/byoIpPrefix:ByoIpPrefix": UNPRICED,
     "cloudflare:index/callsSfuApp:CallsSfuApp": usage("billed by use on the account's plan"),
     "cloudflare:index/callsTurnApp:CallsTurnApp": usage("billed by use on the account's plan"),
@@ -100,7 +103,7 @@ export const ROWS: Rows = {
     "cloudflare:index/flagshipFlag:FlagshipFlag": usage("billed by use on the account's plan"),
     "cloudflare:index/googleTagGateway:GoogleTagGateway": UNPRICED,
     "cloudflare:index/healthcheck:Healthcheck": FREE,
-    "cloudflare:index/hostnameTlsSetting:HostnameTlsSetting": FREE,
+    "cloudflare:index/hostnameTlsSetting:HostnameTlsSetting": access(PROTECTION_SETTINGS),
     "cloudflare:index/hyperdriveConfig:HyperdriveConfig": usage("billed by use on the account's plan"),
     "cloudflare:index/image:Image": usage("billed by use on the account's plan"),
     "cloudflare:index/imageVariant:ImageVariant": usage("billed by use on the account's plan"),
@@ -205,7 +208,7 @@ export const ROWS: Rows = {
     "cloudflare:index/tunnelVirtualNetwork:TunnelVirtualNetwork": FREE,
     "cloudflare:index/turnstileWidget:TurnstileWidget": FREE,
     "cloudflare:index/universalSslSetting:UniversalSslSetting": FREE,
-    "cloudflare:index/urlNormalizationSettings:UrlNormalizationSettings": FREE,
+    "cloudflare:index/urlNormalizationSettings:UrlNormalizationSettings": access(PROTECTION_SETTINGS),
     "cloudflare:index/user:User": access("Cloudflare API and account tokens, members and user groups"),
     "cloudflare:index/userAgentBlockingRule:UserAgentBlockingRule": FREE,
     "cloudflare:index/userGroup:UserGroup": access("Cloudflare API and account tokens, members and user groups"),
@@ -307,7 +310,7 @@ export const ROWS: Rows = {
     "cloudflare:index/zoneCacheReserve:ZoneCacheReserve": usage("billed by use on the account's plan"),
     "cloudflare:index/zoneCacheVariants:ZoneCacheVariants": FREE,
     "cloudflare:index/zoneDnsSettings:ZoneDnsSettings": FREE,
-    "cloudflare:index/zoneDnssec:ZoneDnssec": FREE,
+    "cloudflare:index/zoneDnssec:ZoneDnssec": access(PROTECTION_SETTINGS),
     "cloudflare:index/zoneHold:ZoneHold": UNPRICED,
     "cloudflare:index/zoneLockdown:ZoneLockdown": access("Zone Lockdown: the IP ranges allowed to reach given URLs"),
     "cloudflare:index/zoneSetting:ZoneSetting": judged("zoneSetting", "a zone setting that decides how safely visitors reach the zone (security level, SSL, WAF, TLS, browser checks)"),
