@@ -334,6 +334,17 @@ const mappingDestination: Judge = (p, home) => allAtHome(p, home, "on-failure de
 /** `aws:ses/eventDestination:EventDestination`: sending events go to its topic or stream, which must be in the provider's account. */
 const sesDestination: Judge = (p, home) => allAtHome(p, home, "destination", ["snsDestination.topicArn", "kinesisDestination.streamArn"]);
 
+/**
+ * `aws:ses/receiptRule:ReceiptRule`: received mail goes to its S3 actions' buckets (a bucket name
+ * names no account), and to topics and functions that must be in the provider's account.
+ */
+const receiptRule: Judge = (p, home) => {
+    const buckets = valuesAt(p, "s3Actions.bucketName").filter((b) => b !== undefined && b !== null);
+    return buckets.length > 0
+        ? "it stores received mail in an S3 bucket, which may be another account's (a bucket name names no account)"
+        : allAtHome(p, home, "target", ["snsActions.topicArn", "lambdaActions.functionArn", "lambdaActions.topicArn", "workmailActions.topicArn"]);
+};
+
 /** `aws:sesv2/configurationSetEventDestination:ConfigurationSetEventDestination`: the same, and an event bus (another account's, or routed on) is access. */
 const sesv2Destination: Judge = (p, home) => {
     const bus = valuesAt(p, "eventDestination.eventBridgeDestination.eventBusArn");
@@ -675,6 +686,7 @@ export const JUDGES: { readonly [id in JudgeId]: Judge } = {
     mappingDestination,
     sesDestination,
     sesv2Destination,
+    receiptRule,
     topicRule,
     publicAddress,
     execCommand,

@@ -197,6 +197,17 @@ export const JUDGED_EXAMPLES: { readonly [type: string]: Examples } = {
             { configurationSetName: "c", matchingTypes: ["send"], kinesisDestination: { streamArn: "arn:aws:firehose:us-east-1:999999999999:deliverystream/s", roleArn: "r" } },
         ],
     },
+    "aws:ses/receiptRule:ReceiptRule": {
+        allowed: [
+            { name: "r", ruleSetName: "s", recipients: ["ops@example.com"], snsActions: [{ topicArn: "arn:aws:sns:us-east-1:123456789012:mail", position: 1 }] },
+            { name: "r", ruleSetName: "s", bounceActions: [{ message: "m", sender: "a@example.com", smtpReplyCode: "550", position: 1 }] },
+        ],
+        denied: [
+            { name: "r", ruleSetName: "s", s3Actions: [{ bucketName: "collector", position: 1 }] },
+            { name: "r", ruleSetName: "s", lambdaActions: [{ functionArn: "arn:aws:lambda:us-east-1:999999999999:function:read", position: 1 }] },
+            { name: "r", ruleSetName: "s", snsActions: JSON.stringify([{ topicArn: "arn:aws:sns:us-east-1:999999999999:mail", position: 1 }]) },
+        ],
+    },
     "aws:sesv2/configurationSetEventDestination:ConfigurationSetEventDestination": {
         allowed: [{ configurationSetName: "c", eventDestinationName: "d", eventDestination: { matchingEventTypes: ["SEND"], snsDestination: { topicArn: "arn:aws:sns:us-east-1:123456789012:mail" } } }],
         denied: [

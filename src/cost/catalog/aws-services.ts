@@ -499,7 +499,7 @@ export const ROWS: Rows = {
     "aws:ses/identityPolicy:IdentityPolicy": access("a sending-authorization policy (who may send as this identity)"),
     "aws:ses/mailFrom:MailFrom": UNPRICED,
     "aws:ses/receiptFilter:ReceiptFilter": FREE,
-    "aws:ses/receiptRule:ReceiptRule": FREE,
+    "aws:ses/receiptRule:ReceiptRule": judged("receiptRule", "received mail stored in an S3 bucket, or sent to a topic or function not shown to be in its own account"),
     "aws:ses/receiptRuleSet:ReceiptRuleSet": UNPRICED,
     "aws:ses/template:Template": FREE,
     // sesv2

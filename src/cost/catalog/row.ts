@@ -33,6 +33,7 @@ export type JudgeId =
     | "mappingDestination"
     | "sesDestination"
     | "sesv2Destination"
+    | "receiptRule"
     | "topicRule"
     | "publicAddress"
     | "execCommand"
