@@ -286,10 +286,17 @@ function valuesAt(v: Value | undefined, path: string): (Value | undefined)[] {
     return level;
 }
 
-/** Why an ARN at one of `paths` (see {@link valuesAt}) is not shown to be in `home`. */
+/**
+ * Why an ARN at one of `paths` (see {@link valuesAt}) is not shown to be in `home`. A path ending
+ * in `?` names an optional ARN: an entry without it sends nothing there.
+ */
 function allAtHome(p: Value, home: string | undefined, what: string, paths: readonly string[]): string | undefined {
     for (const path of paths) {
-        for (const v of valuesAt(p, path)) {
+        const optional = path.endsWith("?");
+        for (const v of valuesAt(p, optional ? path.slice(0, -1) : path)) {
+            if (optional && (v === undefined || v === null)) {
+                continue;
+            }
             const why = atHome(v, home, what);
             if (why !== undefined) {
                 return why;
@@ -310,7 +317,7 @@ const eventTarget: Judge = (p, home) => {
     return (
         sendsOut(target, "target") ??
         atHome(target, home, "target") ??
-        allAtHome(p, home, "dead-letter queue", ["deadLetterConfig.arn"]) ??
+        allAtHome(p, home, "dead-letter queue", ["deadLetterConfig.arn?"]) ??
         switchedOn(field(p, "ecsTarget"), ["enableExecuteCommand"])
     );
 };
@@ -342,7 +349,7 @@ const receiptRule: Judge = (p, home) => {
     const buckets = valuesAt(p, "s3Actions.bucketName").filter((b) => b !== undefined && b !== null);
     return buckets.length > 0
         ? "it stores received mail in an S3 bucket, which may be another account's (a bucket name names no account)"
-        : allAtHome(p, home, "target", ["snsActions.topicArn", "lambdaActions.functionArn", "lambdaActions.topicArn", "workmailActions.topicArn"]);
+        : allAtHome(p, home, "target", ["snsActions.topicArn", "lambdaActions.functionArn", "lambdaActions.topicArn?", "workmailActions.topicArn?"]);
 };
 
 /** `aws:sesv2/configurationSetEventDestination:ConfigurationSetEventDestination`: the same, and an event bus (another account's, or routed on) is access. */

@@ -77,6 +77,7 @@ export const JUDGED_EXAMPLES: { readonly [type: string]: Examples } = {
             { rule: "nightly", arn: UNKNOWN },
             { rule: "nightly", arn: "arn:aws:lambda:us-east-1:123456789012:function:report" },
             { rule: "nightly", arn: "arn:aws:sqs:us-east-1:123456789012:jobs", deadLetterConfig: { arn: "arn:aws:sqs:us-east-1:123456789012:dlq" } },
+            { rule: "nightly", arn: "arn:aws:sqs:us-east-1:123456789012:jobs", deadLetterConfig: {} },
             { rule: "nightly", arn: "arn:aws:ecs:us-east-1:123456789012:cluster/c", ecsTarget: { taskDefinitionArn: UNKNOWN, enableExecuteCommand: false } },
         ],
         denied: [
@@ -201,11 +202,14 @@ export const JUDGED_EXAMPLES: { readonly [type: string]: Examples } = {
         allowed: [
             { name: "r", ruleSetName: "s", recipients: ["ops@example.com"], snsActions: [{ topicArn: "arn:aws:sns:us-east-1:123456789012:mail", position: 1 }] },
             { name: "r", ruleSetName: "s", bounceActions: [{ message: "m", sender: "a@example.com", smtpReplyCode: "550", position: 1 }] },
+            // Optional topics left out send nothing.
+            { name: "r", ruleSetName: "s", lambdaActions: [{ functionArn: "arn:aws:lambda:us-east-1:123456789012:function:read", position: 1 }], workmailActions: [{ organizationArn: "arn:aws:workmail:us-east-1:123456789012:organization/m-1", position: 2 }] },
         ],
         denied: [
             { name: "r", ruleSetName: "s", s3Actions: [{ bucketName: "collector", position: 1 }] },
             { name: "r", ruleSetName: "s", lambdaActions: [{ functionArn: "arn:aws:lambda:us-east-1:999999999999:function:read", position: 1 }] },
             { name: "r", ruleSetName: "s", snsActions: JSON.stringify([{ topicArn: "arn:aws:sns:us-east-1:999999999999:mail", position: 1 }]) },
+            { name: "r", ruleSetName: "s", lambdaActions: [{ functionArn: "arn:aws:lambda:us-east-1:123456789012:function:read", topicArn: "arn:aws:sns:us-east-1:999999999999:mail", position: 1 }] },
         ],
     },
     "aws:sesv2/configurationSetEventDestination:ConfigurationSetEventDestination": {
