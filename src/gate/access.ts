@@ -44,7 +44,9 @@ function rowHit(row: CatalogRow, r: Pick<ResourceFacts, "props" | "provider">): 
     if (row.judge) {
         let verdict: string | undefined;
         try {
-            verdict = JUDGES[row.judge.id](props, homeAccount(r.provider));
+            // The provider's account is read only if the judge compares with it, and then once.
+            let home: { account: string | undefined } | undefined;
+            verdict = JUDGES[row.judge.id](props, () => (home ??= { account: homeAccount(r.provider) }).account);
         } catch {
             verdict = "its inputs could not be read";
         }

@@ -11,10 +11,13 @@ import { asList, decodeJsonish, field } from "../facts/values";
 import { arnAccount, sameAccount } from "../facts/aws-account";
 
 /**
- * A judge: `undefined` = reviewed benign, a string = why it is access. `home` is the AWS account
- * the resource's provider is pinned to (src/facts/aws-account.ts), undefined when it pins none.
+ * The AWS account the resource's provider is pinned to (src/facts/aws-account.ts), undefined when
+ * it pins none; read only by the judges that compare a target with it.
  */
-export type Judge = (props: { readonly [key: string]: Value }, home: string | undefined) => string | undefined;
+export type Home = () => string | undefined;
+
+/** A judge: `undefined` = reviewed benign, a string = why it is access. */
+export type Judge = (props: { readonly [key: string]: Value }, home: Home) => string | undefined;
 
 /**
  * AWS-managed policies reviewed as execution-only: they let a service write its own logs and
@@ -238,14 +241,20 @@ function otherAccount(to: Value | undefined, from: Value | undefined, what: stri
  * pinned to. Undefined when `to` is unknown at preview: an output of a resource this run creates
  * or changes, judged again with the real value in the update.
  */
-function atHome(to: Value | undefined, home: string | undefined, what: string): string | undefined {
+function atHome(to: Value | undefined, home: Home, what: string): string | undefined {
     if (isUnknown(to)) {
         return undefined;
     }
-    if (home === undefined) {
+    const account = home();
+    if (account === undefined) {
         return `its ${what} cannot be compared with its own AWS account: its provider does not pin one account (allowedAccountIds or an assumed role)`;
     }
-    return arnAccount(to) === home ? undefined : `its ${what} is not shown to be in its provider's AWS account`;
+    return arnAccount(to) === account ? undefined : `its ${what} is not shown to be in its provider's AWS account`;
+}
+
+/** Whether a block or list of blocks is there: anything but absent, null or an empty list. */
+function present(v: Value | undefined): boolean {
+    return v !== undefined && v !== null && !(Array.isArray(v) && v.length === 0);
 }
 
 /** `v` decoded, with lists (of lists, JSON-encoded or not) flattened into their entries. */
@@ -290,7 +299,7 @@ function valuesAt(v: Value | undefined, path: string): (Value | undefined)[] {
  * Why an ARN at one of `paths` (see {@link valuesAt}) is not shown to be in `home`. A path ending
  * in `?` names an optional ARN: an entry without it sends nothing there.
  */
-function allAtHome(p: Value, home: string | undefined, what: string, paths: readonly string[]): string | undefined {
+function allAtHome(p: Value, home: Home, what: string, paths: readonly string[]): string | undefined {
     for (const path of paths) {
         const optional = path.endsWith("?");
         for (const v of valuesAt(p, optional ? path.slice(0, -1) : path)) {
@@ -386,7 +395,7 @@ const topicRule: Judge = (p, home) => {
             if (isUnknown(v)) {
                 return `its ${list} actions are unknown at preview`;
             }
-            if (v !== undefined && v !== null && !(Array.isArray(v) && v.length === 0)) {
+            if (present(v)) {
                 return `it sends messages out through ${where}, which may be outside the account`;
             }
         }
@@ -478,7 +487,7 @@ const backupCopy: Judge = (p) => {
     if (copies.some(isUnknown)) {
         return "a rule's copy actions are unknown at preview";
     }
-    return copies.some((c) => c !== undefined && c !== null && !(Array.isArray(c) && c.length === 0)) ? "a rule copies its recovery points to another vault" : undefined;
+    return copies.some(present) ? "a rule copies its recovery points to another vault" : undefined;
 };
 
 function num(v: Value | undefined): number | undefined {
@@ -681,7 +690,7 @@ const pageRule: Judge = (p) => {
 /** `cloudflare:index/zone:Zone`: a paused zone sends its traffic to the origin past every Cloudflare protection. */
 const zonePaused: Judge = (p) => switchedOn(p, ["paused"]);
 
-/** The judges by id. *//** The judges by id. */
+/** The judges by id. */
 export const JUDGES: { readonly [id in JudgeId]: Judge } = {
     exposure,
     serviceRole,
