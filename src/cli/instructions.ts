@@ -142,7 +142,7 @@ function sections(config: GateConfig, agentId: string, registry: AgentDefinition
                         (config.unlistedStacks === "staging" ? ", and every stack matching no list" : config.unlistedStacks === "production" ? "; a stack matching no list counts as production" : "") +
                         ".",
                     `A provider package not listed above (including dynamic providers, \`pulumi-nodejs\`, and any provider with its own download URL) — ${approvals(NEEDS.provider.required)}.`,
-                    `Access control (IAM roles, users, policies, API tokens, account members, resource policies, open network ingress, a zone's protection such as its firewall, SSL or security settings, data sent out of the account such as subscriptions to outside endpoints, and any resource type agentguard has not reviewed) — ${approvals(NEEDS.access.required)}.`,
+                    `Access control (IAM roles, users, policies, API tokens, account members, resource policies, open network ingress, a zone's protection such as its firewall, SSL or security settings, data sent out of the account such as subscriptions to outside endpoints, logs and exports written to an S3 bucket and every Firehose stream, and any resource type agentguard has not reviewed) — ${approvals(NEEDS.access.required)}.`,
                     `Spend over your budget or a per-provider cap, an AWS Budget above your budget, any purchase (domains, reservations, subscriptions), or a price that is unknown at preview — ${spendApprovals()}.`,
                     `More than ${config.maxResources} resources in a stack — ${approvals(NEEDS.operations.required)}.`,
                 ],

@@ -46,7 +46,7 @@ function rowHit(row: CatalogRow, r: Pick<ResourceFacts, "props" | "provider">): 
         try {
             // The provider's account is read only if the judge compares with it, and then once.
             let home: { account: string | undefined } | undefined;
-            verdict = JUDGES[row.judge.id](props, () => (home ??= { account: homeAccount(r.provider) }).account);
+            verdict = JUDGES[row.judge.id](props, () => (home ??= { account: homeAccount(r.provider) }).account, row.judge.to);
         } catch {
             verdict = "its inputs could not be read";
         }

@@ -5,7 +5,7 @@
  * access (fail closed).
  * @internal
  */
-import type { JudgeId } from "../cost/catalog/row";
+import type { Delivery, JudgeId } from "../cost/catalog/row";
 import { Value, isUnknown } from "../facts/facts";
 import { asList, decodeJsonish, field } from "../facts/values";
 import { arnAccount, sameAccount } from "../facts/aws-account";
@@ -16,8 +16,8 @@ import { arnAccount, sameAccount } from "../facts/aws-account";
  */
 export type Home = () => string | undefined;
 
-/** A judge: `undefined` = reviewed benign, a string = why it is access. */
-export type Judge = (props: { readonly [key: string]: Value }, home: Home) => string | undefined;
+/** A judge: `undefined` = reviewed benign, a string = why it is access. `to`: a `delivery` row's places. */
+export type Judge = (props: { readonly [key: string]: Value }, home: Home, to?: Delivery) => string | undefined;
 
 /**
  * AWS-managed policies reviewed as execution-only: they let a service write its own logs and
@@ -263,6 +263,11 @@ function entries(v: Value | undefined): (Value | undefined)[] {
     return Array.isArray(d) ? d.flatMap(entries) : [d];
 }
 
+/** A value read at the end of a path, with a list of values (`logDestinationConfigs`) as its entries; an absent one kept. */
+function leaves(v: Value | undefined): (Value | undefined)[] {
+    return v === undefined ? [undefined] : entries(v);
+}
+
 /**
  * The values at a dotted path of `v`, through objects, JSON strings and lists
  * (`destinationConfig.onFailure.destination`, `queues.queueArn`). A part that is absent is
@@ -302,7 +307,7 @@ function valuesAt(v: Value | undefined, path: string): (Value | undefined)[] {
 function allAtHome(p: Value, home: Home, what: string, paths: readonly string[]): string | undefined {
     for (const path of paths) {
         const optional = path.endsWith("?");
-        for (const v of valuesAt(p, optional ? path.slice(0, -1) : path)) {
+        for (const v of valuesAt(p, optional ? path.slice(0, -1) : path).flatMap(leaves)) {
             if (optional && (v === undefined || v === null)) {
                 continue;
             }
@@ -341,14 +346,39 @@ const bucketNotification: Judge = (p, home) => {
     return unknown !== undefined ? `its ${unknown} are unknown at preview` : allAtHome(p, home, "target", ["queues.queueArn", "topics.topicArn", "lambdaFunctions.lambdaFunctionArn"]);
 };
 
-/** `aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig`: each invocation's result goes to its destinations, which must be in the provider's account. */
-const invokeDestinations: Judge = (p, home) => allAtHome(p, home, "destination", ["destinationConfig.onSuccess.destination", "destinationConfig.onFailure.destination"]);
+/**
+ * The S3 buckets at a dotted path (its last key in each block the rest of the path reaches); a
+ * block whose `enabled` is false (`accessLogs` of a load balancer) delivers nothing.
+ */
+function bucketsAt(p: Value, path: string): (Value | undefined)[] {
+    const keys = path.split(".");
+    const key = keys.pop() as string;
+    const blocks = keys.length === 0 ? [p] : valuesAt(p, keys.join(".")).flatMap(leaves);
+    return blocks.flatMap((b): (Value | undefined)[] => {
+        if (b === undefined || b === null) {
+            return [];
+        }
+        if (isUnknown(b) || typeof b !== "object" || Array.isArray(b)) {
+            return [b as Value];
+        }
+        const enabled = field(b, "enabled");
+        return enabled === false || enabled === "false" ? [] : [field(b, key)];
+    });
+}
 
-/** `aws:lambda/eventSourceMapping:EventSourceMapping`: records that fail go to its on-failure destination, which must be in the provider's account. */
-const mappingDestination: Judge = (p, home) => allAtHome(p, home, "on-failure destination", ["destinationConfig.onFailure.destinationArn"]);
-
-/** `aws:ses/eventDestination:EventDestination`: sending events go to its topic or stream, which must be in the provider's account. */
-const sesDestination: Judge = (p, home) => allAtHome(p, home, "destination", ["snsDestination.topicArn", "kinesisDestination.streamArn"]);
+/**
+ * A `delivery` row (src/cost/catalog/row.ts): the resource sends data to each ARN its row names,
+ * which must be in the provider's account, and to each bucket, which names no account (so a
+ * bucket set at all, or unknown at preview, is access).
+ */
+const delivery: Judge = (p, home, to) => {
+    for (const path of to?.buckets ?? []) {
+        if (bucketsAt(p, path).some((b) => b !== undefined && b !== null && b !== "")) {
+            return "it writes to an S3 bucket, which may be another account's (a bucket's name or ARN names no account)";
+        }
+    }
+    return allAtHome(p, home, "destination", to?.arns ?? []);
+};
 
 /**
  * `aws:ses/receiptRule:ReceiptRule`: received mail goes to its S3 actions' buckets (a bucket name
@@ -698,9 +728,7 @@ export const JUDGES: { readonly [id in JudgeId]: Judge } = {
     invokePermission,
     eventTarget,
     bucketNotification,
-    invokeDestinations,
-    mappingDestination,
-    sesDestination,
+    delivery,
     sesv2Destination,
     receiptRule,
     topicRule,

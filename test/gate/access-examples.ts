@@ -198,6 +198,119 @@ export const JUDGED_EXAMPLES: { readonly [type: string]: Examples } = {
             { configurationSetName: "c", matchingTypes: ["send"], kinesisDestination: { streamArn: "arn:aws:firehose:us-east-1:999999999999:deliverystream/s", roleArn: "r" } },
         ],
     },
+    "aws:cloudwatch/metricStream:MetricStream": {
+        allowed: [{ firehoseArn: "arn:aws:firehose:us-east-1:123456789012:deliverystream/metrics", roleArn: "r", outputFormat: "json" }, { firehoseArn: UNKNOWN, roleArn: "r", outputFormat: "json" }],
+        denied: [{ firehoseArn: "arn:aws:firehose:us-east-1:999999999999:deliverystream/metrics", roleArn: "r", outputFormat: "json" }, { roleArn: "r", outputFormat: "json" }],
+    },
+    "aws:dynamodb/kinesisStreamingDestination:KinesisStreamingDestination": {
+        allowed: [{ tableName: "orders", streamArn: "arn:aws:kinesis:us-east-1:123456789012:stream/orders" }],
+        // Every item change of the table, to another account's stream.
+        denied: [{ tableName: "orders", streamArn: "arn:aws:kinesis:us-east-1:999999999999:stream/loot" }, { tableName: "orders", streamArn: "stream/orders" }],
+    },
+    "aws:cloudfront/realtimeLogConfig:RealtimeLogConfig": {
+        allowed: [{ name: "rt", samplingRate: 100, fields: ["c-ip"], endpoint: { streamType: "Kinesis", kinesisStreamConfig: { roleArn: "r", streamArn: "arn:aws:kinesis:us-east-1:123456789012:stream/rt" } } }],
+        denied: [{ name: "rt", samplingRate: 100, fields: ["cs-headers"], endpoint: { streamType: "Kinesis", kinesisStreamConfig: { roleArn: "r", streamArn: "arn:aws:kinesis:us-east-1:999999999999:stream/rt" } } }],
+    },
+    "aws:cloudwatch/logDelivery:LogDelivery": {
+        allowed: [{ deliverySourceName: "s", deliveryDestinationArn: "arn:aws:logs:us-east-1:123456789012:delivery-destination:d" }],
+        // Cross-account delivery: the destination's policy in the other account accepts it.
+        denied: [{ deliverySourceName: "s", deliveryDestinationArn: "arn:aws:logs:us-east-1:999999999999:delivery-destination:d" }],
+    },
+    "aws:cloudwatch/logDeliveryDestination:LogDeliveryDestination": {
+        allowed: [
+            { name: "d", deliveryDestinationConfiguration: { destinationResourceArn: "arn:aws:logs:us-east-1:123456789012:log-group:vended" } },
+            { name: "d", deliveryDestinationType: "XRAY" },
+        ],
+        denied: [
+            { name: "d", deliveryDestinationConfiguration: { destinationResourceArn: "arn:aws:s3:::collector-bucket" } },
+            { name: "d", deliveryDestinationConfiguration: { destinationResourceArn: "arn:aws:firehose:us-east-1:999999999999:deliverystream/x" } },
+        ],
+    },
+    "aws:route53/resolverQueryLogConfig:ResolverQueryLogConfig": {
+        allowed: [{ destinationArn: "arn:aws:logs:us-east-1:123456789012:log-group:dns" }],
+        denied: [{ destinationArn: "arn:aws:s3:::dns-collector" }, { destinationArn: "arn:aws:firehose:us-east-1:999999999999:deliverystream/dns" }],
+    },
+    "aws:route53/queryLog:QueryLog": {
+        allowed: [{ zoneId: "Z1", cloudwatchLogGroupArn: "arn:aws:logs:us-east-1:123456789012:log-group:/aws/route53/shop" }],
+        denied: [{ zoneId: "Z1", cloudwatchLogGroupArn: "arn:aws:logs:us-east-1:999999999999:log-group:/aws/route53/shop" }],
+    },
+    "aws:vpclattice/accessLogSubscription:AccessLogSubscription": {
+        allowed: [{ resourceIdentifier: "sn-1", destinationArn: "arn:aws:logs:us-east-1:123456789012:log-group:lattice" }],
+        denied: [{ resourceIdentifier: "sn-1", destinationArn: "arn:aws:s3:::lattice-logs" }],
+    },
+    "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration": {
+        allowed: [
+            { resourceArn: "arn:aws:wafv2:us-east-1:123456789012:regional/webacl/a/1", logDestinationConfigs: ["arn:aws:firehose:us-east-1:123456789012:deliverystream/aws-waf-logs-a"] },
+            { resourceArn: "arn:aws:wafv2:us-east-1:123456789012:regional/webacl/a/1", logDestinationConfigs: [] },
+        ],
+        denied: [
+            // The second of two destinations is another account's stream: every request's headers go there.
+            { resourceArn: "w", logDestinationConfigs: ["arn:aws:logs:us-east-1:123456789012:log-group:aws-waf-logs-a", "arn:aws:firehose:us-east-1:999999999999:deliverystream/aws-waf-logs-x"] },
+            { resourceArn: "w", logDestinationConfigs: JSON.stringify(["arn:aws:s3:::aws-waf-logs-collector"]) },
+        ],
+    },
+    "aws:networkfirewall/loggingConfiguration:LoggingConfiguration": {
+        allowed: [{ firewallArn: "f", loggingConfiguration: { logDestinationConfigs: [{ logDestinationType: "CloudWatchLogs", logType: "FLOW", logDestination: { logGroup: "fw" } }] } }],
+        denied: [{ firewallArn: "f", loggingConfiguration: { logDestinationConfigs: [{ logDestinationType: "CloudWatchLogs", logType: "ALERT", logDestination: { logGroup: "fw" } }, { logDestinationType: "S3", logType: "FLOW", logDestination: { bucketName: "collector" } }] } }],
+    },
+    "aws:ec2/flowLog:FlowLog": {
+        allowed: [
+            { vpcId: "vpc-1", trafficType: "ALL", logGroupName: "flows", iamRoleArn: "r" },
+            { vpcId: "vpc-1", trafficType: "ALL", logDestinationType: "cloud-watch-logs", logDestination: "arn:aws:logs:us-east-1:123456789012:log-group:flows" },
+        ],
+        denied: [
+            { vpcId: "vpc-1", trafficType: "ALL", logDestinationType: "s3", logDestination: "arn:aws:s3:::flow-collector" },
+            { vpcId: "vpc-1", trafficType: "ALL", logDestinationType: "kinesis-data-firehose", logDestination: "arn:aws:firehose:us-east-1:999999999999:deliverystream/flows" },
+            { vpcId: "vpc-1", trafficType: "ALL", logDestination: "arn:aws:logs:us-east-1:123456789012:log-group:flows", deliverCrossAccountRole: "arn:aws:iam::999999999999:role/deliver" },
+        ],
+    },
+    "aws:ec2/spotDatafeedSubscription:SpotDatafeedSubscription": {
+        allowed: [{}],
+        denied: [{ bucket: "collector" }, { bucket: UNKNOWN }],
+    },
+    "aws:cfg/deliveryChannel:DeliveryChannel": {
+        allowed: [{ name: "c" }],
+        denied: [{ name: "c", s3BucketName: "config-collector" }, { name: "c", snsTopicArn: "arn:aws:sns:us-east-1:999999999999:config" }],
+    },
+    "aws:redshift/logging:Logging": {
+        allowed: [{ clusterIdentifier: "c", logDestinationType: "cloudwatch", logExports: ["useractivitylog"] }],
+        denied: [{ clusterIdentifier: "c", logDestinationType: "s3", bucketName: "audit-collector" }],
+    },
+    "aws:rds/exportTask:ExportTask": {
+        allowed: [{ exportTaskIdentifier: "e", sourceArn: "s", iamRoleArn: "r", kmsKeyId: "k" }],
+        denied: [{ exportTaskIdentifier: "e", sourceArn: "s", iamRoleArn: "r", kmsKeyId: "k", s3BucketName: "snapshot-collector" }],
+    },
+    ...Object.fromEntries(
+        ["aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer"].map((t) => [
+            t,
+            {
+                allowed: [{ name: "web" }, { name: "web", accessLogs: { bucket: "lb-logs", enabled: false } }, { name: "web", connectionLogs: { bucket: "lb-logs", enabled: "false" } }],
+                denied: [{ name: "web", accessLogs: { bucket: "collector", enabled: true } }, { name: "web", healthCheckLogs: { bucket: "collector" } }, { name: "web", connectionLogs: UNKNOWN }],
+            },
+        ]),
+    ),
+    "aws:elb/loadBalancer:LoadBalancer": {
+        allowed: [{ listeners: [] }],
+        // Classic load balancers log when a bucket is given (enabled defaults to true).
+        denied: [{ listeners: [], accessLogs: { bucket: "collector" } }],
+    },
+    "aws:cloudfront/distribution:Distribution": {
+        allowed: [{ enabled: true }],
+        denied: [{ enabled: true, loggingConfig: { bucket: "collector.s3.amazonaws.com", includeCookies: true } }],
+    },
+    ...Object.fromEntries(
+        ["aws:apigateway/stage:Stage", "aws:apigatewayv2/stage:Stage"].map((t) => [
+            t,
+            {
+                allowed: [{ stageName: "prod" }, { stageName: "prod", accessLogSettings: { destinationArn: "arn:aws:logs:us-east-1:123456789012:log-group:api", format: "$context.requestId" } }],
+                denied: [{ stageName: "prod", accessLogSettings: { destinationArn: "arn:aws:logs:us-east-1:999999999999:log-group:api", format: "$context.requestId" } }, { stageName: "prod", accessLogSettings: { format: "$context.requestId" } }],
+            },
+        ]),
+    ),
+    "aws:sfn/stateMachine:StateMachine": {
+        allowed: [{ definition: "{}", roleArn: "r" }, { definition: "{}", roleArn: "r", loggingConfiguration: { level: "OFF" } }, { definition: "{}", roleArn: "r", loggingConfiguration: { level: "ALL", logDestination: "arn:aws:logs:us-east-1:123456789012:log-group:sfn:*" } }],
+        denied: [{ definition: "{}", roleArn: "r", loggingConfiguration: { level: "ALL", includeExecutionData: true, logDestination: "arn:aws:logs:us-east-1:999999999999:log-group:sfn:*" } }],
+    },
     "aws:ses/receiptRule:ReceiptRule": {
         allowed: [
             { name: "r", ruleSetName: "s", recipients: ["ops@example.com"], snsActions: [{ topicArn: "arn:aws:sns:us-east-1:123456789012:mail", position: 1 }] },

@@ -3,7 +3,7 @@
  * See ./row.ts for what each class means; test/cost/catalog.test.ts checks that every type of
  * the installed SDK has a row.
  */
-import { access, accessWhen, FREE, FREE_ATTACHMENT, FREE_METADATA, judged, meta, PRICED, publicAddress, Rows, UNPRICED, usage } from "./row";
+import { access, accessWhen, delivers, FREE, FREE_ATTACHMENT, FREE_METADATA, judged, meta, PRICED, publicAddress, Rows, UNPRICED, usage } from "./row";
 
 export const ROWS: Rows = {
     // amplify
@@ -191,9 +191,9 @@ export const ROWS: Rows = {
     "aws:lambda/capacityProvider:CapacityProvider": UNPRICED,
     "aws:lambda/codeSigningConfig:CodeSigningConfig": FREE,
     "aws:lambda/coreNetworkConnector:CoreNetworkConnector": UNPRICED,
-    "aws:lambda/eventSourceMapping:EventSourceMapping": judged("mappingDestination", "an event source mapping whose failed records go to a destination not shown to be in its own account"),
+    "aws:lambda/eventSourceMapping:EventSourceMapping": delivers("an event source mapping whose failed records go to a destination not shown to be in its own account", { arns: ["destinationConfig.onFailure.destinationArn"] }),
     "aws:lambda/function:Function": usage("requests and duration"),
-    "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig": judged("invokeDestinations", "a function's invocation results sent to a destination not shown to be in its own account"),
+    "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig": delivers("a function's invocation results sent to a destination not shown to be in its own account", { arns: ["destinationConfig.onSuccess.destination", "destinationConfig.onFailure.destination"] }),
     "aws:lambda/functionRecursionConfig:FunctionRecursionConfig": UNPRICED,
     "aws:lambda/functionScalingConfig:FunctionScalingConfig": UNPRICED,
     "aws:lambda/functionUrl:FunctionUrl": access("Lambda function URLs (authorization type)"),
@@ -266,7 +266,7 @@ export const ROWS: Rows = {
     // sfn
     "aws:sfn/activity:Activity": FREE,
     "aws:sfn/alias:Alias": FREE,
-    "aws:sfn/stateMachine:StateMachine": usage("state transitions"),
+    "aws:sfn/stateMachine:StateMachine": delivers("execution history (inputs and outputs when included) sent to a log group not shown to be in its own account", { arns: ["loggingConfiguration.logDestination?"] }, usage("state transitions")),
     // ssm
     "aws:ssm/activation:Activation": access("an SSM hybrid activation: its code and id register any outside machine as a managed node with the activation's IAM role (iamRole)", UNPRICED),
     "aws:ssm/association:Association": meta("runs an SSM document (shell commands, automation that creates resources) on instances or the account"),

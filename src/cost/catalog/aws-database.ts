@@ -3,7 +3,7 @@
  * See ./row.ts for what each class means; test/cost/catalog.test.ts checks that every type of
  * the installed SDK has a row.
  */
-import { access, accessWhen, FREE, FREE_NOTIFICATIONS, PRICED, publicAddress, purchase, Rows, UNPRICED, usage } from "./row";
+import { access, accessWhen, delivers, FREE, FREE_NOTIFICATIONS, PRICED, publicAddress, purchase, Rows, UNPRICED, usage } from "./row";
 
 export const ROWS: Rows = {
     // athena
@@ -49,7 +49,7 @@ export const ROWS: Rows = {
     "aws:dynamodb/contributorInsights:ContributorInsights": UNPRICED,
     "aws:dynamodb/globalSecondaryIndex:GlobalSecondaryIndex": UNPRICED,
     "aws:dynamodb/globalTable:GlobalTable": usage("replicated writes"),
-    "aws:dynamodb/kinesisStreamingDestination:KinesisStreamingDestination": FREE,
+    "aws:dynamodb/kinesisStreamingDestination:KinesisStreamingDestination": delivers("a table's item changes streamed to a Kinesis stream not shown to be in its own account", { arns: ["streamArn"] }),
     "aws:dynamodb/resourcePolicy:ResourcePolicy": access("a resource policy"),
     "aws:dynamodb/table:Table": PRICED,
     "aws:dynamodb/tableExport:TableExport": accessWhen("exports the table to an S3 bucket owned by another account", ["s3BucketOwner"], UNPRICED),
@@ -162,7 +162,7 @@ export const ROWS: Rows = {
     "aws:rds/clusterSnapshotCopy:ClusterSnapshotCopy": UNPRICED,
     "aws:rds/customDbEngineVersion:CustomDbEngineVersion": FREE,
     "aws:rds/eventSubscription:EventSubscription": FREE_NOTIFICATIONS,
-    "aws:rds/exportTask:ExportTask": UNPRICED,
+    "aws:rds/exportTask:ExportTask": delivers("a database snapshot exported to an S3 bucket", { buckets: ["s3BucketName"] }, UNPRICED),
     "aws:rds/globalCluster:GlobalCluster": UNPRICED,
     "aws:rds/instance:Instance": publicAddress(PRICED),
     "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication": UNPRICED,
@@ -194,7 +194,7 @@ export const ROWS: Rows = {
     "aws:redshift/hsmConfiguration:HsmConfiguration": FREE,
     "aws:redshift/idcApplication:IdcApplication": access("a Redshift IAM Identity Center application: Identity Center users and authorizedTokenIssuer tokens sign in to the warehouse", UNPRICED),
     "aws:redshift/integration:Integration": FREE,
-    "aws:redshift/logging:Logging": FREE,
+    "aws:redshift/logging:Logging": delivers("a cluster's audit logs (connections, users, queries) written to an S3 bucket", { buckets: ["bucketName"] }),
     "aws:redshift/namespaceRegistration:NamespaceRegistration": access("registers the warehouse with a Glue Data Catalog (consumerIdentifier DataCatalog/<account-id>) through a data share: Iceberg REST access, possibly from another account"),
     "aws:redshift/parameterGroup:ParameterGroup": FREE,
     "aws:redshift/partner:Partner": UNPRICED,

@@ -3,14 +3,14 @@
  * See ./row.ts for what each class means; test/cost/catalog.test.ts checks that every type of
  * the installed SDK has a row.
  */
-import { access, accessWhen, exposure, FREE, judged, FREE_LOG_DELIVERY, FREE_METADATA, PRICED, Rows, UNPRICED, usage } from "./row";
+import { access, accessWhen, delivers, exposure, FREE, FREE_LOG_DELIVERY, FREE_METADATA, judged, PRICED, Rows, UNPRICED, usage } from "./row";
 
 export const ROWS: Rows = {
     // alb
     "aws:alb/listener:Listener": FREE,
     "aws:alb/listenerCertificate:ListenerCertificate": FREE,
     "aws:alb/listenerRule:ListenerRule": FREE,
-    "aws:alb/loadBalancer:LoadBalancer": PRICED,
+    "aws:alb/loadBalancer:LoadBalancer": delivers("a load balancer's access, connection or health check logs (client addresses, requests) written to an S3 bucket", { buckets: ["accessLogs.bucket", "connectionLogs.bucket", "healthCheckLogs.bucket"] }, PRICED),
     "aws:alb/targetGroup:TargetGroup": FREE,
     "aws:alb/targetGroupAttachment:TargetGroupAttachment": FREE,
     // apigateway
@@ -36,7 +36,7 @@ export const ROWS: Rows = {
     "aws:apigateway/restApi:RestApi": usage("requests"),
     "aws:apigateway/restApiPolicy:RestApiPolicy": access("API Gateway resource policies"),
     "aws:apigateway/restApiPut:RestApiPut": UNPRICED,
-    "aws:apigateway/stage:Stage": PRICED,
+    "aws:apigateway/stage:Stage": delivers("a stage's access logs sent to a log group or Firehose stream not shown to be in its own account", { arns: ["accessLogSettings.destinationArn"] }, PRICED),
     "aws:apigateway/usagePlan:UsagePlan": FREE,
     "aws:apigateway/usagePlanKey:UsagePlanKey": access("API keys and the usage plans they unlock"),
     "aws:apigateway/vpcLink:VpcLink": FREE,
@@ -52,7 +52,7 @@ export const ROWS: Rows = {
     "aws:apigatewayv2/route:Route": FREE,
     "aws:apigatewayv2/routeResponse:RouteResponse": FREE,
     "aws:apigatewayv2/routingRule:RoutingRule": FREE,
-    "aws:apigatewayv2/stage:Stage": UNPRICED,
+    "aws:apigatewayv2/stage:Stage": delivers("a stage's access logs sent to a log group not shown to be in its own account", { arns: ["accessLogSettings.destinationArn"] }, UNPRICED),
     "aws:apigatewayv2/vpcLink:VpcLink": FREE,
     // appmesh
     "aws:appmesh/gatewayRoute:GatewayRoute": FREE,
@@ -68,7 +68,7 @@ export const ROWS: Rows = {
     "aws:cloudfront/connectionFunction:ConnectionFunction": UNPRICED,
     "aws:cloudfront/connectionGroup:ConnectionGroup": UNPRICED,
     "aws:cloudfront/continuousDeploymentPolicy:ContinuousDeploymentPolicy": FREE,
-    "aws:cloudfront/distribution:Distribution": usage("requests and data transfer"),
+    "aws:cloudfront/distribution:Distribution": delivers("a distribution's standard logs (client addresses, requests, cookies when included) written to an S3 bucket", { buckets: ["loggingConfig.bucket"] }, usage("requests and data transfer")),
     "aws:cloudfront/distributionTenant:DistributionTenant": UNPRICED,
     "aws:cloudfront/fieldLevelEncryptionConfig:FieldLevelEncryptionConfig": UNPRICED,
     "aws:cloudfront/fieldLevelEncryptionProfile:FieldLevelEncryptionProfile": FREE,
@@ -83,7 +83,7 @@ export const ROWS: Rows = {
     "aws:cloudfront/originAccessIdentity:OriginAccessIdentity": FREE,
     "aws:cloudfront/originRequestPolicy:OriginRequestPolicy": FREE,
     "aws:cloudfront/publicKey:PublicKey": access("CloudFront signing keys and trust stores (who may sign URLs or connect)", UNPRICED),
-    "aws:cloudfront/realtimeLogConfig:RealtimeLogConfig": UNPRICED,
+    "aws:cloudfront/realtimeLogConfig:RealtimeLogConfig": delivers("real-time request logs sent to a Kinesis stream not shown to be in its own account", { arns: ["endpoint.kinesisStreamConfig.streamArn"] }, UNPRICED),
     "aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy": FREE,
     "aws:cloudfront/trustStore:TrustStore": access("CloudFront signing keys and trust stores (who may sign URLs or connect)", UNPRICED),
     "aws:cloudfront/vpcOrigin:VpcOrigin": UNPRICED,
@@ -132,7 +132,7 @@ export const ROWS: Rows = {
     "aws:ec2/eipDomainName:EipDomainName": UNPRICED,
     "aws:ec2/encryptionControl:EncryptionControl": UNPRICED,
     "aws:ec2/fleet:Fleet": UNPRICED,
-    "aws:ec2/flowLog:FlowLog": accessWhen("delivers flow logs to another account", ["deliverCrossAccountRole"], usage("log ingestion")),
+    "aws:ec2/flowLog:FlowLog": delivers("flow logs sent to a bucket, or to a log group, Firehose stream or cross-account role not shown to be in its own account", { arns: ["logDestination?", "deliverCrossAccountRole?"] }, usage("log ingestion")),
     "aws:ec2/imageBlockPublicAccess:ImageBlockPublicAccess": access("account-wide public-sharing blocks", UNPRICED),
     "aws:ec2/instance:Instance": PRICED,
     "aws:ec2/instanceMetadataDefaults:InstanceMetadataDefaults": UNPRICED,
@@ -173,7 +173,7 @@ export const ROWS: Rows = {
     "aws:ec2/securityGroupRule:SecurityGroupRule": exposure(),
     "aws:ec2/serialConsoleAccess:SerialConsoleAccess": access("account-wide serial console access", UNPRICED),
     "aws:ec2/snapshotCreateVolumePermission:SnapshotCreateVolumePermission": access("sharing snapshots, AMIs and network interfaces with other accounts"),
-    "aws:ec2/spotDatafeedSubscription:SpotDatafeedSubscription": FREE_LOG_DELIVERY,
+    "aws:ec2/spotDatafeedSubscription:SpotDatafeedSubscription": delivers("the Spot usage data feed written to an S3 bucket", { buckets: ["bucket"] }),
     "aws:ec2/spotFleetRequest:SpotFleetRequest": UNPRICED,
     "aws:ec2/spotInstanceRequest:SpotInstanceRequest": PRICED,
     "aws:ec2/subnet:Subnet": FREE,
@@ -254,7 +254,7 @@ export const ROWS: Rows = {
     "aws:elb/appCookieStickinessPolicy:AppCookieStickinessPolicy": FREE,
     "aws:elb/attachment:Attachment": FREE,
     "aws:elb/listenerPolicy:ListenerPolicy": FREE,
-    "aws:elb/loadBalancer:LoadBalancer": PRICED,
+    "aws:elb/loadBalancer:LoadBalancer": delivers("a load balancer's access logs (client addresses, requests) written to an S3 bucket", { buckets: ["accessLogs.bucket"] }, PRICED),
     "aws:elb/loadBalancerBackendServerPolicy:LoadBalancerBackendServerPolicy": FREE,
     "aws:elb/loadBalancerCookieStickinessPolicy:LoadBalancerCookieStickinessPolicy": FREE,
     "aws:elb/loadBalancerPolicy:LoadBalancerPolicy": FREE,
@@ -271,7 +271,7 @@ export const ROWS: Rows = {
     "aws:lb/listener:Listener": FREE,
     "aws:lb/listenerCertificate:ListenerCertificate": FREE,
     "aws:lb/listenerRule:ListenerRule": FREE,
-    "aws:lb/loadBalancer:LoadBalancer": PRICED,
+    "aws:lb/loadBalancer:LoadBalancer": delivers("a load balancer's access, connection or health check logs (client addresses, requests) written to an S3 bucket", { buckets: ["accessLogs.bucket", "connectionLogs.bucket", "healthCheckLogs.bucket"] }, PRICED),
     "aws:lb/targetGroup:TargetGroup": FREE,
     "aws:lb/targetGroupAttachment:TargetGroupAttachment": FREE,
     "aws:lb/trustStore:TrustStore": access("load balancer mTLS trust stores (who may connect)", UNPRICED),
@@ -281,7 +281,7 @@ export const ROWS: Rows = {
     "aws:networkfirewall/firewall:Firewall": UNPRICED,
     "aws:networkfirewall/firewallPolicy:FirewallPolicy": FREE,
     "aws:networkfirewall/firewallTransitGatewayAttachmentAccepter:FirewallTransitGatewayAttachmentAccepter": access("accepts a Network Firewall transit gateway attachment, possibly from another account"),
-    "aws:networkfirewall/loggingConfiguration:LoggingConfiguration": FREE,
+    "aws:networkfirewall/loggingConfiguration:LoggingConfiguration": delivers("firewall logs written to an S3 bucket", { buckets: ["loggingConfiguration.logDestinationConfigs.logDestination.bucketName"] }),
     "aws:networkfirewall/resourcePolicy:ResourcePolicy": access("a resource policy"),
     "aws:networkfirewall/ruleGroup:RuleGroup": UNPRICED,
     "aws:networkfirewall/tlsInspectionConfiguration:TlsInspectionConfiguration": FREE,
@@ -321,7 +321,7 @@ export const ROWS: Rows = {
     "aws:route53/profilesAssociation:ProfilesAssociation": FREE,
     "aws:route53/profilesProfile:ProfilesProfile": FREE,
     "aws:route53/profilesResourceAssociation:ProfilesResourceAssociation": FREE,
-    "aws:route53/queryLog:QueryLog": UNPRICED,
+    "aws:route53/queryLog:QueryLog": delivers("DNS query logs sent to a log group not shown to be in its own account", { arns: ["cloudwatchLogGroupArn"] }, UNPRICED),
     "aws:route53/record:Record": usage("queries"),
     "aws:route53/recordsExclusive:RecordsExclusive": FREE,
     "aws:route53/resolverConfig:ResolverConfig": UNPRICED,
@@ -332,7 +332,7 @@ export const ROWS: Rows = {
     "aws:route53/resolverFirewallRule:ResolverFirewallRule": FREE,
     "aws:route53/resolverFirewallRuleGroup:ResolverFirewallRuleGroup": UNPRICED,
     "aws:route53/resolverFirewallRuleGroupAssociation:ResolverFirewallRuleGroupAssociation": UNPRICED,
-    "aws:route53/resolverQueryLogConfig:ResolverQueryLogConfig": FREE_LOG_DELIVERY,
+    "aws:route53/resolverQueryLogConfig:ResolverQueryLogConfig": delivers("DNS query logs sent to a bucket, or to a log group or Firehose stream not shown to be in its own account", { arns: ["destinationArn"] }),
     "aws:route53/resolverQueryLogConfigAssociation:ResolverQueryLogConfigAssociation": FREE_LOG_DELIVERY,
     "aws:route53/resolverRule:ResolverRule": UNPRICED,
     "aws:route53/resolverRuleAssociation:ResolverRuleAssociation": FREE,
@@ -373,7 +373,7 @@ export const ROWS: Rows = {
     "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": exposure(),
     "aws:vpc/securityGroupVpcAssociation:SecurityGroupVpcAssociation": FREE,
     // vpclattice
-    "aws:vpclattice/accessLogSubscription:AccessLogSubscription": FREE_LOG_DELIVERY,
+    "aws:vpclattice/accessLogSubscription:AccessLogSubscription": delivers("access logs sent to a bucket, or to a log group or Firehose stream not shown to be in its own account", { arns: ["destinationArn"] }),
     "aws:vpclattice/authPolicy:AuthPolicy": access("a resource policy"),
     "aws:vpclattice/domainVerification:DomainVerification": UNPRICED,
     "aws:vpclattice/listener:Listener": FREE,
@@ -422,7 +422,7 @@ export const ROWS: Rows = {
     "aws:wafv2/ruleGroup:RuleGroup": UNPRICED,
     "aws:wafv2/webAcl:WebAcl": FREE,
     "aws:wafv2/webAclAssociation:WebAclAssociation": UNPRICED,
-    "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration": FREE,
+    "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration": delivers("web request logs (headers included unless redacted) sent to a bucket, or to a log group or Firehose stream not shown to be in its own account", { arns: ["logDestinationConfigs"] }),
     "aws:wafv2/webAclRule:WebAclRule": UNPRICED,
     "aws:wafv2/webAclRuleGroupAssociation:WebAclRuleGroupAssociation": FREE,
 };

@@ -3,7 +3,7 @@
  * See ./row.ts for what each class means; test/cost/catalog.test.ts checks that every type of
  * the installed SDK has a row.
  */
-import { access, accessWhen, FREE, FREE_METADATA, FREE_NOTIFICATIONS, judged, PRICED, publicAddress, purchase, Rows, UNPRICED, usage } from "./row";
+import { access, accessWhen, delivers, FREE, FREE_METADATA, FREE_NOTIFICATIONS, judged, PRICED, publicAddress, purchase, Rows, UNPRICED, usage } from "./row";
 
 export const ROWS: Rows = {
     // accountaccess
@@ -150,8 +150,8 @@ export const ROWS: Rows = {
     "aws:cloudwatch/logAccountPolicy:LogAccountPolicy": access("account-wide log policies (a subscription filter policy sends every log group elsewhere)"),
     "aws:cloudwatch/logAnomalyDetector:LogAnomalyDetector": UNPRICED,
     "aws:cloudwatch/logDataProtectionPolicy:LogDataProtectionPolicy": FREE,
-    "aws:cloudwatch/logDelivery:LogDelivery": UNPRICED,
-    "aws:cloudwatch/logDeliveryDestination:LogDeliveryDestination": FREE,
+    "aws:cloudwatch/logDelivery:LogDelivery": delivers("a log delivery to a delivery destination not shown to be in its own account", { arns: ["deliveryDestinationArn"] }, UNPRICED),
+    "aws:cloudwatch/logDeliveryDestination:LogDeliveryDestination": delivers("a log delivery destination: a bucket, or a log group or Firehose stream not shown to be in its own account", { arns: ["deliveryDestinationConfiguration.destinationResourceArn?"] }),
     "aws:cloudwatch/logDeliveryDestinationPolicy:LogDeliveryDestinationPolicy": access("CloudWatch Logs and EventBridge resource policies"),
     "aws:cloudwatch/logDeliverySource:LogDeliverySource": UNPRICED,
     "aws:cloudwatch/logDestination:LogDestination": FREE,
@@ -166,7 +166,7 @@ export const ROWS: Rows = {
     "aws:cloudwatch/logSubscriptionFilter:LogSubscriptionFilter": access("streams a log group's events to a destination, which may be another account's"),
     "aws:cloudwatch/logTransformer:LogTransformer": UNPRICED,
     "aws:cloudwatch/metricAlarm:MetricAlarm": FREE,
-    "aws:cloudwatch/metricStream:MetricStream": usage("metric updates"),
+    "aws:cloudwatch/metricStream:MetricStream": delivers("a metric stream whose Firehose stream is not shown to be in its own account", { arns: ["firehoseArn"] }, usage("metric updates")),
     "aws:cloudwatch/otelEnrichment:OtelEnrichment": UNPRICED,
     "aws:cloudwatch/queryDefinition:QueryDefinition": UNPRICED,
     // comprehend
@@ -286,7 +286,7 @@ export const ROWS: Rows = {
     // kinesis
     "aws:kinesis/accountSettings:AccountSettings": FREE,
     "aws:kinesis/analyticsApplication:AnalyticsApplication": UNPRICED,
-    "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream": accessWhen("delivers records to an endpoint outside AWS", ["httpEndpointConfiguration","splunkConfiguration","snowflakeConfiguration"], usage("data ingested")),
+    "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream": access("a Firehose stream delivers every record to an S3 bucket (a bucket's ARN names no account; every destination backs up to one) or to an endpoint outside AWS", usage("data ingested")),
     "aws:kinesis/resourcePolicy:ResourcePolicy": access("a resource policy"),
     "aws:kinesis/stream:Stream": PRICED,
     "aws:kinesis/streamConsumer:StreamConsumer": UNPRICED,
@@ -494,7 +494,7 @@ export const ROWS: Rows = {
     "aws:ses/domainIdentity:DomainIdentity": usage("emails sent"),
     "aws:ses/domainIdentityVerification:DomainIdentityVerification": UNPRICED,
     "aws:ses/emailIdentity:EmailIdentity": usage("emails sent"),
-    "aws:ses/eventDestination:EventDestination": judged("sesDestination", "email sending events sent to a topic or stream not shown to be in its own account"),
+    "aws:ses/eventDestination:EventDestination": delivers("email sending events sent to a topic or stream not shown to be in its own account", { arns: ["snsDestination.topicArn", "kinesisDestination.streamArn"] }),
     "aws:ses/identityNotificationTopic:IdentityNotificationTopic": FREE_NOTIFICATIONS,
     "aws:ses/identityPolicy:IdentityPolicy": access("a sending-authorization policy (who may send as this identity)"),
     "aws:ses/mailFrom:MailFrom": UNPRICED,

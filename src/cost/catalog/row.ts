@@ -29,9 +29,7 @@ export type JudgeId =
     | "invokePermission"
     | "eventTarget"
     | "bucketNotification"
-    | "invokeDestinations"
-    | "mappingDestination"
-    | "sesDestination"
+    | "delivery"
     | "sesv2Destination"
     | "receiptRule"
     | "topicRule"
@@ -46,6 +44,20 @@ export type JudgeId =
     | "pageRule"
     | "zonePaused";
 
+/**
+ * Where a `delivery` row's resource sends data (logs, records, events, results), as paths of its
+ * inputs (`a.b.c`, read through objects, JSON strings and lists by src/gate/grants.ts).
+ */
+export interface Delivery {
+    /** ARNs that must be in the resource's own AWS account (its provider's); a trailing `?` marks one that may be left out. */
+    readonly arns?: readonly string[];
+    /**
+     * S3 buckets it writes to: any set one is access (a bucket's name or ARN names no account). A
+     * block whose `enabled` is false delivers nothing.
+     */
+    readonly buckets?: readonly string[];
+}
+
 /** A row of the type table. */
 export interface CatalogRow {
     readonly cost: CostClass;
@@ -56,7 +68,7 @@ export interface CatalogRow {
     /** The type changes access only when one of these inputs is set (or unknown). */
     readonly accessWhen?: { readonly inputs: readonly string[]; readonly why: string };
     /** The grant is judged from the inputs (benign patterns pass; the rest is access). */
-    readonly judge?: { readonly id: JudgeId; readonly why: string };
+    readonly judge?: { readonly id: JudgeId; readonly why: string; readonly to?: Delivery };
 }
 
 /** A family's rows by exact type token. */
@@ -115,6 +127,14 @@ export function exposure(base: CatalogRow = FREE): CatalogRow {
 /** A database, broker or warehouse that can be given a public address (`publiclyAccessible`: true is access). */
 export function publicAddress(base: CatalogRow): CatalogRow {
     return judged("publicAddress", "a public address: reachable from the internet, filtered only by its security groups", base);
+}
+
+/**
+ * Sends data to the places `to` names: access unless each ARN is shown to be in the resource's
+ * own account and no bucket is named (judge `delivery`).
+ */
+export function delivers(why: string, to: Delivery, base: CatalogRow = FREE): CatalogRow {
+    return { ...base, judge: { id: "delivery", why, to } };
 }
 
 /** Access judged by `id` from the inputs: reviewed benign patterns pass, anything else is access. */
