@@ -347,10 +347,11 @@ const bucketNotification: Judge = (p, home) => {
 };
 
 /**
- * The S3 buckets at a dotted path (its last key in each block the rest of the path reaches); a
- * block whose `enabled` is false (`accessLogs` of a load balancer) delivers nothing.
+ * The S3 buckets at a dotted path (its last key in each block the rest of the path reaches). With
+ * a `switch`, a block that turns it off (false, or left out when off is its default) delivers
+ * nothing; any other value of it (unknown, not a boolean) delivers.
  */
-function bucketsAt(p: Value, path: string): (Value | undefined)[] {
+function bucketsAt(p: Value, path: string, sw: Delivery["switch"]): (Value | undefined)[] {
     const keys = path.split(".");
     const key = keys.pop() as string;
     const blocks = keys.length === 0 ? [p] : valuesAt(p, keys.join(".")).flatMap(leaves);
@@ -361,8 +362,9 @@ function bucketsAt(p: Value, path: string): (Value | undefined)[] {
         if (isUnknown(b) || typeof b !== "object" || Array.isArray(b)) {
             return [b as Value];
         }
-        const enabled = field(b, "enabled");
-        return enabled === false || enabled === "false" ? [] : [field(b, key)];
+        const flag = sw === undefined ? true : field(b, sw.key);
+        const off = flag === false || flag === "false" || ((flag === undefined || flag === null) && sw?.byDefault === false);
+        return off ? [] : [field(b, key)];
     });
 }
 
@@ -373,7 +375,7 @@ function bucketsAt(p: Value, path: string): (Value | undefined)[] {
  */
 const delivery: Judge = (p, home, to) => {
     for (const path of to?.buckets ?? []) {
-        if (bucketsAt(p, path).some((b) => b !== undefined && b !== null && b !== "")) {
+        if (bucketsAt(p, path, to?.switch).some((b) => b !== undefined && b !== null && b !== "")) {
             return "it writes to an S3 bucket, which may be another account's (a bucket's name or ARN names no account)";
         }
     }

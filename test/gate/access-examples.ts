@@ -251,7 +251,11 @@ export const JUDGED_EXAMPLES: { readonly [type: string]: Examples } = {
     },
     "aws:networkfirewall/loggingConfiguration:LoggingConfiguration": {
         allowed: [{ firewallArn: "f", loggingConfiguration: { logDestinationConfigs: [{ logDestinationType: "CloudWatchLogs", logType: "FLOW", logDestination: { logGroup: "fw" } }] } }],
-        denied: [{ firewallArn: "f", loggingConfiguration: { logDestinationConfigs: [{ logDestinationType: "CloudWatchLogs", logType: "ALERT", logDestination: { logGroup: "fw" } }, { logDestinationType: "S3", logType: "FLOW", logDestination: { bucketName: "collector" } }] } }],
+        denied: [
+            { firewallArn: "f", loggingConfiguration: { logDestinationConfigs: [{ logDestinationType: "CloudWatchLogs", logType: "ALERT", logDestination: { logGroup: "fw" } }, { logDestinationType: "S3", logType: "FLOW", logDestination: { bucketName: "collector" } }] } },
+            // The destination is a free-form map: an "enabled" key in it switches nothing off.
+            { firewallArn: "f", loggingConfiguration: { logDestinationConfigs: [{ logDestinationType: "S3", logType: "FLOW", logDestination: { bucketName: "collector", enabled: "false" } }] } },
+        ],
     },
     "aws:ec2/flowLog:FlowLog": {
         allowed: [
@@ -264,33 +268,41 @@ export const JUDGED_EXAMPLES: { readonly [type: string]: Examples } = {
             { vpcId: "vpc-1", trafficType: "ALL", logDestination: "arn:aws:logs:us-east-1:123456789012:log-group:flows", deliverCrossAccountRole: "arn:aws:iam::999999999999:role/deliver" },
         ],
     },
-    "aws:ec2/spotDatafeedSubscription:SpotDatafeedSubscription": {
-        allowed: [{}],
-        denied: [{ bucket: "collector" }, { bucket: UNKNOWN }],
+    "aws:lambda/function:Function": {
+        allowed: [{ runtime: "nodejs20.x", role: "r" }, { runtime: "nodejs20.x", role: "r", deadLetterConfig: { targetArn: "arn:aws:sqs:us-east-1:123456789012:dlq" } }],
+        // Every failed event's payload goes to the dead-letter target.
+        denied: [{ runtime: "nodejs20.x", role: "r", deadLetterConfig: { targetArn: "arn:aws:sns:us-east-1:999999999999:loot" } }],
     },
-    "aws:cfg/deliveryChannel:DeliveryChannel": {
-        allowed: [{ name: "c" }],
-        denied: [{ name: "c", s3BucketName: "config-collector" }, { name: "c", snsTopicArn: "arn:aws:sns:us-east-1:999999999999:config" }],
+    "aws:ecs/cluster:Cluster": {
+        allowed: [{ name: "c" }, { name: "c", configuration: { executeCommandConfiguration: { logging: "OVERRIDE", logConfiguration: { cloudWatchLogGroupName: "exec" } } } }],
+        denied: [{ name: "c", configuration: { executeCommandConfiguration: { logging: "OVERRIDE", logConfiguration: { s3BucketName: "collector" } } } }],
     },
     "aws:redshift/logging:Logging": {
         allowed: [{ clusterIdentifier: "c", logDestinationType: "cloudwatch", logExports: ["useractivitylog"] }],
         denied: [{ clusterIdentifier: "c", logDestinationType: "s3", bucketName: "audit-collector" }],
     },
-    "aws:rds/exportTask:ExportTask": {
-        allowed: [{ exportTaskIdentifier: "e", sourceArn: "s", iamRoleArn: "r", kmsKeyId: "k" }],
-        denied: [{ exportTaskIdentifier: "e", sourceArn: "s", iamRoleArn: "r", kmsKeyId: "k", s3BucketName: "snapshot-collector" }],
-    },
     ...Object.fromEntries(
         ["aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer"].map((t) => [
             t,
             {
-                allowed: [{ name: "web" }, { name: "web", accessLogs: { bucket: "lb-logs", enabled: false } }, { name: "web", connectionLogs: { bucket: "lb-logs", enabled: "false" } }],
-                denied: [{ name: "web", accessLogs: { bucket: "collector", enabled: true } }, { name: "web", healthCheckLogs: { bucket: "collector" } }, { name: "web", connectionLogs: UNKNOWN }],
+                allowed: [
+                    { name: "web" },
+                    { name: "web", accessLogs: { bucket: "lb-logs", enabled: false } },
+                    { name: "web", connectionLogs: { bucket: "lb-logs", enabled: "false" } },
+                    // Logging is off unless enabled, even with a bucket named.
+                    { name: "web", healthCheckLogs: { bucket: "lb-logs" } },
+                ],
+                denied: [
+                    { name: "web", accessLogs: { bucket: "collector", enabled: true } },
+                    { name: "web", healthCheckLogs: { bucket: "collector", enabled: "true" } },
+                    { name: "web", accessLogs: { bucket: "collector", enabled: UNKNOWN } },
+                    { name: "web", connectionLogs: UNKNOWN },
+                ],
             },
         ]),
     ),
     "aws:elb/loadBalancer:LoadBalancer": {
-        allowed: [{ listeners: [] }],
+        allowed: [{ listeners: [] }, { listeners: [], accessLogs: { bucket: "lb-logs", enabled: false } }],
         // Classic load balancers log when a bucket is given (enabled defaults to true).
         denied: [{ listeners: [], accessLogs: { bucket: "collector" } }],
     },

@@ -131,7 +131,7 @@ export const ROWS: Rows = {
     // ecs
     "aws:ecs/accountSettingDefault:AccountSettingDefault": FREE,
     "aws:ecs/capacityProvider:CapacityProvider": FREE,
-    "aws:ecs/cluster:Cluster": FREE,
+    "aws:ecs/cluster:Cluster": delivers("ECS Exec session logs (every command and its output) written to an S3 bucket", { buckets: ["configuration.executeCommandConfiguration.logConfiguration.s3BucketName"] }),
     "aws:ecs/clusterCapacityProviders:ClusterCapacityProviders": FREE,
     "aws:ecs/daemon:Daemon": judged("execCommand", "ECS Exec: a shell in its running containers, with the task role, for whoever may call ecs:ExecuteCommand", UNPRICED),
     "aws:ecs/daemonTaskDefinition:DaemonTaskDefinition": UNPRICED,
@@ -192,7 +192,7 @@ export const ROWS: Rows = {
     "aws:lambda/codeSigningConfig:CodeSigningConfig": FREE,
     "aws:lambda/coreNetworkConnector:CoreNetworkConnector": UNPRICED,
     "aws:lambda/eventSourceMapping:EventSourceMapping": delivers("an event source mapping whose failed records go to a destination not shown to be in its own account", { arns: ["destinationConfig.onFailure.destinationArn"] }),
-    "aws:lambda/function:Function": usage("requests and duration"),
+    "aws:lambda/function:Function": delivers("a function whose dead-letter queue or topic is not shown to be in its own account", { arns: ["deadLetterConfig.targetArn"] }, usage("requests and duration")),
     "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig": delivers("a function's invocation results sent to a destination not shown to be in its own account", { arns: ["destinationConfig.onSuccess.destination", "destinationConfig.onFailure.destination"] }),
     "aws:lambda/functionRecursionConfig:FunctionRecursionConfig": UNPRICED,
     "aws:lambda/functionScalingConfig:FunctionScalingConfig": UNPRICED,
@@ -280,7 +280,7 @@ export const ROWS: Rows = {
     "aws:ssm/patchBaseline:PatchBaseline": UNPRICED,
     "aws:ssm/patchGroup:PatchGroup": FREE,
     "aws:ssm/quicksetupConfigurationManager:QuicksetupConfigurationManager": UNPRICED,
-    "aws:ssm/resourceDataSync:ResourceDataSync": UNPRICED,
+    "aws:ssm/resourceDataSync:ResourceDataSync": access("an inventory of managed instances synced to an S3 bucket, which may be another account's (a bucket's name names no account)", UNPRICED),
     "aws:ssm/serviceSetting:ServiceSetting": FREE,
     // workspaces
     "aws:workspaces/connectionAlias:ConnectionAlias": FREE,

@@ -162,7 +162,7 @@ export const ROWS: Rows = {
     "aws:rds/clusterSnapshotCopy:ClusterSnapshotCopy": UNPRICED,
     "aws:rds/customDbEngineVersion:CustomDbEngineVersion": FREE,
     "aws:rds/eventSubscription:EventSubscription": FREE_NOTIFICATIONS,
-    "aws:rds/exportTask:ExportTask": delivers("a database snapshot exported to an S3 bucket", { buckets: ["s3BucketName"] }, UNPRICED),
+    "aws:rds/exportTask:ExportTask": access("a database snapshot exported to an S3 bucket, which may be another account's (a bucket's name names no account)", UNPRICED),
     "aws:rds/globalCluster:GlobalCluster": UNPRICED,
     "aws:rds/instance:Instance": publicAddress(PRICED),
     "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication": UNPRICED,

@@ -3,7 +3,7 @@
  * See ./row.ts for what each class means; test/cost/catalog.test.ts checks that every type of
  * the installed SDK has a row.
  */
-import { access, accessWhen, delivers, FREE, FREE_LOG_DELIVERY, FREE_METADATA, judged, PRICED, purchase, Rows, UNPRICED, usage } from "./row";
+import { access, accessWhen, FREE, FREE_LOG_DELIVERY, FREE_METADATA, judged, PRICED, purchase, Rows, UNPRICED, usage } from "./row";
 
 export const ROWS: Rows = {
     // accessanalyzer
@@ -40,7 +40,7 @@ export const ROWS: Rows = {
     "aws:cfg/aggregateAuthorization:AggregateAuthorization": access("lets another account aggregate this account's Config data", UNPRICED),
     "aws:cfg/configurationAggregator:ConfigurationAggregator": UNPRICED,
     "aws:cfg/conformancePack:ConformancePack": UNPRICED,
-    "aws:cfg/deliveryChannel:DeliveryChannel": delivers("AWS Config snapshots and history (every recorded resource's configuration) delivered to an S3 bucket, and notices to a topic not shown to be in its own account", { buckets: ["s3BucketName"], arns: ["snsTopicArn?"] }, UNPRICED),
+    "aws:cfg/deliveryChannel:DeliveryChannel": access("AWS Config delivers its snapshots and history (every recorded resource's configuration) to an S3 bucket, which may be another account's (a bucket's name names no account)", UNPRICED),
     "aws:cfg/organizationConformancePack:OrganizationConformancePack": UNPRICED,
     "aws:cfg/organizationCustomPolicyRule:OrganizationCustomPolicyRule": UNPRICED,
     "aws:cfg/organizationCustomRule:OrganizationCustomRule": UNPRICED,
@@ -113,7 +113,7 @@ export const ROWS: Rows = {
     "aws:guardduty/organizationAdminAccount:OrganizationAdminAccount": access("security-service members, invitations and delegated administrators", UNPRICED),
     "aws:guardduty/organizationConfiguration:OrganizationConfiguration": FREE,
     "aws:guardduty/organizationConfigurationFeature:OrganizationConfigurationFeature": UNPRICED,
-    "aws:guardduty/publishingDestination:PublishingDestination": FREE,
+    "aws:guardduty/publishingDestination:PublishingDestination": access("GuardDuty findings exported to an S3 bucket, which may be another account's (a bucket's ARN names no account)"),
     "aws:guardduty/threatIntelSet:ThreatIntelSet": UNPRICED,
     // iam
     "aws:iam/accessKey:AccessKey": access("IAM users, roles, groups, policies, keys and identity providers"),

@@ -51,11 +51,13 @@ export type JudgeId =
 export interface Delivery {
     /** ARNs that must be in the resource's own AWS account (its provider's); a trailing `?` marks one that may be left out. */
     readonly arns?: readonly string[];
-    /**
-     * S3 buckets it writes to: any set one is access (a bucket's name or ARN names no account). A
-     * block whose `enabled` is false delivers nothing.
-     */
+    /** S3 buckets it writes to: any set one is access (a bucket's name or ARN names no account). */
     readonly buckets?: readonly string[];
+    /**
+     * The switch of each bucket's block (a load balancer's `accessLogs.enabled`) and whether the
+     * block delivers when it is left out; a block without such a switch always delivers.
+     */
+    readonly switch?: { readonly key: string; readonly byDefault: boolean };
 }
 
 /** A row of the type table. */
