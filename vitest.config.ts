@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { defineConfig } from "vitest/config";
 
 const E2E = ["test/e2e/**/*.test.ts", "test/cli/set-config.test.ts"];
@@ -8,6 +9,10 @@ export default defineConfig({
         testTimeout: 20_000,
         hookTimeout: 600_000,
         pool: "forks",
+        // Test files wait on child processes (the pulumi CLI, its plugins, the program, Chromium)
+        // as much as they compute: at least two at a time, even on two cores (vitest's default
+        // there is one), which halves the e2e suite's time.
+        maxWorkers: Math.max(2, availableParallelism() - 1),
         projects: [
             // Plain functions, milliseconds each: `npm run test:unit`.
             { extends: true, test: { name: "unit", include: ["test/**/*.test.ts"], exclude: [...E2E, ...PROCESSES] } },
