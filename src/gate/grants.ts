@@ -374,12 +374,15 @@ function bucketsAt(p: Value, path: string, sw: Delivery["switch"]): (Value | und
  * bucket set at all, or unknown at preview, is access).
  */
 const delivery: Judge = (p, home, to) => {
-    for (const path of to?.buckets ?? []) {
-        if (bucketsAt(p, path, to?.switch).some((b) => b !== undefined && b !== null && b !== "")) {
+    if (to === undefined) {
+        return "its row names no places it sends to";
+    }
+    for (const path of to.buckets ?? []) {
+        if (bucketsAt(p, path, to.switch).some((b) => b !== undefined && b !== null && b !== "")) {
             return "it writes to an S3 bucket, which may be another account's (a bucket's name or ARN names no account)";
         }
     }
-    return allAtHome(p, home, "destination", to?.arns ?? []);
+    return allAtHome(p, home, "destination", to.arns ?? []);
 };
 
 /**

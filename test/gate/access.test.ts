@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { TYPE_TABLE } from "../../src/cost/catalog";
 import { accessRuleFor } from "../../src/gate/access";
+import { JUDGES } from "../../src/gate/grants";
 import { UNKNOWN } from "../../src/facts/facts";
 import { JUDGED_EXAMPLES } from "./access-examples";
 import { AWS_PROVIDER, approver, config, custom, sign } from "../fixtures";
@@ -219,6 +220,13 @@ describe("access gate", () => {
 });
 
 describe("access rows and their examples", () => {
+    it("holds a delivery row that names no places, and reads a delivery's places through JSON and lists", () => {
+        expect(JUDGES.delivery({ arn: "x" }, () => "123456789012")).toMatch(/names no places/);
+        const to = { arns: ["targets.arn"] };
+        expect(JUDGES.delivery({ targets: JSON.stringify([{ arn: "arn:aws:sqs:us-east-1:123456789012:q" }]) }, () => "123456789012", to)).toBeUndefined();
+        expect(JUDGES.delivery({ targets: [[{ arn: "arn:aws:sqs:us-east-1:123456789012:q" }], [{ arn: "arn:aws:sqs:us-east-1:999999999999:q" }]] }, () => "123456789012", to)).toMatch(/not shown to be in its provider's AWS account/);
+    });
+
     it("has allowed and denied examples for every judged row, and no examples for rows it does not judge", () => {
         const judged = [...TYPE_TABLE].filter(([, r]) => r.judge).map(([t]) => t).sort();
         expect(Object.keys(JUDGED_EXAMPLES).sort()).toEqual(judged);
