@@ -132,18 +132,21 @@ describe.each(PACK_ENTRIES)("agent-change-gate under the real pulumi CLI (%s)", 
         expect(denied.output).toContain('it delivers the topic\'s messages outside AWS (protocol "https")');
     });
 
-    it("access gate: an event target in another account than the one the provider pins is access; one in that account is not", async () => {
+    it("access gate: an event target or a log delivery in another account than the one the provider pins, or to a bucket, is access; in that account it is not", async () => {
         const pinned = { kind: "provider", package: "aws", name: "pinned", props: { region: "us-east-1", allowedAccountIds: ["123456789012"] } };
         const rule = { type: "aws:cloudwatch/eventRule:EventRule", name: "nightly", props: { scheduleExpression: "rate(1 day)" }, provider: "pinned" };
         const target = (name: string, account: string) => ({ type: "aws:cloudwatch/eventTarget:EventTarget", name, props: { rule: "nightly", arn: `arn:aws:sqs:us-east-1:${account}:jobs` }, provider: "pinned" });
-        const { ws, policyConfig } = await agentStack("dev", [pinned, rule, target("own", "123456789012")]);
+        const flows = (logDestination: string) => ({ type: "aws:ec2/flowLog:FlowLog", name: "flows", props: { vpcId: "vpc-1", trafficType: "ALL", logDestination }, provider: "pinned" });
+        const { ws, policyConfig } = await agentStack("dev", [pinned, rule, target("own", "123456789012"), flows("arn:aws:logs:us-east-1:123456789012:log-group:flows")]);
         const own = await ws.preview({ policyConfig });
         expect(own.code, own.output).toBe(0);
-        await ws.resources([pinned, rule, target("out", "999999999999")]);
+        await ws.resources([pinned, rule, target("out", "999999999999"), flows("arn:aws:s3:::flow-collector")]);
         const denied = await ws.preview({ policyConfig });
         expect(denied.code).not.toBe(0);
         expect(denied.output).toContain('would change access control with "urn:pulumi:dev::shop::aws:cloudwatch/eventTarget:EventTarget::out"');
         expect(denied.output).toContain("its target is not shown to be in its provider's AWS account");
+        expect(denied.output).toContain('would change access control with "urn:pulumi:dev::shop::aws:ec2/flowLog:FlowLog::flows"');
+        expect(denied.output).toContain("its destination is not shown to be in its provider's AWS account");
     });
 
     it("shows a resource name's line breaks and escape sequences as visible escapes in the pack's lines", async () => {
