@@ -277,6 +277,32 @@ export const JUDGED_EXAMPLES: { readonly [type: string]: Examples } = {
         allowed: [{ name: "c" }, { name: "c", configuration: { executeCommandConfiguration: { logging: "OVERRIDE", logConfiguration: { cloudWatchLogGroupName: "exec" } } } }],
         denied: [{ name: "c", configuration: { executeCommandConfiguration: { logging: "OVERRIDE", logConfiguration: { s3BucketName: "collector" } } } }],
     },
+    ...Object.fromEntries(
+        ["aws:rds/integration:Integration", "aws:redshift/integration:Integration"].map((t) => [
+            t,
+            {
+                allowed: [{ integrationName: "i", sourceArn: "arn:aws:rds:us-east-1:123456789012:cluster:orders", targetArn: "arn:aws:redshift-serverless:us-east-1:123456789012:namespace/wh" }],
+                // The whole database replicated into another account's warehouse: that account only authorizes the source.
+                denied: [{ integrationName: "i", sourceArn: "arn:aws:rds:us-east-1:123456789012:cluster:orders", targetArn: "arn:aws:redshift-serverless:us-east-1:999999999999:namespace/loot" }],
+            },
+        ]),
+    ),
+    "aws:bedrockmodel/invocationLoggingConfiguration:InvocationLoggingConfiguration": {
+        allowed: [{ loggingConfig: { textDataDeliveryEnabled: true, cloudwatchConfig: { logGroupName: "bedrock", roleArn: "r" } } }],
+        denied: [
+            { loggingConfig: { textDataDeliveryEnabled: true, s3Config: { bucketName: "prompt-collector" } } },
+            { loggingConfig: { imageDataDeliveryEnabled: true, cloudwatchConfig: { logGroupName: "bedrock", roleArn: "r", largeDataDeliveryS3Config: { bucketName: "prompt-collector" } } } },
+        ],
+    },
+    "aws:connect/instanceStorageConfig:InstanceStorageConfig": {
+        allowed: [
+            { instanceId: "i", resourceType: "CONTACT_TRACE_RECORDS", storageConfig: { storageType: "KINESIS_STREAM", kinesisStreamConfig: { streamArn: "arn:aws:kinesis:us-east-1:123456789012:stream/ctr" } } },
+        ],
+        denied: [
+            { instanceId: "i", resourceType: "CALL_RECORDINGS", storageConfig: { storageType: "S3", s3Config: { bucketName: "recordings-collector", bucketPrefix: "p" } } },
+            { instanceId: "i", resourceType: "CONTACT_TRACE_RECORDS", storageConfig: { storageType: "KINESIS_FIREHOSE", kinesisFirehoseConfig: { firehoseArn: "arn:aws:firehose:us-east-1:999999999999:deliverystream/ctr" } } },
+        ],
+    },
     "aws:redshift/logging:Logging": {
         allowed: [{ clusterIdentifier: "c", logDestinationType: "cloudwatch", logExports: ["useractivitylog"] }],
         denied: [{ clusterIdentifier: "c", logDestinationType: "s3", bucketName: "audit-collector" }],

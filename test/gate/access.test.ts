@@ -220,6 +220,31 @@ describe("access gate", () => {
 });
 
 describe("access rows and their examples", () => {
+    it("holds the data movers, outside links and openings an attacker's audit found unheld", () => {
+        const found: [string, Record<string, unknown>][] = [
+            ["aws:s3/bucket:Bucket", { bucket: "orders", replicationConfiguration: { role: "r", rules: [{ status: "Enabled", destination: { bucket: "arn:aws:s3:::x", accountId: "999999999999" } }] } }],
+            ["aws:s3/bucketV2:BucketV2", { bucket: "orders", replicationConfigurations: [{ role: "r", rules: [{ status: "Enabled", destination: { bucket: "arn:aws:s3:::x" } }] }] }],
+            ["aws:ec2/trafficMirrorTarget:TrafficMirrorTarget", { gatewayLoadBalancerEndpointId: "vpce-1" }],
+            ["aws:ec2/trafficMirrorSession:TrafficMirrorSession", { networkInterfaceId: "eni-db", trafficMirrorTargetId: "tmt-1", sessionNumber: 1 }],
+            ["aws:msk/replicator:Replicator", { replicatorName: "r", serviceExecutionRoleArn: "r" }],
+            ["cloudflare:index/logpushJob:LogpushJob", { dataset: "http_requests", destinationConf: "https://collector.example/push" }],
+            ["cloudflare:index/emailRoutingCatchAll:EmailRoutingCatchAll", { zoneId: "z", actions: [{ type: "forward", values: ["x@collector.example"] }], matchers: [{ type: "all" }] }],
+            ["cloudflare:index/emailRoutingRule:EmailRoutingRule", { zoneId: "z", actions: [{ type: "forward", values: ["x@collector.example"] }], matchers: [{ type: "literal", field: "to", value: "reset@shop.example" }] }],
+            ["aws:opensearchingest/pipeline:Pipeline", { pipelineName: "p", pipelineConfigurationBody: "version: 2" }],
+            ["aws:mskconnect/connector:Connector", { name: "c", connectorConfiguration: { "connector.class": "HttpSinkConnector", "http.api.url": "https://collector.example" } }],
+            ["aws:appsync/graphQLApi:GraphQLApi", { name: "a", authenticationType: "OPENID_CONNECT", openidConnectConfig: { issuer: "https://idp.example" } }],
+            ["aws:appsync/api:Api", { name: "a", eventConfig: { authProviders: [{ authType: "OPENID_CONNECT" }] } }],
+            ["cloudflare:index/aiSearchInstance:AiSearchInstance", { accountId: "a", publicEndpointParams: { enabled: true } }],
+            ["cloudflare:index/magicWanIpsecTunnel:MagicWanIpsecTunnel", { accountId: "a", customerEndpoint: "203.0.113.1", psk: "k" }],
+            ["cloudflare:index/magicWanGreTunnel:MagicWanGreTunnel", { accountId: "a", customerGreEndpoint: "203.0.113.1" }],
+            ["aws:gamelift/fleet:Fleet", { name: "f", ec2InboundPermissions: [{ ipRange: "0.0.0.0/0", fromPort: 1, toPort: 60000, protocol: "TCP" }] }],
+            ["aws:macie2/classificationExportConfiguration:ClassificationExportConfiguration", { s3Destination: { bucketName: "findings-collector", kmsKeyArn: "k" } }],
+        ];
+        for (const [type, props] of found) {
+            expect(accessRuleFor({ type, props: props as never, provider: type.startsWith("aws:") ? (AWS_PROVIDER as never) : undefined }), type).toBeDefined();
+        }
+    });
+
     it("holds a delivery row that names no places, and reads a delivery's places through JSON and lists", () => {
         expect(JUDGES.delivery({ arn: "x" }, () => "123456789012")).toMatch(/names no places/);
         const to = { arns: ["targets.arn"] };

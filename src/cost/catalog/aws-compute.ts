@@ -172,7 +172,7 @@ export const ROWS: Rows = {
     // gamelift
     "aws:gamelift/alias:Alias": FREE,
     "aws:gamelift/build:Build": UNPRICED,
-    "aws:gamelift/fleet:Fleet": UNPRICED,
+    "aws:gamelift/fleet:Fleet": accessWhen("inbound ports opened to IP ranges", ["ec2InboundPermissions"], UNPRICED),
     "aws:gamelift/gameServerGroup:GameServerGroup": UNPRICED,
     "aws:gamelift/gameSessionQueue:GameSessionQueue": UNPRICED,
     "aws:gamelift/script:Script": UNPRICED,

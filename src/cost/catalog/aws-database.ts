@@ -144,7 +144,7 @@ export const ROWS: Rows = {
     "aws:opensearch/serverlessVpcEndpoint:ServerlessVpcEndpoint": UNPRICED,
     "aws:opensearch/vpcEndpoint:VpcEndpoint": UNPRICED,
     // opensearchingest
-    "aws:opensearchingest/pipeline:Pipeline": UNPRICED,
+    "aws:opensearchingest/pipeline:Pipeline": access("an ingestion pipeline moves data from its source to any sink its configuration names, possibly another account's", UNPRICED),
     "aws:opensearchingest/pipelineEndpoint:PipelineEndpoint": UNPRICED,
     "aws:opensearchingest/resourcePolicy:ResourcePolicy": access("a resource policy"),
     // qldb
@@ -167,7 +167,7 @@ export const ROWS: Rows = {
     "aws:rds/instance:Instance": publicAddress(PRICED),
     "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication": UNPRICED,
     "aws:rds/instanceDesiredState:InstanceDesiredState": UNPRICED,
-    "aws:rds/integration:Integration": FREE,
+    "aws:rds/integration:Integration": delivers("a zero-ETL integration replicating a database into a warehouse not shown to be in its own account", { arns: ["targetArn"] }),
     "aws:rds/optionGroup:OptionGroup": FREE,
     "aws:rds/parameterGroup:ParameterGroup": FREE,
     "aws:rds/proxy:Proxy": UNPRICED,
@@ -193,7 +193,7 @@ export const ROWS: Rows = {
     "aws:redshift/hsmClientCertificate:HsmClientCertificate": FREE,
     "aws:redshift/hsmConfiguration:HsmConfiguration": FREE,
     "aws:redshift/idcApplication:IdcApplication": access("a Redshift IAM Identity Center application: Identity Center users and authorizedTokenIssuer tokens sign in to the warehouse", UNPRICED),
-    "aws:redshift/integration:Integration": FREE,
+    "aws:redshift/integration:Integration": delivers("a zero-ETL integration replicating a database into a warehouse not shown to be in its own account", { arns: ["targetArn"] }),
     "aws:redshift/logging:Logging": delivers("a cluster's audit logs (connections, users, queries) written to an S3 bucket", { buckets: ["bucketName"] }),
     "aws:redshift/namespaceRegistration:NamespaceRegistration": access("registers the warehouse with a Glue Data Catalog (consumerIdentifier DataCatalog/<account-id>) through a data share: Iceberg REST access, possibly from another account"),
     "aws:redshift/parameterGroup:ParameterGroup": FREE,

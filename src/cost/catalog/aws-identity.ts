@@ -195,7 +195,7 @@ export const ROWS: Rows = {
     "aws:licensemanager/licenseGrantAccepter:LicenseGrantAccepter": access("licence grants to other accounts"),
     // macie2
     "aws:macie2/account:Account": UNPRICED,
-    "aws:macie2/classificationExportConfiguration:ClassificationExportConfiguration": FREE,
+    "aws:macie2/classificationExportConfiguration:ClassificationExportConfiguration": access("Macie's sensitive-data discovery results exported to an S3 bucket, which may be another account's (a bucket's name names no account)"),
     "aws:macie2/classificationJob:ClassificationJob": UNPRICED,
     "aws:macie2/invitationAccepter:InvitationAccepter": access("security-service members, invitations and delegated administrators"),
     "aws:macie2/member:Member": access("security-service members, invitations and delegated administrators"),

@@ -45,7 +45,7 @@ export const ROWS: Rows = {
     // applicationinsights
     "aws:applicationinsights/application:Application": FREE,
     // appsync
-    "aws:appsync/api:Api": UNPRICED,
+    "aws:appsync/api:Api": accessWhen("who may publish and subscribe to an Event API (its auth providers)", ["eventConfig"], UNPRICED),
     "aws:appsync/apiCache:ApiCache": UNPRICED,
     "aws:appsync/apiKey:ApiKey": access("AppSync API keys"),
     "aws:appsync/channelNamespace:ChannelNamespace": FREE,
@@ -53,7 +53,7 @@ export const ROWS: Rows = {
     "aws:appsync/domainName:DomainName": UNPRICED,
     "aws:appsync/domainNameApiAssociation:DomainNameApiAssociation": FREE,
     "aws:appsync/function:Function": FREE,
-    "aws:appsync/graphQLApi:GraphQLApi": usage("requests"),
+    "aws:appsync/graphQLApi:GraphQLApi": accessWhen("who may call a GraphQL API: an outside identity provider, a user pool, a Lambda authorizer", ["openidConnectConfig","additionalAuthenticationProviders","lambdaAuthorizerConfig","userPoolConfig"], usage("requests")),
     "aws:appsync/resolver:Resolver": FREE,
     "aws:appsync/sourceApiAssociation:SourceApiAssociation": FREE,
     "aws:appsync/type:Type": UNPRICED,
@@ -106,7 +106,7 @@ export const ROWS: Rows = {
     "aws:bedrockfoundation/modelAgreement:ModelAgreement": purchase("a Bedrock marketplace model agreement"),
     // bedrockmodel
     "aws:bedrockmodel/invocationJob:InvocationJob": UNPRICED,
-    "aws:bedrockmodel/invocationLoggingConfiguration:InvocationLoggingConfiguration": FREE,
+    "aws:bedrockmodel/invocationLoggingConfiguration:InvocationLoggingConfiguration": delivers("every model prompt and response written to an S3 bucket", { buckets: ["loggingConfig.s3Config.bucketName", "loggingConfig.cloudwatchConfig.largeDataDeliveryS3Config.bucketName"] }),
     // chatbot
     "aws:chatbot/slackChannelConfiguration:SlackChannelConfiguration": access("members of a Slack channel run AWS commands with the configuration's IAM role (guardrailPolicyArns cap it)"),
     "aws:chatbot/teamsChannelConfiguration:TeamsChannelConfiguration": access("members of a Teams channel run AWS commands with the configuration's IAM role (guardrailPolicyArns cap it)"),
@@ -178,7 +178,7 @@ export const ROWS: Rows = {
     "aws:connect/contactFlowModule:ContactFlowModule": UNPRICED,
     "aws:connect/hoursOfOperation:HoursOfOperation": UNPRICED,
     "aws:connect/instance:Instance": UNPRICED,
-    "aws:connect/instanceStorageConfig:InstanceStorageConfig": UNPRICED,
+    "aws:connect/instanceStorageConfig:InstanceStorageConfig": delivers("call recordings, chat transcripts or contact records written to an S3 bucket, or a stream not shown to be in its own account", { buckets: ["storageConfig.s3Config.bucketName"], arns: ["storageConfig.kinesisStreamConfig.streamArn?", "storageConfig.kinesisFirehoseConfig.firehoseArn?"] }, UNPRICED),
     "aws:connect/lambdaFunctionAssociation:LambdaFunctionAssociation": FREE,
     "aws:connect/phoneNumber:PhoneNumber": UNPRICED,
     "aws:connect/phoneNumberContactFlowAssociation:PhoneNumberContactFlowAssociation": FREE,
@@ -347,14 +347,14 @@ export const ROWS: Rows = {
     "aws:msk/cluster:Cluster": accessWhen("an MSK cluster's client authentication (who may connect to the brokers)", ["clientAuthentication"], UNPRICED),
     "aws:msk/clusterPolicy:ClusterPolicy": access("a resource policy"),
     "aws:msk/configuration:Configuration": FREE,
-    "aws:msk/replicator:Replicator": UNPRICED,
+    "aws:msk/replicator:Replicator": access("replicates Kafka topics to another cluster, possibly another account's or outside AWS", UNPRICED),
     "aws:msk/scramSecretAssociation:ScramSecretAssociation": access("MSK SASL/SCRAM credentials"),
     "aws:msk/serverlessCluster:ServerlessCluster": UNPRICED,
     "aws:msk/singleScramSecretAssociation:SingleScramSecretAssociation": access("MSK SASL/SCRAM credentials"),
     "aws:msk/topic:Topic": UNPRICED,
     "aws:msk/vpcConnection:VpcConnection": UNPRICED,
     // mskconnect
-    "aws:mskconnect/connector:Connector": UNPRICED,
+    "aws:mskconnect/connector:Connector": access("a Kafka Connect connector moves topics to or from wherever its configuration says, possibly outside AWS", UNPRICED),
     "aws:mskconnect/customPlugin:CustomPlugin": UNPRICED,
     "aws:mskconnect/workerConfiguration:WorkerConfiguration": FREE,
     // networkflowmonitor

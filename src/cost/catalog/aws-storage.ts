@@ -3,7 +3,7 @@
  * See ./row.ts for what each class means; test/cost/catalog.test.ts checks that every type of
  * the installed SDK has a row.
  */
-import { access, accessWhen, FREE, judged, FREE_NOTIFICATIONS, PRICED, Rows, UNPRICED, usage } from "./row";
+import { access, accessWhen, FREE, FREE_NOTIFICATIONS, judged, PRICED, Rows, UNPRICED, usage } from "./row";
 
 export const ROWS: Rows = {
     // backup
@@ -75,7 +75,7 @@ export const ROWS: Rows = {
     "aws:s3/accessPoint:AccessPoint": access("S3 bucket and access-point policies, ACLs and public-access settings", UNPRICED),
     "aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock": access("S3 bucket and access-point policies, ACLs and public-access settings"),
     "aws:s3/analyticsConfiguration:AnalyticsConfiguration": accessWhen("a storage class analysis export: its daily report on the bucket's objects goes to a destination bucket, whose owner S3 checks only when bucketAccountId is set", ["storageClassAnalysis"], FREE),
-    "aws:s3/bucket:Bucket": accessWhen("an S3 bucket with an inline policy, ACL or grants", ["policy","acl","grants"], usage("storage and requests")),
+    "aws:s3/bucket:Bucket": accessWhen("an S3 bucket with an inline policy, ACL or grants, or replication to another bucket (possibly another account's)", ["policy","acl","grants","replicationConfiguration","replicationConfigurations"], usage("storage and requests")),
     "aws:s3/bucketAbac:BucketAbac": UNPRICED,
     "aws:s3/bucketAccelerateConfiguration:BucketAccelerateConfiguration": FREE,
     "aws:s3/bucketAccelerateConfigurationV2:BucketAccelerateConfigurationV2": UNPRICED,
@@ -103,7 +103,7 @@ export const ROWS: Rows = {
     "aws:s3/bucketRequestPaymentConfigurationV2:BucketRequestPaymentConfigurationV2": UNPRICED,
     "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": FREE,
     "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2": FREE,
-    "aws:s3/bucketV2:BucketV2": accessWhen("an S3 bucket with an inline policy, ACL or grants", ["policy","acl","grants"], usage("storage and requests")),
+    "aws:s3/bucketV2:BucketV2": accessWhen("an S3 bucket with an inline policy, ACL or grants, or replication to another bucket (possibly another account's)", ["policy","acl","grants","replicationConfiguration","replicationConfigurations"], usage("storage and requests")),
     "aws:s3/bucketVersioning:BucketVersioning": FREE,
     "aws:s3/bucketVersioningV2:BucketVersioningV2": FREE,
     "aws:s3/bucketWebsiteConfiguration:BucketWebsiteConfiguration": FREE,
