@@ -725,6 +725,60 @@ const pageRule: Judge = (p) => {
 /** `cloudflare:index/zone:Zone`: a paused zone sends its traffic to the origin past every Cloudflare protection. */
 const zonePaused: Judge = (p) => switchedOn(p, ["paused"]);
 
+/** Listener actions that hand the decision of who gets in to an identity provider or a token signer. */
+const AUTH_ACTIONS: readonly string[] = ["authenticateOidc", "authenticateCognito", "jwtValidation"];
+
+/**
+ * Load balancer listeners and rules: an action that authenticates (OIDC, a Cognito pool, JWT
+ * validation) lets its issuer, pool or key decide who reaches the targets — any of them may be
+ * outside the account.
+ */
+const listenerAuth: Judge = (p) => {
+    for (const list of ["defaultActions", "actions"]) {
+        for (const action of valuesAt(p, list).flatMap(leaves)) {
+            if (isUnknown(action)) {
+                return `its ${list} are unknown at preview`;
+            }
+            const type = field(action, "type");
+            if (isUnknown(type)) {
+                return "an action's type is unknown at preview";
+            }
+            if (typeof type === "string" && /^(authenticate-|jwt-)/.test(type)) {
+                return `an action of type "${type}" lets an identity provider or token signer decide who gets in`;
+            }
+            const auth = AUTH_ACTIONS.find((k) => present(field(action, k)));
+            if (auth !== undefined) {
+                return `an action sets "${auth}", which lets an identity provider or token signer decide who gets in`;
+            }
+        }
+    }
+    return undefined;
+};
+
+/** An AWS service's own endpoint (`com.amazonaws.<region>.s3`), not an endpoint service of some account (`com.amazonaws.vpce.<region>.vpce-svc-…`). */
+const AWS_SERVICE_ENDPOINT = /^(com\.amazonaws|aws\.[a-z0-9-]+)\.[a-z0-9-]+(\.[a-z0-9-]+)*$/;
+
+/**
+ * `aws:ec2/vpcEndpoint:VpcEndpoint`: an endpoint to an AWS service is reviewed; one to an
+ * endpoint service, a service network or a resource configuration (any account's) joins the VPC
+ * to whatever is behind it.
+ */
+const endpointService: Judge = (p) => {
+    for (const k of ["serviceNetworkArn", "resourceConfigurationArn"]) {
+        const v = field(p, k);
+        if (v !== undefined && v !== null && v !== "") {
+            return `it sets "${k}", which may be another account's`;
+        }
+    }
+    const name = field(p, "serviceName");
+    if (isUnknown(name)) {
+        return "its service is unknown at preview";
+    }
+    return typeof name === "string" && AWS_SERVICE_ENDPOINT.test(name) && !name.startsWith("com.amazonaws.vpce.")
+        ? undefined
+        : "it connects to an endpoint service, which may be another account's (not an AWS service's own endpoint)";
+};
+
 /** The judges by id. */
 export const JUDGES: { readonly [id in JudgeId]: Judge } = {
     exposure,
@@ -747,4 +801,6 @@ export const JUDGES: { readonly [id in JudgeId]: Judge } = {
     rulesetPhase,
     pageRule,
     zonePaused,
+    listenerAuth,
+    endpointService,
 };

@@ -303,6 +303,45 @@ export const JUDGED_EXAMPLES: { readonly [type: string]: Examples } = {
             { instanceId: "i", resourceType: "CONTACT_TRACE_RECORDS", storageConfig: { storageType: "KINESIS_FIREHOSE", kinesisFirehoseConfig: { firehoseArn: "arn:aws:firehose:us-east-1:999999999999:deliverystream/ctr" } } },
         ],
     },
+    ...Object.fromEntries(
+        ["aws:lb/listener:Listener", "aws:alb/listener:Listener"].map((t) => [
+            t,
+            {
+                allowed: [{ port: 443, defaultActions: [{ type: "forward", targetGroupArn: "tg" }] }, { port: 80, defaultActions: [{ type: "redirect", redirect: { port: "443", protocol: "HTTPS", statusCode: "HTTP_301" } }] }],
+                denied: [
+                    // An issuer of the program's choosing decides who reaches the targets.
+                    { port: 443, defaultActions: [{ type: "authenticate-oidc", authenticateOidc: { issuer: "https://idp.example", authorizationEndpoint: "a", tokenEndpoint: "t", userInfoEndpoint: "u", clientId: "c", clientSecret: "s" } }, { type: "forward", targetGroupArn: "tg" }] },
+                    { port: 443, defaultActions: JSON.stringify([{ type: "forward", authenticateCognito: { userPoolArn: "arn:aws:cognito-idp:us-east-1:999999999999:userpool/p", userPoolClientId: "c", userPoolDomain: "d" } }]) },
+                    { port: 443, defaultActions: [{ type: "jwt-validation" }] },
+                    { port: 443, defaultActions: UNKNOWN },
+                ],
+            },
+        ]),
+    ),
+    ...Object.fromEntries(
+        ["aws:lb/listenerRule:ListenerRule", "aws:alb/listenerRule:ListenerRule"].map((t) => [
+            t,
+            {
+                allowed: [{ listenerArn: "l", actions: [{ type: "forward", targetGroupArn: "tg" }], conditions: [{ pathPattern: { values: ["/api/*"] } }] }],
+                denied: [{ listenerArn: "l", actions: [{ type: "authenticate-oidc", authenticateOidc: { issuer: "https://idp.example" } }, { type: "forward", targetGroupArn: "tg" }], conditions: [] }, { listenerArn: "l", actions: [{ type: UNKNOWN }] }],
+            },
+        ]),
+    ),
+    "aws:ec2/vpcEndpoint:VpcEndpoint": {
+        allowed: [
+            { vpcId: "vpc-1", serviceName: "com.amazonaws.us-east-1.s3", vpcEndpointType: "Gateway" },
+            { vpcId: "vpc-1", serviceName: "com.amazonaws.us-east-1.execute-api", vpcEndpointType: "Interface" },
+        ],
+        denied: [
+            // An endpoint service of any account: the VPC reaches, and is reached through, whatever is behind it.
+            { vpcId: "vpc-1", serviceName: "com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0", vpcEndpointType: "Interface" },
+            { vpcId: "vpc-1", serviceName: "com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0", vpcEndpointType: "GatewayLoadBalancer" },
+            { vpcId: "vpc-1", vpcEndpointType: "ServiceNetwork", serviceNetworkArn: "arn:aws:vpc-lattice:us-east-1:999999999999:servicenetwork/sn-1" },
+            { vpcId: "vpc-1", vpcEndpointType: "Resource", resourceConfigurationArn: "arn:aws:vpc-lattice:us-east-1:999999999999:resourceconfiguration/rc-1" },
+            { vpcId: "vpc-1", serviceName: UNKNOWN },
+            { vpcId: "vpc-1", serviceName: "partner.example.service" },
+        ],
+    },
     "aws:redshift/logging:Logging": {
         allowed: [{ clusterIdentifier: "c", logDestinationType: "cloudwatch", logExports: ["useractivitylog"] }],
         denied: [{ clusterIdentifier: "c", logDestinationType: "s3", bucketName: "audit-collector" }],

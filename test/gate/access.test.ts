@@ -220,7 +220,7 @@ describe("access gate", () => {
 });
 
 describe("access rows and their examples", () => {
-    it("holds the data movers, outside links and openings an attacker's audit found unheld", () => {
+    it("holds the data movers, outside links and openings two attacker's audits found unheld", () => {
         const found: [string, Record<string, unknown>][] = [
             ["aws:s3/bucket:Bucket", { bucket: "orders", replicationConfiguration: { role: "r", rules: [{ status: "Enabled", destination: { bucket: "arn:aws:s3:::x", accountId: "999999999999" } }] } }],
             ["aws:s3/bucketV2:BucketV2", { bucket: "orders", replicationConfigurations: [{ role: "r", rules: [{ status: "Enabled", destination: { bucket: "arn:aws:s3:::x" } }] }] }],
@@ -239,6 +239,43 @@ describe("access rows and their examples", () => {
             ["cloudflare:index/magicWanGreTunnel:MagicWanGreTunnel", { accountId: "a", customerGreEndpoint: "203.0.113.1" }],
             ["aws:gamelift/fleet:Fleet", { name: "f", ec2InboundPermissions: [{ ipRange: "0.0.0.0/0", fromPort: 1, toPort: 60000, protocol: "TCP" }] }],
             ["aws:macie2/classificationExportConfiguration:ClassificationExportConfiguration", { s3Destination: { bucketName: "findings-collector", kmsKeyArn: "k" } }],
+            // A second audit: other ways in and out.
+            ["aws:apigateway/restApi:RestApi", { name: "api", body: JSON.stringify({ openapi: "3.0.1", "x-amazon-apigateway-policy": { Statement: [{ Effect: "Allow", Principal: "*", Action: "execute-api:Invoke" }] } }) }],
+            ["aws:apigateway/restApiPut:RestApiPut", { restApiId: "a", body: "{}" }],
+            ["aws:apigatewayv2/api:Api", { name: "api", protocolType: "HTTP", body: JSON.stringify({ components: { securitySchemes: { jwt: { "x-amazon-apigateway-authorizer": { type: "jwt", jwtConfiguration: { issuer: "https://idp.example" } } } } } }) }],
+            ["aws:networkmanager/attachmentAccepter:AttachmentAccepter", { attachmentId: "attachment-1", attachmentType: "VPC" }],
+            ["aws:ec2transitgateway/vpcAttachment:VpcAttachment", { transitGatewayId: "tgw-shared", vpcId: "vpc-1", subnetIds: ["s"] }],
+            ["aws:networkmanager/vpcAttachment:VpcAttachment", { coreNetworkId: "core-network-1", vpcArn: "v", subnetArns: ["s"] }],
+            ["aws:ec2transitgateway/multicastDomain:MulticastDomain", { transitGatewayId: "tgw-1", autoAcceptSharedAssociations: "enable" }],
+            ["aws:codebuild/webhook:Webhook", { projectName: "p", filterGroups: [{ filters: [{ type: "EVENT", pattern: "PULL_REQUEST_CREATED" }] }] }],
+            ["aws:securitylake/customLogSource:CustomLogSource", { sourceName: "s", configuration: { providerIdentity: { principal: "999999999999", externalId: "x" } } }],
+            ["aws:fsx/windowsFileSystem:WindowsFileSystem", { storageCapacity: 32, subnetIds: ["s"], throughputCapacity: 8, selfManagedActiveDirectory: { dnsIps: ["203.0.113.1"], domainName: "corp.example", username: "u", password: "p" } }],
+            ["aws:mailmanager/ruleSet:RuleSet", { ruleSetName: "r", rules: [{ actions: [{ send: { roleArn: "r" } }] }] }],
+            ["aws:mailmanager/relay:Relay", { relayName: "r", serverName: "smtp.collector.example", serverPort: 25 }],
+            ["cloudflare:index/workersScriptSubdomain:WorkersScriptSubdomain", { accountId: "a", scriptName: "w", enabled: true }],
+            ["cloudflare:index/worker:Worker", { accountId: "a", name: "w", subdomain: { enabled: true } }],
+            ["cloudflare:index/workersCustomDomain:WorkersCustomDomain", { accountId: "a", hostname: "data.shop.example", service: "w", zoneId: "z" }],
+            ["cloudflare:index/workerDomain:WorkerDomain", { accountId: "a", hostname: "data.shop.example", service: "w", zoneId: "z" }],
+            ["cloudflare:index/pagesProject:PagesProject", { accountId: "a", name: "p", deploymentConfigs: { production: { r2Buckets: { DATA: { name: "private" } } } } }],
+            ["cloudflare:index/tokenValidationConfig:TokenValidationConfig", { zoneId: "z", credentials: { keys: [{ kid: "k" }] } }],
+            ["cloudflare:index/tokenValidationRules:TokenValidationRules", { zoneId: "z", action: "log" }],
+            ["cloudflare:index/apiShieldSchemaValidationSettings:ApiShieldSchemaValidationSettings", { zoneId: "z", validationDefaultMitigationAction: "none" }],
+            ["cloudflare:index/apiShieldOperationSchemaValidationSettings:ApiShieldOperationSchemaValidationSettings", { zoneId: "z", operationId: "o", mitigationAction: "none" }],
+            ["aws:wafv2/webAcl:WebAcl", { scope: "REGIONAL", defaultAction: { block: {} }, rules: [{ name: "backdoor", action: { allow: {} } }] }],
+            ["aws:wafv2/webAclRule:WebAclRule", { webAclArn: "w", name: "backdoor", action: { allow: {} } }],
+            ["aws:wafv2/ruleGroup:RuleGroup", { scope: "REGIONAL", capacity: 10 }],
+            ["aws:waf/webAcl:WebAcl", { name: "w", metricName: "w", defaultAction: { type: "ALLOW" } }],
+            ["aws:wafregional/webAcl:WebAcl", { name: "w", metricName: "w", defaultAction: { type: "ALLOW" } }],
+            ["aws:agentregistry/registry:Registry", { name: "r", discoveryConfiguration: { authorizerConfiguration: { customJwtAuthorizer: { discoveryUrl: "https://idp.example" } } } }],
+            ["aws:bedrock/agentcoreGatewayRule:AgentcoreGatewayRule", { gatewayIdentifier: "g", conditions: [{ matchPrincipals: ["*"] }] }],
+            ["cloudflare:index/aiSearchNamespace:AiSearchNamespace", { accountId: "a", publicEndpointParams: { enabled: true } }],
+            ["aws:lightsail/distribution:Distribution", { name: "d", bundleId: "small_1_0", origin: { name: "private-bucket", regionName: "us-east-1" } }],
+            ["aws:lightsail/containerServiceDeploymentVersion:ContainerServiceDeploymentVersion", { serviceName: "s", publicEndpoint: { containerName: "app", containerPort: 22 } }],
+            ["aws:fsx/dataRepositoryAssociation:DataRepositoryAssociation", { fileSystemId: "fs", dataRepositoryPath: "s3://collector", fileSystemPath: "/ns" }],
+            ["aws:fsx/lustreFileSystem:LustreFileSystem", { subnetIds: ["s"], exportPath: "s3://collector/out" }],
+            ["aws:bedrockmodel/invocationJob:InvocationJob", { jobName: "j", modelId: "m", roleArn: "r", outputDataConfig: { s3OutputDataConfig: { s3Uri: "s3://collector/out" } } }],
+            ["aws:emr/blockPublicAccessConfiguration:BlockPublicAccessConfiguration", { blockPublicSecurityGroupRules: false }],
+            ["aws:directconnect/connectionConfirmation:ConnectionConfirmation", { connectionId: "dxcon-1" }],
         ];
         for (const [type, props] of found) {
             expect(accessRuleFor({ type, props: props as never, provider: type.startsWith("aws:") ? (AWS_PROVIDER as never) : undefined }), type).toBeDefined();

@@ -267,7 +267,7 @@ export const ROWS: Rows = {
     "aws:securityhub/standardsSubscription:StandardsSubscription": UNPRICED,
     // securitylake
     "aws:securitylake/awsLogSource:AwsLogSource": UNPRICED,
-    "aws:securitylake/customLogSource:CustomLogSource": UNPRICED,
+    "aws:securitylake/customLogSource:CustomLogSource": access("Security Lake creates a role the source's principal (possibly another account) can assume", UNPRICED),
     "aws:securitylake/dataLake:DataLake": UNPRICED,
     "aws:securitylake/subscriber:Subscriber": access("a Security Lake subscriber: another account (subscriberIdentity) reads the lake's logs through S3 or Lake Formation (accessType)", UNPRICED),
     "aws:securitylake/subscriberNotification:SubscriberNotification": FREE,

@@ -10,7 +10,7 @@ export const ROWS: Rows = {
     "aws:accountaccess/application:Application": access("binds Account Access to an IAM Identity Center instance (the parent of entitlements to roles in target accounts)"),
     "aws:accountaccess/entitlement:Entitlement": access("Account Access entitlements: an IAM Identity Center principal may assume a role in a target account", UNPRICED),
     // agentregistry
-    "aws:agentregistry/registry:Registry": FREE,
+    "aws:agentregistry/registry:Registry": accessWhen("who may discover the registry (its authorizer)", ["discoveryConfiguration"], FREE),
     // amp
     "aws:amp/alertManagerDefinition:AlertManagerDefinition": UNPRICED,
     "aws:amp/anomalyDetector:AnomalyDetector": UNPRICED,
@@ -82,7 +82,7 @@ export const ROWS: Rows = {
     "aws:bedrock/agentcoreCodeInterpreter:AgentcoreCodeInterpreter": UNPRICED,
     "aws:bedrock/agentcoreEvaluator:AgentcoreEvaluator": UNPRICED,
     "aws:bedrock/agentcoreGateway:AgentcoreGateway": access("an AgentCore gateway: its authorizer (possibly none, or an outside JWT issuer) decides who invokes its tools", UNPRICED),
-    "aws:bedrock/agentcoreGatewayRule:AgentcoreGatewayRule": FREE,
+    "aws:bedrock/agentcoreGatewayRule:AgentcoreGatewayRule": access("a gateway rule decides which principals reach which tools"),
     "aws:bedrock/agentcoreGatewayTarget:AgentcoreGatewayTarget": UNPRICED,
     "aws:bedrock/agentcoreHarness:AgentcoreHarness": accessWhen("an AgentCore harness with a JWT authorizer", ["authorizerConfiguration"], UNPRICED),
     "aws:bedrock/agentcoreMemory:AgentcoreMemory": UNPRICED,
@@ -105,7 +105,7 @@ export const ROWS: Rows = {
     // bedrockfoundation
     "aws:bedrockfoundation/modelAgreement:ModelAgreement": purchase("a Bedrock marketplace model agreement"),
     // bedrockmodel
-    "aws:bedrockmodel/invocationJob:InvocationJob": UNPRICED,
+    "aws:bedrockmodel/invocationJob:InvocationJob": access("a batch inference job writes every prompt's output to an S3 location, which may be another account's", UNPRICED),
     "aws:bedrockmodel/invocationLoggingConfiguration:InvocationLoggingConfiguration": delivers("every model prompt and response written to an S3 bucket", { buckets: ["loggingConfig.s3Config.bucketName", "loggingConfig.cloudwatchConfig.largeDataDeliveryS3Config.bucketName"] }),
     // chatbot
     "aws:chatbot/slackChannelConfiguration:SlackChannelConfiguration": access("members of a Slack channel run AWS commands with the configuration's IAM role (guardrailPolicyArns cap it)"),
@@ -321,8 +321,8 @@ export const ROWS: Rows = {
     // mailmanager
     "aws:mailmanager/archive:Archive": UNPRICED,
     "aws:mailmanager/ingressPoint:IngressPoint": accessWhen("an authenticated SMTP ingress point (its password or secret)", ["ingressPointConfiguration"], UNPRICED),
-    "aws:mailmanager/relay:Relay": UNPRICED,
-    "aws:mailmanager/ruleSet:RuleSet": UNPRICED,
+    "aws:mailmanager/relay:Relay": access("relays mail to an outside SMTP server", UNPRICED),
+    "aws:mailmanager/ruleSet:RuleSet": access("mail rules can forward inbound mail to any address or server", UNPRICED),
     "aws:mailmanager/trafficPolicy:TrafficPolicy": FREE,
     // mediaconvert
     "aws:mediaconvert/queue:Queue": UNPRICED,

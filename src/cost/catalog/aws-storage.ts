@@ -55,9 +55,9 @@ export const ROWS: Rows = {
     "aws:efs/replicationConfiguration:ReplicationConfiguration": FREE,
     // fsx
     "aws:fsx/backup:Backup": UNPRICED,
-    "aws:fsx/dataRepositoryAssociation:DataRepositoryAssociation": FREE,
+    "aws:fsx/dataRepositoryAssociation:DataRepositoryAssociation": access("links a file system to an S3 path (any account's bucket) that files are exported to"),
     "aws:fsx/fileCache:FileCache": UNPRICED,
-    "aws:fsx/lustreFileSystem:LustreFileSystem": UNPRICED,
+    "aws:fsx/lustreFileSystem:LustreFileSystem": accessWhen("exports files to an S3 path (any account's bucket)", ["exportPath"], UNPRICED),
     "aws:fsx/ontapFileSystem:OntapFileSystem": UNPRICED,
     "aws:fsx/ontapStorageVirtualMachine:OntapStorageVirtualMachine": UNPRICED,
     "aws:fsx/ontapVolume:OntapVolume": UNPRICED,
@@ -65,7 +65,7 @@ export const ROWS: Rows = {
     "aws:fsx/openZfsSnapshot:OpenZfsSnapshot": UNPRICED,
     "aws:fsx/openZfsVolume:OpenZfsVolume": accessWhen("NFS exports (which clients may mount)", ["nfsExports"], UNPRICED),
     "aws:fsx/s3AccessPointAttachment:S3AccessPointAttachment": access("an S3 access point onto an FSx volume (S3 API access to its files, with its own policy)"),
-    "aws:fsx/windowsFileSystem:WindowsFileSystem": UNPRICED,
+    "aws:fsx/windowsFileSystem:WindowsFileSystem": accessWhen("joins a self-managed Active Directory (its domain decides who gets in)", ["selfManagedActiveDirectory"], UNPRICED),
     // glacier
     "aws:glacier/vault:Vault": UNPRICED,
     "aws:glacier/vaultLock:VaultLock": UNPRICED,

@@ -42,7 +42,9 @@ export type JudgeId =
     | "zoneSetting"
     | "rulesetPhase"
     | "pageRule"
-    | "zonePaused";
+    | "zonePaused"
+    | "listenerAuth"
+    | "endpointService";
 
 /**
  * Where a `delivery` row's resource sends data (logs, records, events, results), as paths of its
