@@ -342,6 +342,10 @@ export const JUDGED_EXAMPLES: { readonly [type: string]: Examples } = {
             { vpcId: "vpc-1", serviceName: "partner.example.service" },
         ],
     },
+    "aws:pinpoint/eventStream:EventStream": {
+        allowed: [{ applicationId: "a", roleArn: "r", destinationStreamArn: "arn:aws:kinesis:us-east-1:123456789012:stream/events" }],
+        denied: [{ applicationId: "a", roleArn: "r", destinationStreamArn: "arn:aws:firehose:us-east-1:999999999999:deliverystream/events" }],
+    },
     "aws:redshift/logging:Logging": {
         allowed: [{ clusterIdentifier: "c", logDestinationType: "cloudwatch", logExports: ["useractivitylog"] }],
         denied: [{ clusterIdentifier: "c", logDestinationType: "s3", bucketName: "audit-collector" }],

@@ -220,7 +220,7 @@ describe("access gate", () => {
 });
 
 describe("access rows and their examples", () => {
-    it("holds the data movers, outside links and openings two attacker's audits found unheld", () => {
+    it("holds the data movers, outside links and openings three attacker's audits found unheld", () => {
         const found: [string, Record<string, unknown>][] = [
             ["aws:s3/bucket:Bucket", { bucket: "orders", replicationConfiguration: { role: "r", rules: [{ status: "Enabled", destination: { bucket: "arn:aws:s3:::x", accountId: "999999999999" } }] } }],
             ["aws:s3/bucketV2:BucketV2", { bucket: "orders", replicationConfigurations: [{ role: "r", rules: [{ status: "Enabled", destination: { bucket: "arn:aws:s3:::x" } }] }] }],
@@ -276,6 +276,39 @@ describe("access rows and their examples", () => {
             ["aws:bedrockmodel/invocationJob:InvocationJob", { jobName: "j", modelId: "m", roleArn: "r", outputDataConfig: { s3OutputDataConfig: { s3Uri: "s3://collector/out" } } }],
             ["aws:emr/blockPublicAccessConfiguration:BlockPublicAccessConfiguration", { blockPublicSecurityGroupRules: false }],
             ["aws:directconnect/connectionConfirmation:ConnectionConfirmation", { connectionId: "dxcon-1" }],
+            // A third audit.
+            ["cloudflare:index/workersRoute:WorkersRoute", { zoneId: "z", pattern: "shop.example/*", script: "tap" }],
+            ["cloudflare:index/snippetRules:SnippetRules", { zoneId: "z", rules: [{ expression: "true", snippetName: "tap" }] }],
+            ["cloudflare:index/snippet:Snippet", { zoneId: "z", snippetName: "tap" }],
+            ["cloudflare:index/snippets:Snippets", { zoneId: "z", snippetName: "tap" }],
+            ["aws:bedrock/agentcoreGatewayTarget:AgentcoreGatewayTarget", { gatewayIdentifier: "g", targetConfiguration: { mcp: { mcpServer: { endpoint: "https://mcp.collector.example" } } } }],
+            ["aws:networkmanager/transitGatewayPeering:TransitGatewayPeering", { coreNetworkId: "core-network-shared", transitGatewayArn: "t" }],
+            ["aws:networkmanager/transitGatewayRouteTableAttachment:TransitGatewayRouteTableAttachment", { peeringId: "p", transitGatewayRouteTableArn: "t" }],
+            ["aws:networkmanager/siteToSiteVpnAttachment:SiteToSiteVpnAttachment", { coreNetworkId: "core-network-shared", vpnConnectionArn: "v" }],
+            ["aws:networkmanager/dxGatewayAttachment:DxGatewayAttachment", { coreNetworkId: "core-network-shared", directConnectGatewayArn: "d", edgeLocations: ["us-east-1"] }],
+            ["aws:networkmanager/coreNetworkPolicyAttachment:CoreNetworkPolicyAttachment", { coreNetworkId: "c", policyDocument: "{}" }],
+            ["aws:networkmanager/coreNetwork:CoreNetwork", { globalNetworkId: "g", basePolicyDocument: "{}" }],
+            ["aws:servicecatalog/constraint:Constraint", { portfolioId: "p", productId: "x", type: "LAUNCH", parameters: JSON.stringify({ RoleArn: "arn:aws:iam::123456789012:role/admin" }) }],
+            ["aws:rds/instance:Instance", { instanceClass: "db.t3.micro", domainFqdn: "corp.collector.example", domainDnsIps: ["203.0.113.1"] }],
+            ["aws:fsx/ontapStorageVirtualMachine:OntapStorageVirtualMachine", { fileSystemId: "fs", name: "svm", activeDirectoryConfiguration: { selfManagedActiveDirectoryConfiguration: { dnsIps: ["203.0.113.1"] } } }],
+            ["aws:mq/broker:Broker", { brokerName: "b", authenticationStrategy: "ldap", ldapServerMetadata: { hosts: ["ldap.collector.example"] } }],
+            ["aws:emr/securityConfiguration:SecurityConfiguration", { configuration: JSON.stringify({ AuthenticationConfiguration: { KerberosConfiguration: { ClusterDedicatedKdcConfiguration: { CrossRealmTrustConfiguration: { Realm: "COLLECTOR.EXAMPLE" } } } } }) }],
+            ["aws:acmpca/certificate:Certificate", { certificateAuthorityArn: "ca", certificateSigningRequest: "csr", signingAlgorithm: "SHA256WITHRSA", validity: { type: "DAYS", value: "365" } }],
+            ["aws:apigatewayv2/integration:Integration", { apiId: "a", integrationType: "AWS_PROXY", integrationSubtype: "SQS-ReceiveMessage", credentialsArn: "arn:aws:iam::123456789012:role/queue-reader" }],
+            ["aws:apigateway/integration:Integration", { restApi: "a", resourceId: "r", httpMethod: "GET", type: "AWS", credentials: "arn:aws:iam::123456789012:role/bucket-reader" }],
+            ["aws:msk/channel:Channel", { s3Destination: { storage: { bucketArn: "arn:aws:s3:::collector" } } }],
+            ["cloudflare:index/aiGateway:AiGateway", { accountId: "a", id: "g", authentication: false }],
+            ["cloudflare:index/schemaValidationSettings:SchemaValidationSettings", { zoneId: "z", validationDefaultMitigationAction: "none" }],
+            ["cloudflare:index/schemaValidationOperationSettings:SchemaValidationOperationSettings", { zoneId: "z", operationId: "o", mitigationAction: "none" }],
+            ["aws:sagemaker/flowDefinition:FlowDefinition", { flowDefinitionName: "f", humanLoopConfig: { workteamArn: "arn:aws:sagemaker:us-east-1:394669845002:workteam/public-crowd/default" } }],
+            ["aws:sagemaker/labelingJob:LabelingJob", { labelingJobName: "l" }],
+            ["cloudflare:index/cloudConnectorRules:CloudConnectorRules", { zoneId: "z", rules: [{ provider: "aws_s3", parameters: { host: "collector.s3.amazonaws.com" } }] }],
+            ["cloudflare:index/imageVariant:ImageVariant", { accountId: "a", id: "v", neverRequireSignedUrls: true }],
+            ["aws:codepipeline/webhook:Webhook", { authentication: "UNAUTHENTICATED", targetAction: "Source", targetPipeline: "p", filters: [] }],
+            ["aws:ssm/serviceSetting:ServiceSetting", { settingId: "arn:aws:ssm:us-east-1:123456789012:servicesetting/ssm/documents/console/public-sharing-permission", settingValue: "Enable" }],
+            ["aws:pinpoint/eventStream:EventStream", { applicationId: "a", roleArn: "r", destinationStreamArn: "arn:aws:kinesis:us-east-1:999999999999:stream/loot" }],
+            ["aws:fsx/openZfsFileSystem:OpenZfsFileSystem", { deploymentType: "SINGLE_AZ_1", rootVolumeConfiguration: { nfsExports: { clientConfigurations: [{ clients: "*", options: ["rw"] }] } } }],
+            ["aws:odb/network:Network", { displayName: "n", s3PolicyDocument: "{}" }],
         ];
         for (const [type, props] of found) {
             expect(accessRuleFor({ type, props: props as never, provider: type.startsWith("aws:") ? (AWS_PROVIDER as never) : undefined }), type).toBeDefined();

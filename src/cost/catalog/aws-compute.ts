@@ -96,7 +96,7 @@ export const ROWS: Rows = {
     // codepipeline
     "aws:codepipeline/customActionType:CustomActionType": UNPRICED,
     "aws:codepipeline/pipeline:Pipeline": usage("active pipelines and action minutes"),
-    "aws:codepipeline/webhook:Webhook": UNPRICED,
+    "aws:codepipeline/webhook:Webhook": access("starts a pipeline on outside events (unauthenticated unless configured)", UNPRICED),
     // codestarconnections
     "aws:codestarconnections/connection:Connection": FREE,
     "aws:codestarconnections/host:Host": UNPRICED,
@@ -161,7 +161,7 @@ export const ROWS: Rows = {
     "aws:emr/instanceFleet:InstanceFleet": UNPRICED,
     "aws:emr/instanceGroup:InstanceGroup": UNPRICED,
     "aws:emr/managedScalingPolicy:ManagedScalingPolicy": FREE,
-    "aws:emr/securityConfiguration:SecurityConfiguration": FREE,
+    "aws:emr/securityConfiguration:SecurityConfiguration": access("a cluster's authentication, cross-realm Kerberos trusts included"),
     "aws:emr/studio:Studio": UNPRICED,
     "aws:emr/studioSessionMapping:StudioSessionMapping": access("maps an IAM Identity Center user or group to an EMR Studio with a session policy (who may use the Studio, with which permissions)", UNPRICED),
     // emrcontainers
@@ -251,7 +251,7 @@ export const ROWS: Rows = {
     "aws:servicecatalog/appregistryAttributeGroup:AppregistryAttributeGroup": FREE,
     "aws:servicecatalog/appregistryAttributeGroupAssociation:AppregistryAttributeGroupAssociation": FREE,
     "aws:servicecatalog/budgetResourceAssociation:BudgetResourceAssociation": FREE,
-    "aws:servicecatalog/constraint:Constraint": UNPRICED,
+    "aws:servicecatalog/constraint:Constraint": access("a portfolio constraint, such as the role its users launch products with", UNPRICED),
     "aws:servicecatalog/organizationsAccess:OrganizationsAccess": access("organisation-wide service access", UNPRICED),
     "aws:servicecatalog/portfolio:Portfolio": UNPRICED,
     "aws:servicecatalog/portfolioShare:PortfolioShare": access("Service Catalog shares and principal associations (who may launch products)", UNPRICED),
@@ -281,7 +281,7 @@ export const ROWS: Rows = {
     "aws:ssm/patchGroup:PatchGroup": FREE,
     "aws:ssm/quicksetupConfigurationManager:QuicksetupConfigurationManager": UNPRICED,
     "aws:ssm/resourceDataSync:ResourceDataSync": access("an inventory of managed instances synced to an S3 bucket, which may be another account's (a bucket's name names no account)", UNPRICED),
-    "aws:ssm/serviceSetting:ServiceSetting": FREE,
+    "aws:ssm/serviceSetting:ServiceSetting": access("account-wide SSM settings, public sharing of documents among them"),
     // workspaces
     "aws:workspaces/connectionAlias:ConnectionAlias": FREE,
     "aws:workspaces/directory:Directory": accessWhen("WorkSpaces IP groups, SAML sign-in or access properties", ["ipGroupIds","samlProperties","workspaceAccessProperties"], UNPRICED),

@@ -123,7 +123,7 @@ export const ROWS: Rows = {
     "aws:odb/cloudExadataInfrastructure:CloudExadataInfrastructure": UNPRICED,
     "aws:odb/cloudVmCluster:CloudVmCluster": accessWhen("SSH public keys that log in to the VM cluster nodes", ["sshPublicKeys"], UNPRICED),
     "aws:odb/iamRoleAssociation:IamRoleAssociation": access("IAM roles attached to databases and clusters"),
-    "aws:odb/network:Network": UNPRICED,
+    "aws:odb/network:Network": accessWhen("a policy on the network's S3 access", ["s3PolicyDocument"], UNPRICED),
     "aws:odb/networkPeeringConnection:NetworkPeeringConnection": access("peers an Oracle Database@AWS network with a VPC (peerNetworkId)", UNPRICED),
     // opensearch
     "aws:opensearch/application:Application": accessWhen("OpenSearch UI application with Identity Center sign-in or dashboard administrators", ["iamIdentityCenterOptions","appConfigs"], UNPRICED),
@@ -164,7 +164,7 @@ export const ROWS: Rows = {
     "aws:rds/eventSubscription:EventSubscription": FREE_NOTIFICATIONS,
     "aws:rds/exportTask:ExportTask": access("a database snapshot exported to an S3 bucket, which may be another account's (a bucket's name names no account)", UNPRICED),
     "aws:rds/globalCluster:GlobalCluster": UNPRICED,
-    "aws:rds/instance:Instance": publicAddress(PRICED),
+    "aws:rds/instance:Instance": accessWhen("joins a self-managed Active Directory (its domain decides who logs in)", ["domainFqdn", "domainDnsIps", "domainAuthSecretArn", "domainOu"], publicAddress(PRICED)),
     "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication": UNPRICED,
     "aws:rds/instanceDesiredState:InstanceDesiredState": UNPRICED,
     "aws:rds/integration:Integration": delivers("a zero-ETL integration replicating a database into a warehouse not shown to be in its own account", { arns: ["targetArn"] }),

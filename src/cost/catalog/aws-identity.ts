@@ -17,7 +17,7 @@ export const ROWS: Rows = {
     "aws:acm/certificate:Certificate": FREE,
     "aws:acm/certificateValidation:CertificateValidation": FREE,
     // acmpca
-    "aws:acmpca/certificate:Certificate": FREE,
+    "aws:acmpca/certificate:Certificate": access("issues a certificate that everything trusting the private CA accepts as a credential"),
     "aws:acmpca/certificateAuthority:CertificateAuthority": UNPRICED,
     "aws:acmpca/certificateAuthorityCertificate:CertificateAuthorityCertificate": FREE,
     "aws:acmpca/permission:Permission": access("Private CA permissions and policies"),
