@@ -779,6 +779,15 @@ const endpointService: Judge = (p) => {
         : "it connects to an endpoint service, which may be another account's (not an AWS service's own endpoint)";
 };
 
+/** `aws:memorydb/cluster:Cluster`: the `open-access` ACL lets any client that reaches the cluster in, without a user or password. */
+const memorydbAcl: Judge = (p) => {
+    const acl = field(p, "aclName");
+    if (isUnknown(acl)) {
+        return "its ACL is unknown at preview";
+    }
+    return typeof acl === "string" && acl.trim().toLowerCase() === "open-access" ? 'it uses the "open-access" ACL: any client that reaches it gets in without a user or password' : undefined;
+};
+
 /** The judges by id. */
 export const JUDGES: { readonly [id in JudgeId]: Judge } = {
     exposure,
@@ -803,4 +812,5 @@ export const JUDGES: { readonly [id in JudgeId]: Judge } = {
     zonePaused,
     listenerAuth,
     endpointService,
+    memorydbAcl,
 };

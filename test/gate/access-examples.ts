@@ -346,6 +346,10 @@ export const JUDGED_EXAMPLES: { readonly [type: string]: Examples } = {
         allowed: [{ applicationId: "a", roleArn: "r", destinationStreamArn: "arn:aws:kinesis:us-east-1:123456789012:stream/events" }],
         denied: [{ applicationId: "a", roleArn: "r", destinationStreamArn: "arn:aws:firehose:us-east-1:999999999999:deliverystream/events" }],
     },
+    "aws:memorydb/cluster:Cluster": {
+        allowed: [{ name: "c", nodeType: "db.t4g.small", aclName: "app-users" }],
+        denied: [{ name: "c", nodeType: "db.t4g.small", aclName: "open-access" }, { name: "c", nodeType: "db.t4g.small", aclName: UNKNOWN }],
+    },
     "aws:redshift/logging:Logging": {
         allowed: [{ clusterIdentifier: "c", logDestinationType: "cloudwatch", logExports: ["useractivitylog"] }],
         denied: [{ clusterIdentifier: "c", logDestinationType: "s3", bucketName: "audit-collector" }],

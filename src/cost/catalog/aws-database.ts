@@ -3,7 +3,7 @@
  * See ./row.ts for what each class means; test/cost/catalog.test.ts checks that every type of
  * the installed SDK has a row.
  */
-import { access, accessWhen, delivers, FREE, FREE_NOTIFICATIONS, PRICED, publicAddress, purchase, Rows, UNPRICED, usage } from "./row";
+import { access, accessWhen, delivers, FREE, FREE_NOTIFICATIONS, judged, PRICED, publicAddress, purchase, Rows, UNPRICED, usage } from "./row";
 
 export const ROWS: Rows = {
     // athena
@@ -99,7 +99,7 @@ export const ROWS: Rows = {
     "aws:keyspaces/table:Table": usage("reads, writes and storage"),
     // memorydb
     "aws:memorydb/acl:Acl": access("ElastiCache and MemoryDB users, user groups and ACLs"),
-    "aws:memorydb/cluster:Cluster": UNPRICED,
+    "aws:memorydb/cluster:Cluster": judged("memorydbAcl", "a MemoryDB cluster's ACL decides who may connect", UNPRICED),
     "aws:memorydb/multiRegionCluster:MultiRegionCluster": UNPRICED,
     "aws:memorydb/parameterGroup:ParameterGroup": FREE,
     "aws:memorydb/snapshot:Snapshot": UNPRICED,

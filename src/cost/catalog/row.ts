@@ -44,7 +44,8 @@ export type JudgeId =
     | "pageRule"
     | "zonePaused"
     | "listenerAuth"
-    | "endpointService";
+    | "endpointService"
+    | "memorydbAcl";
 
 /**
  * Where a `delivery` row's resource sends data (logs, records, events, results), as paths of its
