@@ -350,6 +350,173 @@ export const JUDGED_EXAMPLES: { readonly [type: string]: Examples } = {
         allowed: [{ name: "c", nodeType: "db.t4g.small", aclName: "app-users" }],
         denied: [{ name: "c", nodeType: "db.t4g.small", aclName: "open-access" }, { name: "c", nodeType: "db.t4g.small", aclName: UNKNOWN }],
     },
+    // A fourth audit (inputs that name an S3 location): results, logs and exports a service writes there.
+    "aws:athena/workgroup:Workgroup": {
+        allowed: [{ name: "w" }, { name: "w", configuration: { enforceWorkgroupConfiguration: true, managedQueryResultsConfiguration: { enabled: true } } }],
+        denied: [
+            { name: "w", configuration: { resultConfiguration: { outputLocation: "s3://results-collector/q/" } } },
+            { name: "w", configuration: { monitoringConfiguration: { s3LoggingConfiguration: { enabled: true, logLocation: "s3://logs-collector/" } } } },
+            { name: "w", configuration: { resultConfiguration: { outputLocation: UNKNOWN } } },
+        ],
+    },
+    "aws:athena/database:Database": { allowed: [{ name: "d" }], denied: [{ name: "d", bucket: "results-collector" }] },
+    ...Object.fromEntries(
+        ["aws:cfg/conformancePack:ConformancePack", "aws:cfg/organizationConformancePack:OrganizationConformancePack"].map((t) => [
+            t,
+            { allowed: [{ name: "p", templateBody: "Resources: {}" }], denied: [{ name: "p", templateBody: "Resources: {}", deliveryS3Bucket: "results-collector" }] },
+        ]),
+    ),
+    "aws:chime/sdkvoiceGlobalSettings:SdkvoiceGlobalSettings": { allowed: [{}], denied: [{ voiceConnector: { cdrBucket: "cdr-collector" } }] },
+    "aws:chimesdkmediapipelines/mediaInsightsPipelineConfiguration:MediaInsightsPipelineConfiguration": {
+        allowed: [{ name: "m", resourceAccessRoleArn: "r", elements: [{ type: "KinesisDataStreamSink", kinesisDataStreamSinkConfiguration: { insightsTarget: "arn:aws:kinesis:us-east-1:123456789012:stream/insights" } }] }],
+        denied: [
+            { name: "m", resourceAccessRoleArn: "r", elements: [{ type: "S3RecordingSink", s3RecordingSinkConfiguration: { destination: "arn:aws:s3:::recordings-collector", recordingFileFormat: "Wav" } }] },
+            { name: "m", resourceAccessRoleArn: "r", elements: [{ type: "AmazonTranscribeCallAnalyticsProcessor", amazonTranscribeCallAnalyticsProcessorConfiguration: { languageCode: "en-US", postCallAnalyticsSettings: { dataAccessRoleArn: "r", outputLocation: "s3://calls-collector" } } }] },
+            { name: "m", resourceAccessRoleArn: "r", elements: [{ type: "SqsQueueSink", sqsQueueSinkConfiguration: { insightsTarget: "arn:aws:sqs:us-east-1:999999999999:insights" } }] },
+        ],
+    },
+    "aws:cloudwatch/internetMonitor:InternetMonitor": {
+        allowed: [{ monitorName: "m" }],
+        denied: [{ monitorName: "m", internetMeasurementsLogDelivery: { s3Config: { bucketName: "measurements-collector", logDeliveryStatus: "ENABLED" } } }],
+    },
+    "aws:codebuild/reportGroup:ReportGroup": {
+        allowed: [{ name: "r", type: "TEST", exportConfig: { type: "NO_EXPORT" } }],
+        denied: [{ name: "r", type: "TEST", exportConfig: { type: "S3", s3Destination: { bucket: "reports-collector", encryptionKey: "k" } } }],
+    },
+    "aws:comprehend/documentClassifier:DocumentClassifier": {
+        allowed: [{ name: "c", dataAccessRoleArn: "r", languageCode: "en", inputDataConfig: { s3Uri: "s3://training/docs" } }],
+        denied: [{ name: "c", dataAccessRoleArn: "r", languageCode: "en", inputDataConfig: { s3Uri: "s3://training/docs" }, outputDataConfig: { s3Uri: "s3://output-collector/" } }],
+    },
+    "aws:customerprofiles/domain:Domain": {
+        allowed: [{ domainName: "d", defaultExpirationDays: 365, matching: { enabled: true } }],
+        denied: [
+            { domainName: "d", defaultExpirationDays: 365, matching: { enabled: true, exportingConfig: { s3Exporting: { s3BucketName: "profiles-collector" } } } },
+            { domainName: "d", defaultExpirationDays: 365, ruleBasedMatching: { enabled: true, exportingConfig: { s3Exporting: { s3BucketName: "profiles-collector" } } } },
+        ],
+    },
+    "aws:emr/cluster:Cluster": { allowed: [{ name: "c", releaseLabel: "emr-7.0.0", serviceRole: "r" }], denied: [{ name: "c", releaseLabel: "emr-7.0.0", serviceRole: "r", logUri: "s3://logs-collector/emr/" }] },
+    "aws:emrcontainers/jobTemplate:JobTemplate": {
+        allowed: [{ name: "t", jobTemplateData: { executionRoleArn: "r", releaseLabel: "emr-7.0.0", jobDriver: {} } }],
+        denied: [{ name: "t", jobTemplateData: { executionRoleArn: "r", releaseLabel: "emr-7.0.0", jobDriver: {}, configurationOverrides: { monitoringConfiguration: { s3MonitoringConfiguration: { logUri: "s3://logs-collector/" } } } } }],
+    },
+    "aws:emrserverless/application:Application": {
+        allowed: [{ name: "a", releaseLabel: "emr-7.0.0", type: "spark", monitoringConfiguration: { cloudwatchLoggingConfiguration: { enabled: true, logGroupName: "emr" } } }],
+        denied: [{ name: "a", releaseLabel: "emr-7.0.0", type: "spark", monitoringConfiguration: { s3MonitoringConfiguration: { logUri: "s3://logs-collector/" } } }],
+    },
+    "aws:evidently/project:Project": {
+        allowed: [{ name: "p", dataDelivery: { cloudwatchLogs: { logGroup: "evidently" } } }],
+        denied: [{ name: "p", dataDelivery: { s3Destination: { bucket: "events-collector" } } }],
+    },
+    "aws:fis/experimentTemplate:ExperimentTemplate": {
+        allowed: [
+            { description: "d", roleArn: "r", actions: [], stopConditions: [{ source: "none" }] },
+            { description: "d", roleArn: "r", actions: [], stopConditions: [{ source: "none" }], logConfiguration: { logSchemaVersion: 2, cloudwatchLogsConfiguration: { logGroupArn: "arn:aws:logs:us-east-1:123456789012:log-group:fis:*" } } },
+        ],
+        denied: [
+            { description: "d", roleArn: "r", actions: [], stopConditions: [{ source: "none" }], logConfiguration: { logSchemaVersion: 2, s3Configuration: { bucketName: "logs-collector" } } },
+            { description: "d", roleArn: "r", actions: [], stopConditions: [{ source: "none" }], logConfiguration: { logSchemaVersion: 2, cloudwatchLogsConfiguration: { logGroupArn: "arn:aws:logs:us-east-1:999999999999:log-group:fis:*" } } },
+            { description: "d", roleArn: "r", actions: [], stopConditions: [{ source: "none" }], experimentReportConfiguration: { outputs: { s3Configuration: { bucketName: "reports-collector" } } } },
+        ],
+    },
+    ...Object.fromEntries(
+        ["aws:globalaccelerator/accelerator:Accelerator", "aws:globalaccelerator/customRoutingAccelerator:CustomRoutingAccelerator"].map((t) => [
+            t,
+            {
+                allowed: [{ name: "a" }, { name: "a", attributes: { flowLogsEnabled: false, flowLogsS3Bucket: "flow-logs" } }],
+                denied: [{ name: "a", attributes: { flowLogsEnabled: true, flowLogsS3Bucket: "flows-collector" } }, { name: "a", attributes: { flowLogsEnabled: UNKNOWN, flowLogsS3Bucket: "flows-collector" } }],
+            },
+        ]),
+    ),
+    "aws:imagebuilder/infrastructureConfiguration:InfrastructureConfiguration": {
+        allowed: [{ name: "i", instanceProfileName: "p" }],
+        denied: [{ name: "i", instanceProfileName: "p", logging: { s3Logs: { s3BucketName: "logs-collector" } } }],
+    },
+    "aws:ivschat/loggingConfiguration:LoggingConfiguration": {
+        allowed: [{ destinationConfiguration: { cloudwatchLogs: { logGroupName: "chat" } } }],
+        denied: [{ destinationConfiguration: { s3: { bucketName: "chat-collector" } } }],
+    },
+    "aws:msk/cluster:Cluster": {
+        allowed: [
+            { clusterName: "c", kafkaVersion: "3.6.0", numberOfBrokerNodes: 3, loggingInfo: { brokerLogs: { cloudwatchLogs: { enabled: true, logGroup: "msk" } } } },
+            { clusterName: "c", kafkaVersion: "3.6.0", numberOfBrokerNodes: 3, loggingInfo: { brokerLogs: { s3: { enabled: false, bucket: "broker-logs" } } } },
+        ],
+        denied: [{ clusterName: "c", kafkaVersion: "3.6.0", numberOfBrokerNodes: 3, loggingInfo: { brokerLogs: { s3: { enabled: true, bucket: "logs-collector" } } } }],
+    },
+    "aws:rekognition/streamProcessor:StreamProcessor": {
+        allowed: [{ name: "s", roleArn: "r", output: { kinesisDataStream: { arn: "arn:aws:kinesis:us-east-1:123456789012:stream/faces" } } }],
+        denied: [
+            { name: "s", roleArn: "r", output: { s3Destination: { bucket: "faces-collector" } } },
+            { name: "s", roleArn: "r", output: { kinesisDataStream: { arn: "arn:aws:kinesis:us-east-1:999999999999:stream/faces" } } },
+            { name: "s", roleArn: "r", output: { s3Destination: { bucket: "own" } }, notificationChannel: { snsTopicArn: "arn:aws:sns:us-east-1:999999999999:t" } },
+        ],
+    },
+    "aws:sns/smsPreferences:SmsPreferences": { allowed: [{ monthlySpendLimit: 10 }], denied: [{ monthlySpendLimit: 10, usageReportS3Bucket: "sms-collector" }] },
+    "aws:timestreamwrite/table:Table": {
+        allowed: [{ databaseName: "d", tableName: "t", magneticStoreWriteProperties: { enableMagneticStoreWrites: true } }],
+        denied: [{ databaseName: "d", tableName: "t", magneticStoreWriteProperties: { enableMagneticStoreWrites: true, magneticStoreRejectedDataLocation: { s3Configuration: { bucketName: "rejected-collector" } } } }],
+    },
+    "aws:transfer/workflow:Workflow": {
+        allowed: [
+            { steps: [{ type: "DELETE", deleteStepDetails: { sourceFileLocation: "${original.file}" } }] },
+            { steps: [{ type: "CUSTOM", customStepDetails: { target: "arn:aws:lambda:us-east-1:123456789012:function:scan" } }] },
+        ],
+        denied: [
+            { steps: [{ type: "COPY", copyStepDetails: { destinationFileLocation: { s3FileLocation: { bucket: "uploads-collector", key: "k" } } } }] },
+            { steps: [{ type: "TAG", tagStepDetails: {} }], onExceptionSteps: [{ type: "DECRYPT", decryptStepDetails: { type: "PGP", destinationFileLocation: { s3FileLocation: { bucket: "uploads-collector", key: "k" } } } }] },
+            { steps: [{ type: "CUSTOM", customStepDetails: { target: "arn:aws:lambda:us-east-1:999999999999:function:scan" } }] },
+        ],
+    },
+    "aws:workspacesweb/sessionLogger:SessionLogger": {
+        allowed: [{ displayName: "l", eventFilter: { all: {} } }],
+        denied: [{ displayName: "l", eventFilter: { all: {} }, logConfiguration: { s3: { bucket: "sessions-collector", folderStructure: "Flat", logFileFormat: "Json" } } }],
+    },
+    "aws:appfabric/ingestionDestination:IngestionDestination": {
+        allowed: [{ appBundleArn: "a", ingestionArn: "i", destinationConfiguration: { auditLog: { destination: { firehoseStream: { streamName: "audit" } } } } }],
+        denied: [{ appBundleArn: "a", ingestionArn: "i", destinationConfiguration: { auditLog: { destination: { s3Bucket: { bucketName: "audit-collector" } } } } }],
+    },
+    "aws:arcregionswitch/plan:Plan": {
+        allowed: [{ name: "p", executionRole: "r", recoveryApproach: "activePassive", regions: ["us-east-1", "us-west-2"] }],
+        denied: [{ name: "p", executionRole: "r", recoveryApproach: "activePassive", regions: ["us-east-1", "us-west-2"], reportConfigurations: [{ reportOutputs: [{ s3Configurations: [{ bucketPath: "s3://reports-collector/" }] }] }] }],
+    },
+    "aws:bedrock/agentcoreBrowser:AgentcoreBrowser": {
+        allowed: [{ name: "b", networkConfiguration: { networkMode: "PUBLIC" } }],
+        denied: [{ name: "b", networkConfiguration: { networkMode: "PUBLIC" }, recording: { enabled: true, s3Location: { bucket: "sessions-collector", prefix: "p" } } }],
+    },
+    "aws:bedrock/agentcoreMemoryStrategy:AgentcoreMemoryStrategy": {
+        allowed: [{ name: "s", memoryId: "m", type: "SEMANTIC" }],
+        denied: [
+            { name: "s", memoryId: "m", type: "CUSTOM", configuration: { type: "SELF_MANAGED", selfManagedConfiguration: { invocationConfiguration: { payloadDeliveryBucketName: "payload-collector", topicArn: "arn:aws:sns:us-east-1:123456789012:t" } } } },
+            { name: "s", memoryId: "m", type: "CUSTOM", configuration: { type: "SELF_MANAGED", selfManagedConfiguration: { invocationConfiguration: { topicArn: "arn:aws:sns:us-east-1:999999999999:t" } } } },
+        ],
+    },
+    "aws:bedrock/agentFlow:AgentFlow": {
+        allowed: [{ name: "f", executionRoleArn: "r", definition: { nodes: [{ name: "in", type: "Input" }] } }],
+        denied: [{ name: "f", executionRoleArn: "r", definition: { nodes: [{ name: "store", type: "Storage", configuration: { storage: { serviceConfiguration: { s3: { bucketName: "flow-collector" } } } } }] } }],
+    },
+    "aws:sagemaker/domain:Domain": {
+        allowed: [{ domainName: "d", authMode: "IAM", vpcId: "v", subnetIds: ["s"], defaultUserSettings: { executionRole: "r", sharingSettings: { notebookOutputOption: "Disabled" } } }],
+        denied: [
+            { domainName: "d", authMode: "IAM", vpcId: "v", subnetIds: ["s"], defaultUserSettings: { executionRole: "r", sharingSettings: { notebookOutputOption: "Allowed", s3OutputPath: "s3://notebooks-collector/" } } },
+            { domainName: "d", authMode: "IAM", vpcId: "v", subnetIds: ["s"], defaultUserSettings: { executionRole: "r", canvasAppSettings: { workspaceSettings: { s3ArtifactPath: "s3://canvas-collector/" } } } },
+        ],
+    },
+    "aws:sagemaker/endpointConfiguration:EndpointConfiguration": {
+        allowed: [{ productionVariants: [{ variantName: "v", modelName: "m", initialInstanceCount: 1, instanceType: "ml.t2.medium" }] }],
+        denied: [
+            { productionVariants: [{ variantName: "v", modelName: "m" }], dataCaptureConfig: { initialSamplingPercentage: 100, destinationS3Uri: "s3://capture-collector/", captureOptions: [{ captureMode: "Input" }] } },
+            { productionVariants: [{ variantName: "v", modelName: "m" }], asyncInferenceConfig: { outputConfig: { s3OutputPath: "s3://results-collector/" } } },
+            { productionVariants: [{ variantName: "v", modelName: "m", coreDumpConfig: { destinationS3Uri: "s3://dumps-collector/" } }] },
+        ],
+    },
+    "aws:sagemaker/featureGroup:FeatureGroup": {
+        allowed: [{ featureGroupName: "f", recordIdentifierFeatureName: "id", eventTimeFeatureName: "t", roleArn: "r", featureDefinitions: [], onlineStoreConfig: { enableOnlineStore: true } }],
+        denied: [{ featureGroupName: "f", recordIdentifierFeatureName: "id", eventTimeFeatureName: "t", roleArn: "r", featureDefinitions: [], offlineStoreConfig: { s3StorageConfig: { s3Uri: "s3://features-collector/" } } }],
+    },
+    "aws:sagemaker/hub:Hub": { allowed: [{ hubName: "h", hubDescription: "d" }], denied: [{ hubName: "h", hubDescription: "d", s3StorageConfig: { s3OutputPath: "s3://hub-collector/" } }] },
+    "aws:sagemaker/monitoringSchedule:MonitoringSchedule": {
+        allowed: [{ monitoringScheduleConfig: { monitoringJobDefinitionName: "j", monitoringType: "DataQuality" } }],
+        denied: [{ monitoringScheduleConfig: { monitoringType: "DataQuality", monitoringJobDefinition: { roleArn: "r", monitoringOutputConfig: { monitoringOutputs: { s3Output: { s3Uri: "s3://monitoring-collector/", localPath: "/opt/ml/processing/output" } } } } } }],
+    },
     "aws:redshift/logging:Logging": {
         allowed: [{ clusterIdentifier: "c", logDestinationType: "cloudwatch", logExports: ["useractivitylog"] }],
         denied: [{ clusterIdentifier: "c", logDestinationType: "s3", bucketName: "audit-collector" }],

@@ -220,7 +220,7 @@ describe("access gate", () => {
 });
 
 describe("access rows and their examples", () => {
-    it("holds the data movers, outside links and openings three attacker's audits found unheld", () => {
+    it("holds the data movers, outside links, openings and exports four attacker's audits found unheld", () => {
         const found: [string, Record<string, unknown>][] = [
             ["aws:s3/bucket:Bucket", { bucket: "orders", replicationConfiguration: { role: "r", rules: [{ status: "Enabled", destination: { bucket: "arn:aws:s3:::x", accountId: "999999999999" } }] } }],
             ["aws:s3/bucketV2:BucketV2", { bucket: "orders", replicationConfigurations: [{ role: "r", rules: [{ status: "Enabled", destination: { bucket: "arn:aws:s3:::x" } }] }] }],
@@ -309,6 +309,22 @@ describe("access rows and their examples", () => {
             ["aws:pinpoint/eventStream:EventStream", { applicationId: "a", roleArn: "r", destinationStreamArn: "arn:aws:kinesis:us-east-1:999999999999:stream/loot" }],
             ["aws:fsx/openZfsFileSystem:OpenZfsFileSystem", { deploymentType: "SINGLE_AZ_1", rootVolumeConfiguration: { nfsExports: { clientConfigurations: [{ clients: "*", options: ["rw"] }] } } }],
             ["aws:odb/network:Network", { displayName: "n", s3PolicyDocument: "{}" }],
+            // A fourth audit: a service that always writes what it makes to an S3 location it is told.
+            ["aws:backup/reportPlan:ReportPlan", { name: "r", reportDeliveryChannel: { s3BucketName: "reports-collector" }, reportSetting: { reportTemplate: "BACKUP_JOB_REPORT" } }],
+            ["aws:bcmdata/export:Export", { export: { name: "e", dataQueries: [{ queryStatement: "SELECT * FROM COST_AND_USAGE_REPORT" }], destinationConfigurations: [{ s3Destinations: [{ s3Bucket: "billing-collector", s3Prefix: "p", s3Region: "us-east-1" }] }] } }],
+            ["aws:cur/reportDefinition:ReportDefinition", { reportName: "r", timeUnit: "DAILY", format: "textORcsv", compression: "GZIP", additionalSchemaElements: [], s3Bucket: "billing-collector", s3Region: "us-east-1" }],
+            ["aws:dataexchange/eventAction:EventAction", { event: { revisionPublished: { dataSetId: "d" } }, action: { exportRevisionToS3: { revisionDestination: { bucket: "data-collector" } } } }],
+            ["aws:elastictranscoder/pipeline:Pipeline", { inputBucket: "in", outputBucket: "media-collector", role: "r" }],
+            ["aws:emr/studio:Studio", { name: "s", authMode: "IAM", defaultS3Location: "s3://notebooks-collector/", engineSecurityGroupId: "g", serviceRole: "r", subnetIds: ["s"], vpcId: "v", workspaceSecurityGroupId: "g" }],
+            ["aws:ivs/recordingConfiguration:RecordingConfiguration", { destinationConfiguration: { s3: { bucketName: "streams-collector" } } }],
+            ["aws:synthetics/canary:Canary", { name: "c", artifactS3Location: "s3://artifacts-collector/", executionRoleArn: "r", handler: "h", runtimeVersion: "syn-nodejs-puppeteer-9.0", schedule: { expression: "rate(5 minutes)" } }],
+            ["aws:bedrock/customModel:CustomModel", { customModelName: "m", jobName: "j", baseModelIdentifier: "b", roleArn: "r", trainingDataConfig: { s3Uri: "s3://training/" }, outputDataConfig: { s3Uri: "s3://model-collector/" } }],
+            ["aws:bedrock/evaluationJob:EvaluationJob", { name: "e", roleArn: "r", outputDataConfig: { s3Uri: "s3://eval-collector/" } }],
+            ["aws:sagemaker/dataQualityJobDefinition:DataQualityJobDefinition", { roleArn: "r", dataQualityAppSpecification: { imageUri: "i" }, dataQualityJobOutputConfig: { monitoringOutputs: { s3Output: { s3Uri: "s3://monitoring-collector/" } } } }],
+            ["aws:sagemaker/deviceFleet:DeviceFleet", { deviceFleetName: "f", roleArn: "r", outputConfig: { s3OutputLocation: "s3://edge-collector/" } }],
+            ["aws:sagemaker/hyperParameterTuningJob:HyperParameterTuningJob", { hyperParameterTuningJobName: "t", trainingJobDefinition: { roleArn: "r", outputDataConfig: { s3OutputPath: "s3://models-collector/" } } }],
+            ["aws:sagemaker/modelCardExportJob:ModelCardExportJob", { modelCardExportJobName: "e", modelCardName: "c", outputConfig: { s3OutputPath: "s3://cards-collector/" } }],
+            ["aws:sagemaker/trainingJob:TrainingJob", { trainingJobName: "t", roleArn: "r", outputDataConfig: { s3OutputPath: "s3://models-collector/" } }],
         ];
         for (const [type, props] of found) {
             expect(accessRuleFor({ type, props: props as never, provider: type.startsWith("aws:") ? (AWS_PROVIDER as never) : undefined }), type).toBeDefined();

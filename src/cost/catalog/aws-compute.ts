@@ -69,7 +69,7 @@ export const ROWS: Rows = {
     // codebuild
     "aws:codebuild/fleet:Fleet": UNPRICED,
     "aws:codebuild/project:Project": accessWhen("a CodeBuild project with public build results", ["projectVisibility","resourceAccessRole"], usage("build minutes")),
-    "aws:codebuild/reportGroup:ReportGroup": FREE,
+    "aws:codebuild/reportGroup:ReportGroup": delivers("test and coverage reports exported to an S3 bucket", { buckets: ["exportConfig.s3Destination.bucket"] }),
     "aws:codebuild/resourcePolicy:ResourcePolicy": access("CodeBuild resource policies and source credentials"),
     "aws:codebuild/sourceCredential:SourceCredential": access("CodeBuild resource policies and source credentials", UNPRICED),
     "aws:codebuild/webhook:Webhook": access("builds pushed or pull-requested code (outside contributors' included, unless filtered) with the project's role and secrets", UNPRICED),
@@ -157,18 +157,18 @@ export const ROWS: Rows = {
     "aws:elasticbeanstalk/environment:Environment": UNPRICED,
     // emr
     "aws:emr/blockPublicAccessConfiguration:BlockPublicAccessConfiguration": access("the account's block on clusters open to the internet"),
-    "aws:emr/cluster:Cluster": UNPRICED,
+    "aws:emr/cluster:Cluster": delivers("cluster and step logs written to an S3 location", { buckets: ["logUri"] }, UNPRICED),
     "aws:emr/instanceFleet:InstanceFleet": UNPRICED,
     "aws:emr/instanceGroup:InstanceGroup": UNPRICED,
     "aws:emr/managedScalingPolicy:ManagedScalingPolicy": FREE,
     "aws:emr/securityConfiguration:SecurityConfiguration": access("a cluster's authentication, cross-realm Kerberos trusts included"),
-    "aws:emr/studio:Studio": UNPRICED,
+    "aws:emr/studio:Studio": access("notebooks saved to an S3 location, which may be another account's", UNPRICED),
     "aws:emr/studioSessionMapping:StudioSessionMapping": access("maps an IAM Identity Center user or group to an EMR Studio with a session policy (who may use the Studio, with which permissions)", UNPRICED),
     // emrcontainers
-    "aws:emrcontainers/jobTemplate:JobTemplate": FREE,
+    "aws:emrcontainers/jobTemplate:JobTemplate": delivers("job logs written to an S3 location", { buckets: ["jobTemplateData.configurationOverrides.monitoringConfiguration.s3MonitoringConfiguration.logUri"] }),
     "aws:emrcontainers/virtualCluster:VirtualCluster": UNPRICED,
     // emrserverless
-    "aws:emrserverless/application:Application": UNPRICED,
+    "aws:emrserverless/application:Application": delivers("job logs written to an S3 location", { buckets: ["monitoringConfiguration.s3MonitoringConfiguration.logUri"] }, UNPRICED),
     // gamelift
     "aws:gamelift/alias:Alias": FREE,
     "aws:gamelift/build:Build": UNPRICED,
@@ -183,7 +183,7 @@ export const ROWS: Rows = {
     "aws:imagebuilder/image:Image": UNPRICED,
     "aws:imagebuilder/imagePipeline:ImagePipeline": UNPRICED,
     "aws:imagebuilder/imageRecipe:ImageRecipe": UNPRICED,
-    "aws:imagebuilder/infrastructureConfiguration:InfrastructureConfiguration": FREE,
+    "aws:imagebuilder/infrastructureConfiguration:InfrastructureConfiguration": delivers("image build logs written to an S3 bucket", { buckets: ["logging.s3Logs.s3BucketName"] }),
     "aws:imagebuilder/lifecyclePolicy:LifecyclePolicy": FREE,
     "aws:imagebuilder/workflow:Workflow": UNPRICED,
     // lambda

@@ -3,7 +3,7 @@
  * See ./row.ts for what each class means; test/cost/catalog.test.ts checks that every type of
  * the installed SDK has a row.
  */
-import { access, accessWhen, FREE, FREE_LOG_DELIVERY, FREE_METADATA, judged, PRICED, purchase, Rows, UNPRICED, usage } from "./row";
+import { access, accessWhen, delivers, FREE, FREE_LOG_DELIVERY, FREE_METADATA, judged, PRICED, purchase, Rows, UNPRICED, usage } from "./row";
 
 export const ROWS: Rows = {
     // accessanalyzer
@@ -39,9 +39,9 @@ export const ROWS: Rows = {
     // cfg
     "aws:cfg/aggregateAuthorization:AggregateAuthorization": access("lets another account aggregate this account's Config data", UNPRICED),
     "aws:cfg/configurationAggregator:ConfigurationAggregator": UNPRICED,
-    "aws:cfg/conformancePack:ConformancePack": UNPRICED,
+    "aws:cfg/conformancePack:ConformancePack": delivers("conformance pack results written to an S3 bucket", { buckets: ["deliveryS3Bucket"] }, UNPRICED),
     "aws:cfg/deliveryChannel:DeliveryChannel": access("AWS Config delivers its snapshots and history (every recorded resource's configuration) to an S3 bucket, which may be another account's (a bucket's name names no account)", UNPRICED),
-    "aws:cfg/organizationConformancePack:OrganizationConformancePack": UNPRICED,
+    "aws:cfg/organizationConformancePack:OrganizationConformancePack": delivers("conformance pack results written to an S3 bucket", { buckets: ["deliveryS3Bucket"] }, UNPRICED),
     "aws:cfg/organizationCustomPolicyRule:OrganizationCustomPolicyRule": UNPRICED,
     "aws:cfg/organizationCustomRule:OrganizationCustomRule": UNPRICED,
     "aws:cfg/organizationManagedRule:OrganizationManagedRule": UNPRICED,
@@ -81,7 +81,7 @@ export const ROWS: Rows = {
     "aws:costexplorer/costAllocationTag:CostAllocationTag": FREE,
     "aws:costexplorer/costCategory:CostCategory": FREE_METADATA,
     // cur
-    "aws:cur/reportDefinition:ReportDefinition": UNPRICED,
+    "aws:cur/reportDefinition:ReportDefinition": access("cost and usage reports written to an S3 bucket, which may be another account's", UNPRICED),
     // detective
     "aws:detective/graph:Graph": UNPRICED,
     "aws:detective/invitationAccepter:InvitationAccepter": access("security-service members, invitations and delegated administrators"),

@@ -260,9 +260,9 @@ export const ROWS: Rows = {
     "aws:elb/loadBalancerPolicy:LoadBalancerPolicy": FREE,
     "aws:elb/sslNegotiationPolicy:SslNegotiationPolicy": FREE,
     // globalaccelerator
-    "aws:globalaccelerator/accelerator:Accelerator": UNPRICED,
+    "aws:globalaccelerator/accelerator:Accelerator": delivers("flow logs written to an S3 bucket", { buckets: ["attributes.flowLogsS3Bucket"], switch: { key: "flowLogsEnabled", byDefault: false } }, UNPRICED),
     "aws:globalaccelerator/crossAccountAttachment:CrossAccountAttachment": access("lets other accounts use this account's resources as endpoints"),
-    "aws:globalaccelerator/customRoutingAccelerator:CustomRoutingAccelerator": UNPRICED,
+    "aws:globalaccelerator/customRoutingAccelerator:CustomRoutingAccelerator": delivers("flow logs written to an S3 bucket", { buckets: ["attributes.flowLogsS3Bucket"], switch: { key: "flowLogsEnabled", byDefault: false } }, UNPRICED),
     "aws:globalaccelerator/customRoutingEndpointGroup:CustomRoutingEndpointGroup": UNPRICED,
     "aws:globalaccelerator/customRoutingListener:CustomRoutingListener": FREE,
     "aws:globalaccelerator/endpointGroup:EndpointGroup": UNPRICED,

@@ -36,7 +36,7 @@ export const ROWS: Rows = {
     "aws:appfabric/appAuthorizationConnection:AppAuthorizationConnection": access("AppFabric authorizations to SaaS applications"),
     "aws:appfabric/appBundle:AppBundle": UNPRICED,
     "aws:appfabric/ingestion:Ingestion": UNPRICED,
-    "aws:appfabric/ingestionDestination:IngestionDestination": FREE,
+    "aws:appfabric/ingestionDestination:IngestionDestination": delivers("SaaS audit logs written to an S3 bucket", { buckets: ["destinationConfiguration.auditLog.destination.s3Bucket.bucketName"] }),
     // appflow
     "aws:appflow/connectorProfile:ConnectorProfile": FREE,
     "aws:appflow/flow:Flow": access("an AppFlow flow moves data between AWS and SaaS applications outside it", UNPRICED),
@@ -58,12 +58,12 @@ export const ROWS: Rows = {
     "aws:appsync/sourceApiAssociation:SourceApiAssociation": FREE,
     "aws:appsync/type:Type": UNPRICED,
     // arcregionswitch
-    "aws:arcregionswitch/plan:Plan": UNPRICED,
+    "aws:arcregionswitch/plan:Plan": delivers("execution reports written to an S3 bucket", { buckets: ["reportConfigurations.reportOutputs.s3Configurations.bucketPath"] }, UNPRICED),
     // arczonalshift
     "aws:arczonalshift/autoshiftObserverNotificationStatus:AutoshiftObserverNotificationStatus": UNPRICED,
     "aws:arczonalshift/zonalAutoshiftConfiguration:ZonalAutoshiftConfiguration": FREE,
     // bcmdata
-    "aws:bcmdata/export:Export": UNPRICED,
+    "aws:bcmdata/export:Export": access("billing and cost data exported to an S3 bucket, which may be another account's", UNPRICED),
     // bedrock
     "aws:bedrock/agentAgent:AgentAgent": UNPRICED,
     "aws:bedrock/agentAgentActionGroup:AgentAgentActionGroup": UNPRICED,
@@ -71,13 +71,13 @@ export const ROWS: Rows = {
     "aws:bedrock/agentAgentCollaborator:AgentAgentCollaborator": UNPRICED,
     "aws:bedrock/agentAgentKnowledgeBaseAssociation:AgentAgentKnowledgeBaseAssociation": FREE,
     "aws:bedrock/agentDataSource:AgentDataSource": UNPRICED,
-    "aws:bedrock/agentFlow:AgentFlow": UNPRICED,
+    "aws:bedrock/agentFlow:AgentFlow": delivers("a flow whose storage node writes to an S3 bucket", { buckets: ["definition.nodes.configuration.storage.serviceConfiguration.s3.bucketName"] }, UNPRICED),
     "aws:bedrock/agentKnowledgeBase:AgentKnowledgeBase": UNPRICED,
     "aws:bedrock/agentPrompt:AgentPrompt": UNPRICED,
     "aws:bedrock/agentcoreAgentRuntime:AgentcoreAgentRuntime": accessWhen("an AgentCore runtime with a JWT authorizer (an outside identity provider decides who invokes it)", ["authorizerConfiguration"], UNPRICED),
     "aws:bedrock/agentcoreAgentRuntimeEndpoint:AgentcoreAgentRuntimeEndpoint": UNPRICED,
     "aws:bedrock/agentcoreApiKeyCredentialProvider:AgentcoreApiKeyCredentialProvider": access("Bedrock AgentCore credentials, identities and policies", UNPRICED),
-    "aws:bedrock/agentcoreBrowser:AgentcoreBrowser": UNPRICED,
+    "aws:bedrock/agentcoreBrowser:AgentcoreBrowser": delivers("recordings of browser sessions written to an S3 bucket", { buckets: ["recording.s3Location.bucket"] }, UNPRICED),
     "aws:bedrock/agentcoreBrowserProfile:AgentcoreBrowserProfile": FREE,
     "aws:bedrock/agentcoreCodeInterpreter:AgentcoreCodeInterpreter": UNPRICED,
     "aws:bedrock/agentcoreEvaluator:AgentcoreEvaluator": UNPRICED,
@@ -86,7 +86,7 @@ export const ROWS: Rows = {
     "aws:bedrock/agentcoreGatewayTarget:AgentcoreGatewayTarget": access("a gateway target: tool calls and outbound credentials go to the endpoint it names", UNPRICED),
     "aws:bedrock/agentcoreHarness:AgentcoreHarness": accessWhen("an AgentCore harness with a JWT authorizer", ["authorizerConfiguration"], UNPRICED),
     "aws:bedrock/agentcoreMemory:AgentcoreMemory": UNPRICED,
-    "aws:bedrock/agentcoreMemoryStrategy:AgentcoreMemoryStrategy": UNPRICED,
+    "aws:bedrock/agentcoreMemoryStrategy:AgentcoreMemoryStrategy": delivers("conversation payloads sent to a bucket, or to a topic not shown to be in its own account", { buckets: ["configuration.selfManagedConfiguration.invocationConfiguration.payloadDeliveryBucketName"], arns: ["configuration.selfManagedConfiguration.invocationConfiguration.topicArn"] }, UNPRICED),
     "aws:bedrock/agentcoreOauth2CredentialProvider:AgentcoreOauth2CredentialProvider": access("Bedrock AgentCore credentials, identities and policies", UNPRICED),
     "aws:bedrock/agentcoreOnlineEvaluationConfig:AgentcoreOnlineEvaluationConfig": UNPRICED,
     "aws:bedrock/agentcorePolicy:AgentcorePolicy": access("Bedrock AgentCore credentials, identities and policies"),
@@ -95,8 +95,8 @@ export const ROWS: Rows = {
     "aws:bedrock/agentcoreResourcePolicy:AgentcoreResourcePolicy": access("Bedrock AgentCore credentials, identities and policies"),
     "aws:bedrock/agentcoreTokenVaultCmk:AgentcoreTokenVaultCmk": UNPRICED,
     "aws:bedrock/agentcoreWorkloadIdentity:AgentcoreWorkloadIdentity": access("Bedrock AgentCore credentials, identities and policies", UNPRICED),
-    "aws:bedrock/customModel:CustomModel": UNPRICED,
-    "aws:bedrock/evaluationJob:EvaluationJob": UNPRICED,
+    "aws:bedrock/customModel:CustomModel": access("a model customization's output written to an S3 location, which may be another account's", UNPRICED),
+    "aws:bedrock/evaluationJob:EvaluationJob": access("evaluation results (prompts and responses) written to an S3 location, which may be another account's", UNPRICED),
     "aws:bedrock/guardrail:Guardrail": UNPRICED,
     "aws:bedrock/guardrailVersion:GuardrailVersion": FREE,
     "aws:bedrock/inferenceProfile:InferenceProfile": FREE,
@@ -111,7 +111,7 @@ export const ROWS: Rows = {
     "aws:chatbot/slackChannelConfiguration:SlackChannelConfiguration": access("members of a Slack channel run AWS commands with the configuration's IAM role (guardrailPolicyArns cap it)"),
     "aws:chatbot/teamsChannelConfiguration:TeamsChannelConfiguration": access("members of a Teams channel run AWS commands with the configuration's IAM role (guardrailPolicyArns cap it)"),
     // chime
-    "aws:chime/sdkvoiceGlobalSettings:SdkvoiceGlobalSettings": FREE,
+    "aws:chime/sdkvoiceGlobalSettings:SdkvoiceGlobalSettings": delivers("call detail records written to an S3 bucket", { buckets: ["voiceConnector.cdrBucket"] }),
     "aws:chime/sdkvoiceSipMediaApplication:SdkvoiceSipMediaApplication": UNPRICED,
     "aws:chime/sdkvoiceSipRule:SdkvoiceSipRule": FREE,
     "aws:chime/sdkvoiceVoiceProfileDomain:SdkvoiceVoiceProfileDomain": UNPRICED,
@@ -123,7 +123,7 @@ export const ROWS: Rows = {
     "aws:chime/voiceConnectorTermination:VoiceConnectorTermination": accessWhen("SIP termination allow list (which CIDRs may place calls)", ["cidrAllowLists"], UNPRICED),
     "aws:chime/voiceConnectorTerminationCredentials:VoiceConnectorTerminationCredentials": access("SIP credentials", UNPRICED),
     // chimesdkmediapipelines
-    "aws:chimesdkmediapipelines/mediaInsightsPipelineConfiguration:MediaInsightsPipelineConfiguration": FREE,
+    "aws:chimesdkmediapipelines/mediaInsightsPipelineConfiguration:MediaInsightsPipelineConfiguration": delivers("call recordings, transcripts and insights sent to a bucket, or to a stream, topic, queue or function not shown to be in its own account", { buckets: ["elements.amazonTranscribeCallAnalyticsProcessorConfiguration.postCallAnalyticsSettings.outputLocation", "elements.s3RecordingSinkConfiguration.destination"], arns: ["elements.kinesisDataStreamSinkConfiguration.insightsTarget", "elements.lambdaFunctionSinkConfiguration.insightsTarget", "elements.snsTopicSinkConfiguration.insightsTarget", "elements.sqsQueueSinkConfiguration.insightsTarget"] }),
     // cleanrooms
     "aws:cleanrooms/collaboration:Collaboration": access("Clean Rooms collaborations and memberships (data shared with other accounts)", UNPRICED),
     "aws:cleanrooms/configuredTable:ConfiguredTable": UNPRICED,
@@ -146,7 +146,7 @@ export const ROWS: Rows = {
     "aws:cloudwatch/eventPermission:EventPermission": access("CloudWatch Logs and EventBridge resource policies"),
     "aws:cloudwatch/eventRule:EventRule": usage("events"),
     "aws:cloudwatch/eventTarget:EventTarget": judged("eventTarget", "an event target that hands events to an event bus, an HTTP endpoint or a resource not shown to be in its own account"),
-    "aws:cloudwatch/internetMonitor:InternetMonitor": UNPRICED,
+    "aws:cloudwatch/internetMonitor:InternetMonitor": delivers("internet measurements written to an S3 bucket", { buckets: ["internetMeasurementsLogDelivery.s3Config.bucketName"] }, UNPRICED),
     "aws:cloudwatch/logAccountPolicy:LogAccountPolicy": access("account-wide log policies (a subscription filter policy sends every log group elsewhere)"),
     "aws:cloudwatch/logAnomalyDetector:LogAnomalyDetector": UNPRICED,
     "aws:cloudwatch/logDataProtectionPolicy:LogDataProtectionPolicy": FREE,
@@ -170,7 +170,7 @@ export const ROWS: Rows = {
     "aws:cloudwatch/otelEnrichment:OtelEnrichment": UNPRICED,
     "aws:cloudwatch/queryDefinition:QueryDefinition": UNPRICED,
     // comprehend
-    "aws:comprehend/documentClassifier:DocumentClassifier": UNPRICED,
+    "aws:comprehend/documentClassifier:DocumentClassifier": delivers("training output written to an S3 location", { buckets: ["outputDataConfig.s3Uri"] }, UNPRICED),
     "aws:comprehend/entityRecognizer:EntityRecognizer": UNPRICED,
     // connect
     "aws:connect/botAssociation:BotAssociation": FREE,
@@ -194,11 +194,11 @@ export const ROWS: Rows = {
     "aws:costoptimizationhub/enrollmentStatus:EnrollmentStatus": UNPRICED,
     "aws:costoptimizationhub/preferences:Preferences": FREE,
     // customerprofiles
-    "aws:customerprofiles/domain:Domain": UNPRICED,
+    "aws:customerprofiles/domain:Domain": delivers("matched customer profiles exported to an S3 bucket", { buckets: ["matching.exportingConfig.s3Exporting.s3BucketName", "ruleBasedMatching.exportingConfig.s3Exporting.s3BucketName"] }, UNPRICED),
     "aws:customerprofiles/profile:Profile": FREE,
     // dataexchange
     "aws:dataexchange/dataSet:DataSet": UNPRICED,
-    "aws:dataexchange/eventAction:EventAction": UNPRICED,
+    "aws:dataexchange/eventAction:EventAction": access("each new revision of a data set exported to an S3 bucket, which may be another account's", UNPRICED),
     "aws:dataexchange/revision:Revision": UNPRICED,
     "aws:dataexchange/revisionAssets:RevisionAssets": UNPRICED,
     // datapipeline
@@ -222,12 +222,12 @@ export const ROWS: Rows = {
     "aws:devopsguru/resourceCollection:ResourceCollection": UNPRICED,
     "aws:devopsguru/serviceIntegration:ServiceIntegration": FREE,
     // elastictranscoder
-    "aws:elastictranscoder/pipeline:Pipeline": accessWhen("grants on transcoded outputs and thumbnails", ["contentConfigPermissions","thumbnailConfigPermissions"], UNPRICED),
+    "aws:elastictranscoder/pipeline:Pipeline": access("transcoded media and thumbnails written to the S3 buckets it names, which may be another account's, with grants on them", UNPRICED),
     "aws:elastictranscoder/preset:Preset": UNPRICED,
     // evidently
     "aws:evidently/feature:Feature": UNPRICED,
     "aws:evidently/launch:Launch": UNPRICED,
-    "aws:evidently/project:Project": UNPRICED,
+    "aws:evidently/project:Project": delivers("evaluation events written to an S3 bucket", { buckets: ["dataDelivery.s3Destination.bucket"] }, UNPRICED),
     "aws:evidently/segment:Segment": UNPRICED,
     // finspace
     "aws:finspace/kxCluster:KxCluster": UNPRICED,
@@ -238,7 +238,7 @@ export const ROWS: Rows = {
     "aws:finspace/kxUser:KxUser": access("FinSpace users", UNPRICED),
     "aws:finspace/kxVolume:KxVolume": UNPRICED,
     // fis
-    "aws:fis/experimentTemplate:ExperimentTemplate": FREE,
+    "aws:fis/experimentTemplate:ExperimentTemplate": delivers("experiment logs and reports sent to a bucket, or to a log group not shown to be in its own account", { buckets: ["experimentReportConfiguration.outputs.s3Configuration.bucketName", "logConfiguration.s3Configuration.bucketName"], arns: ["logConfiguration.cloudwatchLogsConfiguration.logGroupArn"] }),
     "aws:fis/safetyLeverState:SafetyLeverState": UNPRICED,
     "aws:fis/targetAccountConfiguration:TargetAccountConfiguration": access("FIS target accounts and their roles"),
     // grafana
@@ -272,9 +272,9 @@ export const ROWS: Rows = {
     // ivs
     "aws:ivs/channel:Channel": access("an IVS channel: its stream key lets whoever holds it broadcast; authorized=false makes playback public", UNPRICED),
     "aws:ivs/playbackKeyPair:PlaybackKeyPair": access("IVS playback signing keys"),
-    "aws:ivs/recordingConfiguration:RecordingConfiguration": FREE,
+    "aws:ivs/recordingConfiguration:RecordingConfiguration": access("recordings of live streams written to an S3 bucket, which may be another account's"),
     // ivschat
-    "aws:ivschat/loggingConfiguration:LoggingConfiguration": FREE,
+    "aws:ivschat/loggingConfiguration:LoggingConfiguration": delivers("chat messages written to an S3 bucket", { buckets: ["destinationConfiguration.s3.bucketName"] }),
     "aws:ivschat/room:Room": UNPRICED,
     // kendra
     "aws:kendra/dataSource:DataSource": UNPRICED,
@@ -344,7 +344,7 @@ export const ROWS: Rows = {
     "aws:mq/configuration:Configuration": FREE,
     // msk
     "aws:msk/channel:Channel": access("streams a topic's records to an S3 bucket or table, possibly another account's", UNPRICED),
-    "aws:msk/cluster:Cluster": accessWhen("an MSK cluster's client authentication (who may connect to the brokers)", ["clientAuthentication"], UNPRICED),
+    "aws:msk/cluster:Cluster": delivers("broker logs written to an S3 bucket", { buckets: ["loggingInfo.brokerLogs.s3.bucket"], switch: { key: "enabled", byDefault: false } }, accessWhen("an MSK cluster's client authentication (who may connect to the brokers)", ["clientAuthentication"], UNPRICED)),
     "aws:msk/clusterPolicy:ClusterPolicy": access("a resource policy"),
     "aws:msk/configuration:Configuration": FREE,
     "aws:msk/replicator:Replicator": access("replicates Kafka topics to another cluster, possibly another account's or outside AWS", UNPRICED),
@@ -424,7 +424,7 @@ export const ROWS: Rows = {
     // rekognition
     "aws:rekognition/collection:Collection": UNPRICED,
     "aws:rekognition/project:Project": UNPRICED,
-    "aws:rekognition/streamProcessor:StreamProcessor": UNPRICED,
+    "aws:rekognition/streamProcessor:StreamProcessor": delivers("face search and label results sent to a bucket, or to a stream or topic not shown to be in its own account", { buckets: ["output.s3Destination.bucket"], arns: ["output.kinesisDataStream.arn", "notificationChannel.snsTopicArn"] }, UNPRICED),
     // resiliencehub
     "aws:resiliencehub/resiliencyPolicy:ResiliencyPolicy": FREE,
     "aws:resiliencehub/v2Assertion:V2Assertion": UNPRICED,
@@ -448,18 +448,18 @@ export const ROWS: Rows = {
     "aws:sagemaker/app:App": UNPRICED,
     "aws:sagemaker/appImageConfig:AppImageConfig": FREE_METADATA,
     "aws:sagemaker/codeRepository:CodeRepository": UNPRICED,
-    "aws:sagemaker/dataQualityJobDefinition:DataQualityJobDefinition": UNPRICED,
+    "aws:sagemaker/dataQualityJobDefinition:DataQualityJobDefinition": access("monitoring results written to an S3 location, which may be another account's", UNPRICED),
     "aws:sagemaker/device:Device": UNPRICED,
-    "aws:sagemaker/deviceFleet:DeviceFleet": UNPRICED,
-    "aws:sagemaker/domain:Domain": UNPRICED,
+    "aws:sagemaker/deviceFleet:DeviceFleet": access("data sampled from edge devices written to an S3 location, which may be another account's", UNPRICED),
+    "aws:sagemaker/domain:Domain": delivers("notebook snapshots and Canvas artifacts written to an S3 location", { buckets: ["defaultUserSettings.sharingSettings.s3OutputPath", "defaultUserSettings.canvasAppSettings.workspaceSettings.s3ArtifactPath"] }, UNPRICED),
     "aws:sagemaker/endpoint:Endpoint": UNPRICED,
-    "aws:sagemaker/endpointConfiguration:EndpointConfiguration": FREE,
-    "aws:sagemaker/featureGroup:FeatureGroup": UNPRICED,
+    "aws:sagemaker/endpointConfiguration:EndpointConfiguration": delivers("captured inference requests and responses, asynchronous results and core dumps sent to an S3 location, or notices to a topic not shown to be in its own account", { buckets: ["dataCaptureConfig.destinationS3Uri", "asyncInferenceConfig.outputConfig.s3OutputPath", "asyncInferenceConfig.outputConfig.s3FailurePath", "productionVariants.coreDumpConfig.destinationS3Uri", "shadowProductionVariants.coreDumpConfig.destinationS3Uri"], arns: ["asyncInferenceConfig.outputConfig.notificationConfig.errorTopic?", "asyncInferenceConfig.outputConfig.notificationConfig.successTopic?"] }),
+    "aws:sagemaker/featureGroup:FeatureGroup": delivers("the offline feature store written to an S3 location", { buckets: ["offlineStoreConfig.s3StorageConfig.s3Uri"] }, UNPRICED),
     "aws:sagemaker/flowDefinition:FlowDefinition": access("sends data items to a workforce, possibly the public one", UNPRICED),
-    "aws:sagemaker/hub:Hub": UNPRICED,
+    "aws:sagemaker/hub:Hub": delivers("hub content written to an S3 location", { buckets: ["s3StorageConfig.s3OutputPath"] }, UNPRICED),
     "aws:sagemaker/hubContentReference:HubContentReference": UNPRICED,
     "aws:sagemaker/humanTaskUI:HumanTaskUI": UNPRICED,
-    "aws:sagemaker/hyperParameterTuningJob:HyperParameterTuningJob": UNPRICED,
+    "aws:sagemaker/hyperParameterTuningJob:HyperParameterTuningJob": access("trained models and checkpoints written to an S3 location, which may be another account's", UNPRICED),
     "aws:sagemaker/image:Image": UNPRICED,
     "aws:sagemaker/imageVersion:ImageVersion": FREE,
     "aws:sagemaker/labelingJob:LabelingJob": access("sends data items to a workforce, possibly the public one", UNPRICED),
@@ -467,10 +467,10 @@ export const ROWS: Rows = {
     "aws:sagemaker/mlflowTrackingServer:MlflowTrackingServer": UNPRICED,
     "aws:sagemaker/model:Model": UNPRICED,
     "aws:sagemaker/modelCard:ModelCard": UNPRICED,
-    "aws:sagemaker/modelCardExportJob:ModelCardExportJob": UNPRICED,
+    "aws:sagemaker/modelCardExportJob:ModelCardExportJob": access("a model card exported to an S3 location, which may be another account's", UNPRICED),
     "aws:sagemaker/modelPackageGroup:ModelPackageGroup": FREE_METADATA,
     "aws:sagemaker/modelPackageGroupPolicy:ModelPackageGroupPolicy": access("a resource policy"),
-    "aws:sagemaker/monitoringSchedule:MonitoringSchedule": UNPRICED,
+    "aws:sagemaker/monitoringSchedule:MonitoringSchedule": delivers("monitoring results written to an S3 location", { buckets: ["monitoringScheduleConfig.monitoringJobDefinition.monitoringOutputConfig.monitoringOutputs.s3Output.s3Uri"] }, UNPRICED),
     "aws:sagemaker/notebookInstance:NotebookInstance": UNPRICED,
     "aws:sagemaker/notebookInstanceLifecycleConfiguration:NotebookInstanceLifecycleConfiguration": FREE,
     "aws:sagemaker/pipeline:Pipeline": UNPRICED,
@@ -478,7 +478,7 @@ export const ROWS: Rows = {
     "aws:sagemaker/servicecatalogPortfolioStatus:ServicecatalogPortfolioStatus": UNPRICED,
     "aws:sagemaker/space:Space": UNPRICED,
     "aws:sagemaker/studioLifecycleConfig:StudioLifecycleConfig": FREE_METADATA,
-    "aws:sagemaker/trainingJob:TrainingJob": UNPRICED,
+    "aws:sagemaker/trainingJob:TrainingJob": access("trained models, checkpoints and debugging output written to an S3 location, which may be another account's", UNPRICED),
     "aws:sagemaker/userProfile:UserProfile": access("SageMaker Studio user profiles (and their execution roles)"),
     "aws:sagemaker/workforce:Workforce": access("a private workforce: its Cognito or OIDC identity provider decides who signs in as a worker; sourceIpConfig which IPs reach the portal", UNPRICED),
     "aws:sagemaker/workteam:Workteam": access("a work team: the Cognito/OIDC groups (memberDefinitions) who see the labeling tasks and their data", UNPRICED),
@@ -520,7 +520,7 @@ export const ROWS: Rows = {
     // sns
     "aws:sns/dataProtectionPolicy:DataProtectionPolicy": FREE,
     "aws:sns/platformApplication:PlatformApplication": FREE,
-    "aws:sns/smsPreferences:SmsPreferences": FREE,
+    "aws:sns/smsPreferences:SmsPreferences": delivers("daily SMS usage reports (phone numbers, delivery status) written to an S3 bucket", { buckets: ["usageReportS3Bucket"] }),
     "aws:sns/topic:Topic": accessWhen("an SNS topic with an inline policy", ["policy"], usage("requests and deliveries")),
     "aws:sns/topicPolicy:TopicPolicy": access("SNS topic policies"),
     "aws:sns/topicSubscription:TopicSubscription": judged("snsSubscription", "a subscription: the topic's messages go to its endpoint", FREE),
@@ -532,7 +532,7 @@ export const ROWS: Rows = {
     // swf
     "aws:swf/domain:Domain": FREE,
     // synthetics
-    "aws:synthetics/canary:Canary": UNPRICED,
+    "aws:synthetics/canary:Canary": access("canary artifacts (screenshots, HAR files and logs of the pages it visits) written to an S3 location, which may be another account's", UNPRICED),
     "aws:synthetics/group:Group": FREE_METADATA,
     "aws:synthetics/groupAssociation:GroupAssociation": FREE,
     // transcribe
@@ -557,7 +557,7 @@ export const ROWS: Rows = {
     "aws:workspacesweb/networkSettings:NetworkSettings": FREE,
     "aws:workspacesweb/networkSettingsAssociation:NetworkSettingsAssociation": FREE,
     "aws:workspacesweb/portal:Portal": UNPRICED,
-    "aws:workspacesweb/sessionLogger:SessionLogger": UNPRICED,
+    "aws:workspacesweb/sessionLogger:SessionLogger": delivers("browser session logs written to an S3 bucket", { buckets: ["logConfiguration.s3.bucket"] }, UNPRICED),
     "aws:workspacesweb/sessionLoggerAssociation:SessionLoggerAssociation": FREE,
     "aws:workspacesweb/trustStore:TrustStore": access("WorkSpaces Web identity providers, IP access settings and trust stores", UNPRICED),
     "aws:workspacesweb/trustStoreAssociation:TrustStoreAssociation": access("WorkSpaces Web identity providers, IP access settings and trust stores"),

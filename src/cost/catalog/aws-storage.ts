@@ -3,7 +3,7 @@
  * See ./row.ts for what each class means; test/cost/catalog.test.ts checks that every type of
  * the installed SDK has a row.
  */
-import { access, accessWhen, FREE, FREE_NOTIFICATIONS, judged, PRICED, Rows, UNPRICED, usage } from "./row";
+import { access, accessWhen, delivers, FREE, FREE_NOTIFICATIONS, judged, PRICED, Rows, UNPRICED, usage } from "./row";
 
 export const ROWS: Rows = {
     // backup
@@ -12,7 +12,7 @@ export const ROWS: Rows = {
     "aws:backup/logicallyAirGappedVault:LogicallyAirGappedVault": UNPRICED,
     "aws:backup/plan:Plan": judged("backupCopy", "a backup plan whose copy actions copy recovery points to another vault, which may be another account's", usage("backup storage")),
     "aws:backup/regionSettings:RegionSettings": FREE,
-    "aws:backup/reportPlan:ReportPlan": UNPRICED,
+    "aws:backup/reportPlan:ReportPlan": access("backup and compliance reports written to an S3 bucket, which may be another account's", UNPRICED),
     "aws:backup/restoreTestingPlan:RestoreTestingPlan": UNPRICED,
     "aws:backup/restoreTestingSelection:RestoreTestingSelection": UNPRICED,
     "aws:backup/selection:Selection": UNPRICED,
@@ -167,5 +167,5 @@ export const ROWS: Rows = {
     "aws:transfer/user:User": access("Transfer Family users, SSH keys and access entries", UNPRICED),
     "aws:transfer/webApp:WebApp": access("a Transfer Family web app: Identity Center users browse S3 through it", UNPRICED),
     "aws:transfer/webAppCustomization:WebAppCustomization": UNPRICED,
-    "aws:transfer/workflow:Workflow": UNPRICED,
+    "aws:transfer/workflow:Workflow": delivers("uploaded files copied or decrypted to a bucket, or handed to a function not shown to be in its own account", { buckets: ["steps.copyStepDetails.destinationFileLocation.s3FileLocation.bucket", "steps.decryptStepDetails.destinationFileLocation.s3FileLocation.bucket", "onExceptionSteps.copyStepDetails.destinationFileLocation.s3FileLocation.bucket", "onExceptionSteps.decryptStepDetails.destinationFileLocation.s3FileLocation.bucket"], arns: ["steps.customStepDetails.target?", "onExceptionSteps.customStepDetails.target?"] }, UNPRICED),
 };
