@@ -517,6 +517,67 @@ export const JUDGED_EXAMPLES: { readonly [type: string]: Examples } = {
         allowed: [{ monitoringScheduleConfig: { monitoringJobDefinitionName: "j", monitoringType: "DataQuality" } }],
         denied: [{ monitoringScheduleConfig: { monitoringType: "DataQuality", monitoringJobDefinition: { roleArn: "r", monitoringOutputConfig: { monitoringOutputs: { s3Output: { s3Uri: "s3://monitoring-collector/", localPath: "/opt/ml/processing/output" } } } } } }],
     },
+    // The same audit, inputs that name a stream, topic, log group or outside store.
+    "aws:qldb/stream:Stream": {
+        allowed: [{ ledgerName: "l", streamName: "s", roleArn: "r", inclusiveStartTime: "2026-01-01T00:00:00Z", kinesisConfiguration: { streamArn: "arn:aws:kinesis:us-east-1:123456789012:stream/journal" } }],
+        denied: [{ ledgerName: "l", streamName: "s", roleArn: "r", inclusiveStartTime: "2026-01-01T00:00:00Z", kinesisConfiguration: { streamArn: "arn:aws:kinesis:us-east-1:999999999999:stream/journal" } }],
+    },
+    "aws:bedrock/agentcoreMemory:AgentcoreMemory": {
+        allowed: [{ name: "m", eventExpiryDuration: 30 }, { name: "m", eventExpiryDuration: 30, streamDeliveryResources: { resource: [{ kinesis: { dataStreamArn: "arn:aws:kinesis:us-east-1:123456789012:stream/memory" } }] } }],
+        denied: [{ name: "m", eventExpiryDuration: 30, streamDeliveryResources: { resource: [{ kinesis: { dataStreamArn: "arn:aws:kinesis:us-east-1:999999999999:stream/memory" } }] } }],
+    },
+    "aws:lex/botAlias:BotAlias": {
+        allowed: [{ botName: "b", botVersion: "1", name: "live" }],
+        denied: [
+            { botName: "b", botVersion: "1", name: "live", conversationLogs: { iamRoleArn: "r", logSettings: [{ destination: "S3", logType: "AUDIO", resourceArn: "arn:aws:s3:::audio-collector" }] } },
+            { botName: "b", botVersion: "1", name: "live", conversationLogs: { iamRoleArn: "r", logSettings: [{ destination: "arn:aws:logs:us-east-1:999999999999:log-group:lex", logType: "TEXT" }] } },
+        ],
+    },
+    "aws:pinpoint/smsvoicev2EventDestination:Smsvoicev2EventDestination": {
+        allowed: [{ configurationSetName: "c", eventDestinationName: "e", matchingEventTypes: ["ALL"], snsDestination: { topicArn: "arn:aws:sns:us-east-1:123456789012:sms" } }],
+        denied: [
+            { configurationSetName: "c", eventDestinationName: "e", matchingEventTypes: ["ALL"], kinesisFirehoseDestination: { deliveryStreamArn: "arn:aws:firehose:us-east-1:999999999999:deliverystream/sms", iamRoleArn: "r" } },
+            { configurationSetName: "c", eventDestinationName: "e", matchingEventTypes: ["ALL"], cloudwatchLogsDestination: { logGroupArn: "arn:aws:logs:us-east-1:999999999999:log-group:sms", iamRoleArn: "r" } },
+        ],
+    },
+    "aws:storagegateway/fileSystemAssociation:FileSystemAssociation": {
+        allowed: [{ gatewayArn: "g", locationArn: "l", username: "u", password: "p" }],
+        denied: [{ gatewayArn: "g", locationArn: "l", username: "u", password: "p", auditDestinationArn: "arn:aws:logs:us-east-1:999999999999:log-group:audit" }],
+    },
+    "aws:storagegateway/gateway:Gateway": {
+        allowed: [{ gatewayName: "g", gatewayTimezone: "GMT", cloudwatchLogGroupArn: "arn:aws:logs:us-east-1:123456789012:log-group:gateway" }],
+        denied: [{ gatewayName: "g", gatewayTimezone: "GMT", cloudwatchLogGroupArn: "arn:aws:logs:us-east-1:999999999999:log-group:gateway" }, { gatewayName: "g", gatewayTimezone: "GMT", smbGuestPassword: "p" }],
+    },
+    "aws:fsx/windowsFileSystem:WindowsFileSystem": {
+        allowed: [{ storageCapacity: 32, subnetIds: ["s"], throughputCapacity: 8, activeDirectoryId: "d-1", auditLogConfiguration: { fileAccessAuditLogLevel: "SUCCESS_AND_FAILURE" } }],
+        denied: [
+            { storageCapacity: 32, subnetIds: ["s"], throughputCapacity: 8, activeDirectoryId: "d-1", auditLogConfiguration: { fileAccessAuditLogLevel: "SUCCESS_AND_FAILURE", auditLogDestination: "arn:aws:firehose:us-east-1:999999999999:deliverystream/aws-fsx-audit" } },
+            { storageCapacity: 32, subnetIds: ["s"], throughputCapacity: 8, selfManagedActiveDirectory: { dnsIps: ["203.0.113.1"], domainName: "corp.example", username: "u", password: "p" } },
+        ],
+    },
+    "aws:workspacesweb/userAccessLoggingSettings:UserAccessLoggingSettings": {
+        allowed: [{ kinesisStreamArn: "arn:aws:kinesis:us-east-1:123456789012:stream/amazon-workspaces-web-access" }],
+        denied: [{ kinesisStreamArn: "arn:aws:kinesis:us-east-1:999999999999:stream/amazon-workspaces-web-access" }],
+    },
+    "aws:bedrock/agentKnowledgeBase:AgentKnowledgeBase": {
+        allowed: [
+            { name: "k", roleArn: "r", knowledgeBaseConfiguration: { type: "VECTOR" }, storageConfiguration: { type: "OPENSEARCH_SERVERLESS", opensearchServerlessConfiguration: { collectionArn: "arn:aws:aoss:us-east-1:123456789012:collection/c", vectorIndexName: "i" } } },
+            { name: "k", roleArn: "r", knowledgeBaseConfiguration: { type: "VECTOR" }, storageConfiguration: { type: "S3_VECTORS", s3VectorsConfiguration: { indexArn: "arn:aws:s3vectors:us-east-1:123456789012:bucket/v/index/i" } } },
+        ],
+        denied: [
+            { name: "k", roleArn: "r", knowledgeBaseConfiguration: { type: "VECTOR" }, storageConfiguration: { type: "PINECONE", pineconeConfiguration: { connectionString: "https://index.svc.pinecone.example", credentialsSecretArn: "s" } } },
+            { name: "k", roleArn: "r", knowledgeBaseConfiguration: { type: "VECTOR" }, storageConfiguration: { type: "MONGO_DB_ATLAS", mongoDbAtlasConfiguration: { endpoint: "cluster0.mongodb.example", credentialsSecretArn: "s", databaseName: "d", collectionName: "c", vectorIndexName: "i" } } },
+            { name: "k", roleArn: "r", knowledgeBaseConfiguration: { type: "VECTOR" }, storageConfiguration: { type: "RDS", rdsConfiguration: { resourceArn: "arn:aws:rds:us-east-1:999999999999:cluster:kb", credentialsSecretArn: "s", databaseName: "d", tableName: "t" } } },
+        ],
+    },
+    "aws:bedrock/agentcoreHarness:AgentcoreHarness": {
+        allowed: [{ name: "h" }],
+        denied: [{ name: "h", tools: [{ type: "remote_mcp", name: "t", config: { remoteMcp: { url: "https://mcp.example/sse" } } }] }, { name: "h", authorizerConfiguration: { customJwtAuthorizer: { discoveryUrl: "https://idp.example" } } }],
+    },
+    "aws:securitylake/subscriberNotification:SubscriberNotification": {
+        allowed: [{ subscriberId: "s", configuration: { sqsNotificationConfiguration: {} } }],
+        denied: [{ subscriberId: "s", configuration: { httpsNotificationConfiguration: { endpoint: "https://collector.example/notify", targetRoleArn: "r" } } }],
+    },
     "aws:redshift/logging:Logging": {
         allowed: [{ clusterIdentifier: "c", logDestinationType: "cloudwatch", logExports: ["useractivitylog"] }],
         denied: [{ clusterIdentifier: "c", logDestinationType: "s3", bucketName: "audit-collector" }],

@@ -149,7 +149,7 @@ export const ROWS: Rows = {
     "aws:opensearchingest/resourcePolicy:ResourcePolicy": access("a resource policy"),
     // qldb
     "aws:qldb/ledger:Ledger": UNPRICED,
-    "aws:qldb/stream:Stream": UNPRICED,
+    "aws:qldb/stream:Stream": delivers("the ledger's journal (every revision of every document) streamed to a Kinesis stream not shown to be in its own account", { arns: ["kinesisConfiguration.streamArn"] }, UNPRICED),
     // rds
     "aws:rds/certificate:Certificate": FREE,
     "aws:rds/cluster:Cluster": accessWhen("an RDS cluster with associated IAM roles or the Data API", ["iamRoles","enableHttpEndpoint"], usage("Aurora storage and I/O (instances are priced on their own)")),

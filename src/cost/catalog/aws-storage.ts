@@ -65,7 +65,7 @@ export const ROWS: Rows = {
     "aws:fsx/openZfsSnapshot:OpenZfsSnapshot": UNPRICED,
     "aws:fsx/openZfsVolume:OpenZfsVolume": accessWhen("NFS exports (which clients may mount)", ["nfsExports"], UNPRICED),
     "aws:fsx/s3AccessPointAttachment:S3AccessPointAttachment": access("an S3 access point onto an FSx volume (S3 API access to its files, with its own policy)"),
-    "aws:fsx/windowsFileSystem:WindowsFileSystem": accessWhen("joins a self-managed Active Directory (its domain decides who gets in)", ["selfManagedActiveDirectory"], UNPRICED),
+    "aws:fsx/windowsFileSystem:WindowsFileSystem": delivers("file access audit logs sent to a log group or stream not shown to be in its own account", { arns: ["auditLogConfiguration.auditLogDestination?"] }, accessWhen("joins a self-managed Active Directory (its domain decides who gets in)", ["selfManagedActiveDirectory"], UNPRICED)),
     // glacier
     "aws:glacier/vault:Vault": UNPRICED,
     "aws:glacier/vaultLock:VaultLock": UNPRICED,
@@ -146,8 +146,8 @@ export const ROWS: Rows = {
     // storagegateway
     "aws:storagegateway/cache:Cache": UNPRICED,
     "aws:storagegateway/cachesIscsiVolume:CachesIscsiVolume": UNPRICED,
-    "aws:storagegateway/fileSystemAssociation:FileSystemAssociation": FREE,
-    "aws:storagegateway/gateway:Gateway": accessWhen("a guest password for SMB file shares", ["smbGuestPassword"], UNPRICED),
+    "aws:storagegateway/fileSystemAssociation:FileSystemAssociation": delivers("file access audit logs sent to a log group not shown to be in its own account", { arns: ["auditDestinationArn?"] }),
+    "aws:storagegateway/gateway:Gateway": delivers("gateway health and audit logs sent to a log group not shown to be in its own account", { arns: ["cloudwatchLogGroupArn?"] }, accessWhen("a guest password for SMB file shares", ["smbGuestPassword"], UNPRICED)),
     "aws:storagegateway/nfsFileShare:NfsFileShare": access("file shares and the clients or users allowed to mount them", UNPRICED),
     "aws:storagegateway/smbFileShare:SmbFileShare": access("file shares and the clients or users allowed to mount them", UNPRICED),
     "aws:storagegateway/storedIscsiVolume:StoredIscsiVolume": UNPRICED,
