@@ -4,7 +4,7 @@ import { FAMILIES, TYPE_TABLE, buildTable } from "../../src/cost/catalog";
 import { RULES } from "../../src/cost/rules/index";
 import { renderCoverage, replaceCoverage } from "../../src/cost/rules/coverage";
 import { accessRuleFor } from "../../src/gate/access";
-import { PINNED_PACKAGES, missingRows, sdkTypes } from "./sdk-types";
+import { PINNED_PACKAGES, missingRows, sdkInputPaths, sdkTypes } from "./sdk-types";
 import { aws, other } from "./helpers";
 
 const SDK = Object.fromEntries(PINNED_PACKAGES.map((p) => [p, sdkTypes(p)]));
@@ -35,6 +35,32 @@ describe("the reviewed type table", () => {
         const known = new Set(Object.values(SDK).flat());
         const stale = [...TYPE_TABLE.keys()].filter((t) => !known.has(t) && !t.startsWith("random:") && !t.startsWith("pulumi-nodejs:") && t !== "pulumi:pulumi:StackReference");
         expect(stale).toEqual([]);
+    });
+
+    it("reads only inputs its type has: every path an access row names is an input of the pinned SDK (a misspelt one would never fire)", () => {
+        const inputs = new Map(PINNED_PACKAGES.flatMap((pkg) => [...sdkInputPaths(pkg)]));
+        const has = (type: string, p: string): boolean => {
+            const paths = inputs.get(type) ?? new Set<string>();
+            const parts = p.split(".");
+            // A path into a free-form map (`logDestination.bucketName`) is read by key.
+            return paths.has(p) || parts.some((_, i) => paths.has(`${parts.slice(0, i + 1).join(".")}.*`));
+        };
+        const wrong: string[] = [];
+        let read = 0;
+        for (const [type, row] of TYPE_TABLE) {
+            const to = row.judge?.to;
+            // A delivery's switch sits beside each bucket it turns off (`accessLogs.enabled` beside `accessLogs.bucket`).
+            const switches = to?.switch ? (to.buckets ?? []).map((p) => [...p.split(".").slice(0, -1), to.switch?.key].join(".")) : [];
+            const named = [...(row.accessWhen?.inputs ?? []), ...(to?.arns ?? []).map((p) => p.replace(/\?$/, "")), ...(to?.buckets ?? []), ...switches];
+            for (const p of named) {
+                read++;
+                if (!has(type, p)) {
+                    wrong.push(`${type}: ${p}`);
+                }
+            }
+        }
+        expect(read).toBeGreaterThan(200);
+        expect(wrong).toEqual([]);
     });
 
     it("has a cost rule for every priced row and a priced row for every cost rule", () => {

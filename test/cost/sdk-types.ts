@@ -43,3 +43,88 @@ export const PINNED_PACKAGES = ["aws", "cloudflare"] as const;
 export function missingRows(types: readonly string[], table: ReadonlyMap<string, unknown>): string[] {
     return types.filter((t) => !table.has(t));
 }
+
+/** The interfaces of a declaration file: qualified name (`athena.WorkgroupConfiguration`) → property → its type text. */
+function interfaces(text: string): Map<string, Map<string, string>> {
+    const out = new Map<string, Map<string, string>>();
+    const namespaces: [string, number][] = [];
+    let depth = 0;
+    let current: Map<string, string> | undefined;
+    let currentDepth = 0;
+    for (const raw of text.replace(/\/\*[\s\S]*?\*\//g, "").split("\n")) {
+        const line = raw.trim();
+        const ns = /^(?:export )?(?:declare )?namespace (\w+) \{/.exec(line);
+        if (ns) {
+            namespaces.push([ns[1] as string, depth++]);
+            continue;
+        }
+        const iface = /^(?:export )?interface (\w+)(?:<[^>]*>)? \{/.exec(line);
+        if (iface) {
+            const name = [...namespaces.map(([n]) => n), iface[1]].join(".");
+            current = new Map();
+            out.set(name, current);
+            currentDepth = depth++;
+            if (line.endsWith("}")) {
+                depth--;
+                current = undefined;
+            }
+            continue;
+        }
+        // A property's type on one line, or the first line of a multi-line object type (a map).
+        const prop = current && /^(\w+)\??: (.*(?:;|\{))$/.exec(line);
+        if (current && prop) {
+            current.set(prop[1] as string, prop[2] as string);
+        }
+        depth += (line.match(/\{/g) ?? []).length - (line.match(/\}/g) ?? []).length;
+        if (current && depth <= currentDepth) {
+            current = undefined;
+        }
+        while (namespaces.length > 0 && depth <= (namespaces.at(-1) as [string, number])[1]) {
+            namespaces.pop();
+        }
+    }
+    return out;
+}
+
+/**
+ * The input paths of every resource type of `@pulumi/<pkg>` (`configuration.resultConfiguration.outputLocation`
+ * and each of its prefixes), read from the constructor's args interface and the nested input
+ * types of `types/input.d.ts`. A path that reaches a free-form map ends in `.*`.
+ */
+export function sdkInputPaths(pkg: string): Map<string, Set<string>> {
+    const root = path.join(ROOT, pkg);
+    const inputs = interfaces(readFileSync(path.join(root, "types/input.d.ts"), "utf8"));
+    const out = new Map<string, Set<string>>();
+    const walk = (props: Map<string, string>, prefix: string, seen: ReadonlySet<string>, into: Set<string>): void => {
+        for (const [key, type] of props) {
+            const p = prefix === "" ? key : `${prefix}.${key}`;
+            into.add(p);
+            if (/\{\s*(\[key: string\].*)?$/.test(type)) {
+                into.add(`${p}.*`);
+            }
+            for (const m of type.matchAll(/inputs\.([\w.]+)/g)) {
+                const ref = m[1] as string;
+                const nested = inputs.get(ref);
+                if (nested && !seen.has(ref)) {
+                    walk(nested, p, new Set([...seen, ref]), into);
+                }
+            }
+        }
+    };
+    for (const js of jsFiles(root)) {
+        const token = /static __pulumiType = '([^']+)'/.exec(readFileSync(js, "utf8"))?.[1];
+        const dts = js.replace(/\.js$/, ".d.ts");
+        if (!token?.includes(":")) {
+            continue;
+        }
+        const text = readFileSync(dts, "utf8");
+        const argsName = /constructor\(name: string, args\??: (\w+)/.exec(text)?.[1];
+        const args = argsName === undefined ? undefined : interfaces(text).get(argsName);
+        if (args) {
+            const paths = new Set<string>();
+            walk(args, "", new Set(), paths);
+            out.set(token, paths);
+        }
+    }
+    return out;
+}
