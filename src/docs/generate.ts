@@ -68,7 +68,7 @@ function accessSection(): string {
         if (!why) {
             continue;
         }
-        const places = row.judge?.to ? [...(row.judge.to.arns ?? []), ...(row.judge.to.buckets ?? [])].map((i) => `\`${i.replace(/\?$/, "")}\``).join(", ") : undefined;
+        const places = row.judge?.to ? [...(row.judge.to.arns ?? []), ...(row.judge.to.buckets ?? []), ...(row.judge.to.outside ?? [])].map((i) => `\`${i.replace(/\?$/, "")}\``).join(", ") : undefined;
         const inputs = places ? `judged from ${places}` : row.judge ? "judged from its inputs" : row.accessWhen ? row.accessWhen.inputs.map((i) => `\`${i}\``).join(", ") : "—";
         const key = `${why}\u0000${inputs}`;
         const g = groups.get(key) ?? { types: [], inputs };

@@ -236,6 +236,12 @@ function otherAccount(to: Value | undefined, from: Value | undefined, what: stri
     return sameAccount(to, from) ? undefined : `its ${what} is not shown to be in ${whose}'s account`;
 }
 
+/** An SQS queue URL (`https://sqs.<region>.amazonaws.com/<account>/<name>`) as the ARN it stands for; anything else as it is. */
+function queueUrlArn(v: Value | undefined): Value | undefined {
+    const m = typeof v === "string" ? /^https:\/\/[^/]+\/(\d{12})\/([^/]+)$/.exec(v) : null;
+    return m ? `arn:aws:sqs::${m[1]}:${m[2]}` : v;
+}
+
 /**
  * Why a known ARN `to` is not shown to be in `home`, the account the resource's provider is
  * pinned to. Undefined when `to` is unknown at preview: an output of a resource this run creates
@@ -249,7 +255,7 @@ function atHome(to: Value | undefined, home: Home, what: string): string | undef
     if (account === undefined) {
         return `its ${what} cannot be compared with its own AWS account: its provider does not pin one account (allowedAccountIds or an assumed role)`;
     }
-    return arnAccount(to) === account ? undefined : `its ${what} is not shown to be in its provider's AWS account`;
+    return arnAccount(queueUrlArn(to)) === account ? undefined : `its ${what} is not shown to be in its provider's AWS account`;
 }
 
 /** Whether a block or list of blocks is there: anything but absent, null or an empty list. */
@@ -349,11 +355,15 @@ const bucketNotification: Judge = (p, home) => {
 /**
  * The S3 buckets at a dotted path (its last key in each block the rest of the path reaches). With
  * a `switch`, a block that turns it off (false, or left out when off is its default) delivers
- * nothing; any other value of it (unknown, not a boolean) delivers.
+ * nothing; any other value of it (unknown, not a boolean) delivers. A block whose owner input
+ * (`owners`) names the provider's own account delivers nothing outside it (S3 refuses the write
+ * to a bucket another account owns).
  */
-function bucketsAt(p: Value, path: string, sw: Delivery["switch"]): (Value | undefined)[] {
+function bucketsAt(p: Value, path: string, to: Delivery, home: Home): (Value | undefined)[] {
+    const sw = to.switch;
     const keys = path.split(".");
     const key = keys.pop() as string;
+    const owner = to.owners?.find((o) => o.split(".").slice(0, -1).join(".") === keys.join("."))?.split(".").pop();
     const blocks = keys.length === 0 ? [p] : valuesAt(p, keys.join(".")).flatMap(leaves);
     return blocks.flatMap((b): (Value | undefined)[] => {
         if (b === undefined || b === null) {
@@ -364,7 +374,8 @@ function bucketsAt(p: Value, path: string, sw: Delivery["switch"]): (Value | und
         }
         const flag = sw === undefined ? true : field(b, sw.key);
         const off = flag === false || flag === "false" || ((flag === undefined || flag === null) && sw?.byDefault === false);
-        return off ? [] : [field(b, key)];
+        const owned = owner !== undefined && typeof field(b, owner) === "string" && field(b, owner) === home();
+        return off || owned ? [] : [field(b, key)];
     });
 }
 
@@ -378,8 +389,13 @@ const delivery: Judge = (p, home, to) => {
         return "its row names no places it sends to";
     }
     for (const path of to.buckets ?? []) {
-        if (bucketsAt(p, path, to.switch).some((b) => b !== undefined && b !== null && b !== "")) {
+        if (bucketsAt(p, path, to, home).some((b) => b !== undefined && b !== null && b !== "")) {
             return "it writes to an S3 bucket, which may be another account's (a bucket's name or ARN names no account)";
+        }
+    }
+    for (const path of to.outside ?? []) {
+        if (valuesAt(p, path).flatMap(leaves).some((v) => isUnknown(v) || present(v))) {
+            return `it sends data outside AWS (\`${path}\`)`;
         }
     }
     return allAtHome(p, home, "destination", to.arns ?? []);
@@ -413,12 +429,6 @@ const IOT_OUTSIDE: readonly (readonly [string, string, string])[] = [
     ["s3", "s3", "an S3 bucket (a bucket name names no account)"],
 ];
 
-/** An SQS queue URL (`https://sqs.<region>.amazonaws.com/<account>/<name>`) as the ARN it stands for; anything else as it is. */
-function queueUrlArn(v: Value | undefined): Value | undefined {
-    const m = typeof v === "string" ? /^https:\/\/[^/]+\/(\d{12})\/([^/]+)$/.exec(v) : null;
-    return m ? `arn:aws:sqs::${m[1]}:${m[2]}` : v;
-}
-
 /**
  * `aws:iot/topicRule:TopicRule`: an HTTPS, Kafka, OpenSearch or S3 action sends every matched
  * message out of the account's view, and a function, topic or queue it names must be in the
@@ -435,10 +445,9 @@ const topicRule: Judge = (p, home) => {
             }
         }
     }
-    const queues = [...valuesAt(p, "sqs.queueUrl"), ...valuesAt(p, "errorAction.sqs.queueUrl")].map(queueUrlArn);
     return (
         allAtHome(p, home, "target", ["lambdas.functionArn", "sns.targetArn", "errorAction.lambda.functionArn", "errorAction.sns.targetArn"]) ??
-        queues.map((q) => atHome(q, home, "queue")).find((why) => why !== undefined)
+        allAtHome(p, home, "queue", ["sqs.queueUrl", "errorAction.sqs.queueUrl"])
     );
 };
 

@@ -50,8 +50,8 @@ describe("the reviewed type table", () => {
         for (const [type, row] of TYPE_TABLE) {
             const to = row.judge?.to;
             // A delivery's switch sits beside each bucket it turns off (`accessLogs.enabled` beside `accessLogs.bucket`).
-            const switches = to?.switch ? (to.buckets ?? []).map((p) => [...p.split(".").slice(0, -1), to.switch?.key].join(".")) : [];
-            const named = [...(row.accessWhen?.inputs ?? []), ...(to?.arns ?? []).map((p) => p.replace(/\?$/, "")), ...(to?.buckets ?? []), ...switches];
+            const beside = (key: string | undefined): string[] => (key === undefined ? [] : (to?.buckets ?? []).map((p) => [...p.split(".").slice(0, -1), key].join(".")));
+            const named = [...(row.accessWhen?.inputs ?? []), ...(to?.arns ?? []).map((p) => p.replace(/\?$/, "")), ...(to?.buckets ?? []), ...(to?.outside ?? []), ...(to?.owners ?? []), ...beside(to?.switch?.key)];
             for (const p of named) {
                 read++;
                 if (!has(type, p)) {

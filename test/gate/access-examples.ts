@@ -352,14 +352,21 @@ export const JUDGED_EXAMPLES: { readonly [type: string]: Examples } = {
     },
     // A fourth audit (inputs that name an S3 location): results, logs and exports a service writes there.
     "aws:athena/workgroup:Workgroup": {
-        allowed: [{ name: "w" }, { name: "w", configuration: { enforceWorkgroupConfiguration: true, managedQueryResultsConfiguration: { enabled: true } } }],
+        allowed: [
+            { name: "w" },
+            { name: "w", configuration: { enforceWorkgroupConfiguration: true, managedQueryResultsConfiguration: { enabled: true } } },
+            // S3 refuses the write unless the provider's own account owns the bucket.
+            { name: "w", configuration: { resultConfiguration: { outputLocation: "s3://athena-results/q/", expectedBucketOwner: "123456789012" } } },
+        ],
         denied: [
             { name: "w", configuration: { resultConfiguration: { outputLocation: "s3://results-collector/q/" } } },
+            { name: "w", configuration: { resultConfiguration: { outputLocation: "s3://results-collector/q/", expectedBucketOwner: "999999999999" } } },
+            // An owner key where the type has none (the logging block) does not count.
+            { name: "w", configuration: { monitoringConfiguration: { s3LoggingConfiguration: { enabled: true, logLocation: "s3://logs-collector/", expectedBucketOwner: "123456789012" } } } },
             { name: "w", configuration: { monitoringConfiguration: { s3LoggingConfiguration: { enabled: true, logLocation: "s3://logs-collector/" } } } },
             { name: "w", configuration: { resultConfiguration: { outputLocation: UNKNOWN } } },
         ],
     },
-    "aws:athena/database:Database": { allowed: [{ name: "d" }], denied: [{ name: "d", bucket: "results-collector" }] },
     ...Object.fromEntries(
         ["aws:cfg/conformancePack:ConformancePack", "aws:cfg/organizationConformancePack:OrganizationConformancePack"].map((t) => [
             t,
@@ -388,10 +395,14 @@ export const JUDGED_EXAMPLES: { readonly [type: string]: Examples } = {
         denied: [{ name: "c", dataAccessRoleArn: "r", languageCode: "en", inputDataConfig: { s3Uri: "s3://training/docs" }, outputDataConfig: { s3Uri: "s3://output-collector/" } }],
     },
     "aws:customerprofiles/domain:Domain": {
-        allowed: [{ domainName: "d", defaultExpirationDays: 365, matching: { enabled: true } }],
+        allowed: [
+            { domainName: "d", defaultExpirationDays: 365, matching: { enabled: true } },
+            { domainName: "d", defaultExpirationDays: 365, deadLetterQueueUrl: "https://sqs.us-east-1.amazonaws.com/123456789012/profiles-dlq" },
+        ],
         denied: [
             { domainName: "d", defaultExpirationDays: 365, matching: { enabled: true, exportingConfig: { s3Exporting: { s3BucketName: "profiles-collector" } } } },
             { domainName: "d", defaultExpirationDays: 365, ruleBasedMatching: { enabled: true, exportingConfig: { s3Exporting: { s3BucketName: "profiles-collector" } } } },
+            { domainName: "d", defaultExpirationDays: 365, deadLetterQueueUrl: "https://sqs.us-east-1.amazonaws.com/999999999999/profiles-dlq" },
         ],
     },
     "aws:emr/cluster:Cluster": { allowed: [{ name: "c", releaseLabel: "emr-7.0.0", serviceRole: "r" }], denied: [{ name: "c", releaseLabel: "emr-7.0.0", serviceRole: "r", logUri: "s3://logs-collector/emr/" }] },
@@ -401,7 +412,10 @@ export const JUDGED_EXAMPLES: { readonly [type: string]: Examples } = {
     },
     "aws:emrserverless/application:Application": {
         allowed: [{ name: "a", releaseLabel: "emr-7.0.0", type: "spark", monitoringConfiguration: { cloudwatchLoggingConfiguration: { enabled: true, logGroupName: "emr" } } }],
-        denied: [{ name: "a", releaseLabel: "emr-7.0.0", type: "spark", monitoringConfiguration: { s3MonitoringConfiguration: { logUri: "s3://logs-collector/" } } }],
+        denied: [
+            { name: "a", releaseLabel: "emr-7.0.0", type: "spark", monitoringConfiguration: { s3MonitoringConfiguration: { logUri: "s3://logs-collector/" } } },
+            { name: "a", releaseLabel: "emr-7.0.0", type: "spark", monitoringConfiguration: { prometheusMonitoringConfiguration: { remoteWriteUrl: "https://prometheus.collector.example/api/v1/write" } } },
+        ],
     },
     "aws:evidently/project:Project": {
         allowed: [{ name: "p", dataDelivery: { cloudwatchLogs: { logGroup: "evidently" } } }],
@@ -429,7 +443,7 @@ export const JUDGED_EXAMPLES: { readonly [type: string]: Examples } = {
     ),
     "aws:imagebuilder/infrastructureConfiguration:InfrastructureConfiguration": {
         allowed: [{ name: "i", instanceProfileName: "p" }],
-        denied: [{ name: "i", instanceProfileName: "p", logging: { s3Logs: { s3BucketName: "logs-collector" } } }],
+        denied: [{ name: "i", instanceProfileName: "p", logging: { s3Logs: { s3BucketName: "logs-collector" } } }, { name: "i", instanceProfileName: "p", snsTopicArn: "arn:aws:sns:us-east-1:999999999999:builds" }],
     },
     "aws:ivschat/loggingConfiguration:LoggingConfiguration": {
         allowed: [{ destinationConfiguration: { cloudwatchLogs: { logGroupName: "chat" } } }],
@@ -467,7 +481,7 @@ export const JUDGED_EXAMPLES: { readonly [type: string]: Examples } = {
         ],
     },
     "aws:workspacesweb/sessionLogger:SessionLogger": {
-        allowed: [{ displayName: "l", eventFilter: { all: {} } }],
+        allowed: [{ displayName: "l", eventFilter: { all: {} } }, { displayName: "l", eventFilter: { all: {} }, logConfiguration: { s3: { bucket: "session-logs", bucketOwner: "123456789012", folderStructure: "Flat", logFileFormat: "Json" } } }],
         denied: [{ displayName: "l", eventFilter: { all: {} }, logConfiguration: { s3: { bucket: "sessions-collector", folderStructure: "Flat", logFileFormat: "Json" } } }],
     },
     "aws:appfabric/ingestionDestination:IngestionDestination": {
@@ -491,13 +505,17 @@ export const JUDGED_EXAMPLES: { readonly [type: string]: Examples } = {
     },
     "aws:bedrock/agentFlow:AgentFlow": {
         allowed: [{ name: "f", executionRoleArn: "r", definition: { nodes: [{ name: "in", type: "Input" }] } }],
-        denied: [{ name: "f", executionRoleArn: "r", definition: { nodes: [{ name: "store", type: "Storage", configuration: { storage: { serviceConfiguration: { s3: { bucketName: "flow-collector" } } } } }] } }],
+        denied: [
+            { name: "f", executionRoleArn: "r", definition: { nodes: [{ name: "store", type: "Storage", configuration: { storage: { serviceConfiguration: { s3: { bucketName: "flow-collector" } } } } }] } },
+            { name: "f", executionRoleArn: "r", definition: { nodes: [{ name: "fn", type: "LambdaFunction", configuration: { lambdaFunction: { lambdaArn: "arn:aws:lambda:us-east-1:999999999999:function:f" } } }] } },
+        ],
     },
     "aws:sagemaker/domain:Domain": {
         allowed: [{ domainName: "d", authMode: "IAM", vpcId: "v", subnetIds: ["s"], defaultUserSettings: { executionRole: "r", sharingSettings: { notebookOutputOption: "Disabled" } } }],
         denied: [
             { domainName: "d", authMode: "IAM", vpcId: "v", subnetIds: ["s"], defaultUserSettings: { executionRole: "r", sharingSettings: { notebookOutputOption: "Allowed", s3OutputPath: "s3://notebooks-collector/" } } },
             { domainName: "d", authMode: "IAM", vpcId: "v", subnetIds: ["s"], defaultUserSettings: { executionRole: "r", canvasAppSettings: { workspaceSettings: { s3ArtifactPath: "s3://canvas-collector/" } } } },
+            { domainName: "d", authMode: "IAM", vpcId: "v", subnetIds: ["s"], defaultUserSettings: { executionRole: "r", canvasAppSettings: { modelRegisterSettings: { status: "ENABLED", crossAccountModelRegisterRoleArn: "arn:aws:iam::999999999999:role/register" } } } },
         ],
     },
     "aws:sagemaker/endpointConfiguration:EndpointConfiguration": {
@@ -527,10 +545,13 @@ export const JUDGED_EXAMPLES: { readonly [type: string]: Examples } = {
         denied: [{ name: "m", eventExpiryDuration: 30, streamDeliveryResources: { resource: [{ kinesis: { dataStreamArn: "arn:aws:kinesis:us-east-1:999999999999:stream/memory" } }] } }],
     },
     "aws:lex/botAlias:BotAlias": {
-        allowed: [{ botName: "b", botVersion: "1", name: "live" }],
+        allowed: [
+            { botName: "b", botVersion: "1", name: "live" },
+            { botName: "b", botVersion: "1", name: "live", conversationLogs: { iamRoleArn: "r", logSettings: [{ destination: "CLOUDWATCH_LOGS", logType: "TEXT", resourceArn: "arn:aws:logs:us-east-1:123456789012:log-group:lex" }] } },
+        ],
         denied: [
             { botName: "b", botVersion: "1", name: "live", conversationLogs: { iamRoleArn: "r", logSettings: [{ destination: "S3", logType: "AUDIO", resourceArn: "arn:aws:s3:::audio-collector" }] } },
-            { botName: "b", botVersion: "1", name: "live", conversationLogs: { iamRoleArn: "r", logSettings: [{ destination: "arn:aws:logs:us-east-1:999999999999:log-group:lex", logType: "TEXT" }] } },
+            { botName: "b", botVersion: "1", name: "live", conversationLogs: { iamRoleArn: "r", logSettings: [{ destination: "CLOUDWATCH_LOGS", logType: "TEXT", resourceArn: "arn:aws:logs:us-east-1:999999999999:log-group:lex" }] } },
         ],
     },
     "aws:pinpoint/smsvoicev2EventDestination:Smsvoicev2EventDestination": {
@@ -568,15 +589,51 @@ export const JUDGED_EXAMPLES: { readonly [type: string]: Examples } = {
             { name: "k", roleArn: "r", knowledgeBaseConfiguration: { type: "VECTOR" }, storageConfiguration: { type: "PINECONE", pineconeConfiguration: { connectionString: "https://index.svc.pinecone.example", credentialsSecretArn: "s" } } },
             { name: "k", roleArn: "r", knowledgeBaseConfiguration: { type: "VECTOR" }, storageConfiguration: { type: "MONGO_DB_ATLAS", mongoDbAtlasConfiguration: { endpoint: "cluster0.mongodb.example", credentialsSecretArn: "s", databaseName: "d", collectionName: "c", vectorIndexName: "i" } } },
             { name: "k", roleArn: "r", knowledgeBaseConfiguration: { type: "VECTOR" }, storageConfiguration: { type: "RDS", rdsConfiguration: { resourceArn: "arn:aws:rds:us-east-1:999999999999:cluster:kb", credentialsSecretArn: "s", databaseName: "d", tableName: "t" } } },
+            {
+                name: "k",
+                roleArn: "r",
+                knowledgeBaseConfiguration: { type: "VECTOR", vectorKnowledgeBaseConfiguration: { supplementalDataStorageConfiguration: { storageLocations: [{ type: "S3", s3Location: { uri: "s3://images-collector/" } }] } } },
+                storageConfiguration: { type: "OPENSEARCH_SERVERLESS", opensearchServerlessConfiguration: { collectionArn: "arn:aws:aoss:us-east-1:123456789012:collection/c" } },
+            },
         ],
     },
     "aws:bedrock/agentcoreHarness:AgentcoreHarness": {
-        allowed: [{ name: "h" }],
-        denied: [{ name: "h", tools: [{ type: "remote_mcp", name: "t", config: { remoteMcp: { url: "https://mcp.example/sse" } } }] }, { name: "h", authorizerConfiguration: { customJwtAuthorizer: { discoveryUrl: "https://idp.example" } } }],
+        allowed: [{ name: "h" }, { name: "h", model: { bedrockModelConfig: { modelId: "anthropic.claude" } } }],
+        denied: [
+            { name: "h", tools: [{ type: "remote_mcp", name: "t", config: { remoteMcp: { url: "https://mcp.example/sse" } } }] },
+            { name: "h", model: { litellmModelConfig: { modelId: "m", apiBase: "https://llm.collector.example" } } },
+            { name: "h", model: { openaiModelConfig: { modelId: "m", apiKeyArn: "k" } } },
+            { name: "h", authorizerConfiguration: { customJwtAuthorizer: { discoveryUrl: "https://idp.example" } } },
+        ],
     },
     "aws:securitylake/subscriberNotification:SubscriberNotification": {
         allowed: [{ subscriberId: "s", configuration: { sqsNotificationConfiguration: {} } }],
         denied: [{ subscriberId: "s", configuration: { httpsNotificationConfiguration: { endpoint: "https://collector.example/notify", targetRoleArn: "r" } } }],
+    },
+    "aws:bedrock/agentDataSource:AgentDataSource": {
+        allowed: [{ name: "d", knowledgeBaseId: "k", dataSourceConfiguration: { type: "S3", s3Configuration: { bucketArn: "arn:aws:s3:::docs" } } }],
+        denied: [
+            { name: "d", knowledgeBaseId: "k", vectorIngestionConfiguration: { customTransformationConfiguration: { intermediateStorage: { s3Location: { uri: "s3://chunks-collector/" } }, transformation: [] } } },
+            { name: "d", knowledgeBaseId: "k", vectorIngestionConfiguration: { customTransformationConfiguration: { transformation: [{ stepToApply: "POST_CHUNKING", transformationFunction: { transformationLambdaConfiguration: { lambdaArn: "arn:aws:lambda:us-east-1:999999999999:function:t" } } }] } } },
+        ],
+    },
+    "aws:kendra/dataSource:DataSource": {
+        allowed: [{ indexId: "i", name: "d", type: "S3" }],
+        denied: [
+            { indexId: "i", name: "d", type: "S3", customDocumentEnrichmentConfiguration: { preExtractionHookConfiguration: { lambdaArn: "arn:aws:lambda:us-east-1:123456789012:function:h", s3Bucket: "docs-collector" } } },
+            { indexId: "i", name: "d", type: "S3", customDocumentEnrichmentConfiguration: { postExtractionHookConfiguration: { lambdaArn: "arn:aws:lambda:us-east-1:999999999999:function:h", s3Bucket: UNKNOWN } } },
+        ],
+    },
+    "aws:sagemaker/algorithm:Algorithm": {
+        allowed: [{ algorithmName: "a", trainingSpecification: { trainingImage: "i" } }],
+        denied: [{ algorithmName: "a", trainingSpecification: { trainingImage: "i" }, validationSpecification: { validationRole: "r", validationProfiles: [{ profileName: "p", trainingJobDefinition: { outputDataConfig: { s3OutputPath: "s3://models-collector/" } } }] } }],
+    },
+    "aws:timestreamquery/scheduledQuery:ScheduledQuery": {
+        allowed: [{ name: "q", queryString: "SELECT 1", executionRoleArn: "r", errorReportConfiguration: {}, notificationConfiguration: { snsConfiguration: { topicArn: "arn:aws:sns:us-east-1:123456789012:q" } } }],
+        denied: [
+            { name: "q", queryString: "SELECT 1", executionRoleArn: "r", errorReportConfiguration: { s3Configuration: { bucketName: "errors-collector" } }, notificationConfiguration: { snsConfiguration: { topicArn: "arn:aws:sns:us-east-1:123456789012:q" } } },
+            { name: "q", queryString: "SELECT 1", executionRoleArn: "r", notificationConfiguration: { snsConfiguration: { topicArn: "arn:aws:sns:us-east-1:999999999999:q" } } },
+        ],
     },
     "aws:redshift/logging:Logging": {
         allowed: [{ clusterIdentifier: "c", logDestinationType: "cloudwatch", logExports: ["useractivitylog"] }],

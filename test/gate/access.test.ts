@@ -352,6 +352,10 @@ describe("access rows and their examples", () => {
             ["cloudflare:index/zeroTrustRiskBehavior:ZeroTrustRiskBehavior", { accountId: "a", behaviors: { imp_travel: { enabled: false, riskLevel: "low" } } }],
             ["cloudflare:index/riskBehavior:RiskBehavior", { accountId: "a", behaviors: { imp_travel: { enabled: false, riskLevel: "low" } } }],
             ["cloudflare:index/emailSecurityAllowPolicy:EmailSecurityAllowPolicy", { accountId: "a", isTrustedSender: true, isRecipient: false, isSender: true, isSpoof: false, pattern: "collector.example", patternType: "DOMAIN", verifySender: false }],
+            ["cloudflare:index/emailSecurityDomain:EmailSecurityDomain", { accountId: "a", domain: "shop.example", transport: "mx.collector.example", dropDispositions: [], allowedDeliveryModes: ["DIRECT"], ipRestrictions: [], regions: [] }],
+            ["cloudflare:index/zeroTrustCasbWebhook:ZeroTrustCasbWebhook", { accountId: "a", label: "w", authenticationType: "none", destinationUrl: "https://collector.example/hook" }],
+            ["cloudflare:index/zeroTrustGatewayProxyEndpoint:ZeroTrustGatewayProxyEndpoint", { accountId: "a", name: "p", ips: ["0.0.0.0/0"] }],
+            ["cloudflare:index/teamsProxyEndpoint:TeamsProxyEndpoint", { accountId: "a", name: "p", ips: ["0.0.0.0/0"] }],
             ["cloudflare:index/emailSecurityTrustedDomains:EmailSecurityTrustedDomains", { accountId: "a", body: [{ isRecent: false, isRegex: false, isSimilarity: false, pattern: "collector.example" }] }],
         ];
         for (const [type, props] of found) {

@@ -168,7 +168,7 @@ export const ROWS: Rows = {
     "aws:emrcontainers/jobTemplate:JobTemplate": delivers("job logs written to an S3 location", { buckets: ["jobTemplateData.configurationOverrides.monitoringConfiguration.s3MonitoringConfiguration.logUri"] }),
     "aws:emrcontainers/virtualCluster:VirtualCluster": UNPRICED,
     // emrserverless
-    "aws:emrserverless/application:Application": delivers("job logs written to an S3 location", { buckets: ["monitoringConfiguration.s3MonitoringConfiguration.logUri"] }, UNPRICED),
+    "aws:emrserverless/application:Application": delivers("job logs written to an S3 location, or metrics written to a Prometheus endpoint outside AWS", { buckets: ["monitoringConfiguration.s3MonitoringConfiguration.logUri"], outside: ["monitoringConfiguration.prometheusMonitoringConfiguration.remoteWriteUrl"] }, UNPRICED),
     // gamelift
     "aws:gamelift/alias:Alias": FREE,
     "aws:gamelift/build:Build": UNPRICED,
@@ -183,7 +183,7 @@ export const ROWS: Rows = {
     "aws:imagebuilder/image:Image": UNPRICED,
     "aws:imagebuilder/imagePipeline:ImagePipeline": UNPRICED,
     "aws:imagebuilder/imageRecipe:ImageRecipe": UNPRICED,
-    "aws:imagebuilder/infrastructureConfiguration:InfrastructureConfiguration": delivers("image build logs written to an S3 bucket", { buckets: ["logging.s3Logs.s3BucketName"] }),
+    "aws:imagebuilder/infrastructureConfiguration:InfrastructureConfiguration": delivers("image build logs written to an S3 bucket, or build notices to a topic not shown to be in its own account", { buckets: ["logging.s3Logs.s3BucketName"], arns: ["snsTopicArn?"] }),
     "aws:imagebuilder/lifecyclePolicy:LifecyclePolicy": FREE,
     "aws:imagebuilder/workflow:Workflow": UNPRICED,
     // lambda

@@ -9,10 +9,10 @@ export const ROWS: Rows = {
     // athena
     "aws:athena/capacityReservation:CapacityReservation": purchase("Athena provisioned capacity (DPUs, hourly, minimum 8 hours)"),
     "aws:athena/dataCatalog:DataCatalog": UNPRICED,
-    "aws:athena/database:Database": delivers("the query results of creating the database written to an S3 bucket", { buckets: ["bucket"] }, UNPRICED),
+    "aws:athena/database:Database": UNPRICED,
     "aws:athena/namedQuery:NamedQuery": usage("data scanned"),
     "aws:athena/preparedStatement:PreparedStatement": UNPRICED,
-    "aws:athena/workgroup:Workgroup": delivers("query results (written with the querying user's access) and query logs sent to an S3 location", { buckets: ["configuration.resultConfiguration.outputLocation", "configuration.monitoringConfiguration.s3LoggingConfiguration.logLocation"] }, usage("data scanned")),
+    "aws:athena/workgroup:Workgroup": delivers("query results (written with the querying user's access) and query logs sent to an S3 location", { buckets: ["configuration.resultConfiguration.outputLocation", "configuration.monitoringConfiguration.s3LoggingConfiguration.logLocation"], owners: ["configuration.resultConfiguration.expectedBucketOwner"] }, usage("data scanned")),
     // cloudsearch
     "aws:cloudsearch/domain:Domain": UNPRICED,
     "aws:cloudsearch/domainServiceAccessPolicy:DomainServiceAccessPolicy": access("CloudSearch access policies"),
@@ -220,7 +220,7 @@ export const ROWS: Rows = {
     "aws:timestreaminfluxdb/dbCluster:DbCluster": publicAddress(UNPRICED),
     "aws:timestreaminfluxdb/dbInstance:DbInstance": publicAddress(UNPRICED),
     // timestreamquery
-    "aws:timestreamquery/scheduledQuery:ScheduledQuery": UNPRICED,
+    "aws:timestreamquery/scheduledQuery:ScheduledQuery": delivers("error reports written to an S3 bucket, or run notices to a topic not shown to be in its own account", { buckets: ["errorReportConfiguration.s3Configuration.bucketName"], arns: ["notificationConfiguration.snsConfiguration.topicArn"] }, UNPRICED),
     // timestreamwrite
     "aws:timestreamwrite/database:Database": usage("writes, storage and queries"),
     "aws:timestreamwrite/table:Table": delivers("rejected records written to an S3 bucket", { buckets: ["magneticStoreWriteProperties.magneticStoreRejectedDataLocation.s3Configuration.bucketName"] }, usage("writes, storage and queries")),

@@ -270,7 +270,7 @@ export const ROWS: Rows = {
     "aws:securitylake/customLogSource:CustomLogSource": access("Security Lake creates a role the source's principal (possibly another account) can assume", UNPRICED),
     "aws:securitylake/dataLake:DataLake": UNPRICED,
     "aws:securitylake/subscriber:Subscriber": access("a Security Lake subscriber: another account (subscriberIdentity) reads the lake's logs through S3 or Lake Formation (accessType)", UNPRICED),
-    "aws:securitylake/subscriberNotification:SubscriberNotification": delivers("notices of new security data (where it lies) sent to an HTTPS endpoint", { arns: ["configuration.httpsNotificationConfiguration.endpoint"] }),
+    "aws:securitylake/subscriberNotification:SubscriberNotification": delivers("notices of new security data (where it lies) sent to an HTTPS endpoint", { outside: ["configuration.httpsNotificationConfiguration.endpoint"] }),
     // servicequotas
     "aws:servicequotas/autoManagement:AutoManagement": UNPRICED,
     "aws:servicequotas/serviceQuota:ServiceQuota": UNPRICED,

@@ -57,6 +57,14 @@ export interface Delivery {
     /** S3 buckets it writes to: any set one is access (a bucket's name or ARN names no account). */
     readonly buckets?: readonly string[];
     /**
+     * Inputs beside a bucket that name the account S3 must find owning it (Athena's
+     * `configuration.resultConfiguration.expectedBucketOwner`): a bucket whose block names the
+     * provider's own account there is not access. Each applies only to the bucket in its block.
+     */
+    readonly owners?: readonly string[];
+    /** Places outside AWS (an endpoint URL, a third-party service's block): any set one is access. */
+    readonly outside?: readonly string[];
+    /**
      * The switch of each bucket's block (a load balancer's `accessLogs.enabled`) and whether the
      * block delivers when it is left out; a block without such a switch always delivers.
      */
@@ -136,7 +144,8 @@ export function publicAddress(base: CatalogRow): CatalogRow {
 
 /**
  * Sends data to the places `to` names: access unless each ARN is shown to be in the resource's
- * own account and no bucket is named (judge `delivery`).
+ * own account and no bucket (but one its owner key shows to be the account's) or place outside
+ * AWS is named (judge `delivery`).
  */
 export function delivers(why: string, to: Delivery, base: CatalogRow = FREE): CatalogRow {
     return { ...base, judge: { id: "delivery", why, to } };
