@@ -37,10 +37,10 @@ describe("the reviewed type table", () => {
         expect(stale).toEqual([]);
     });
 
-    it("reads only inputs its type has: every path an access row names is an input of the pinned SDK (a misspelt one would never fire)", () => {
+    it("reads only inputs its type has: every path an access row names is an input of the pinned SDK (a misspelt one would never fire), and every ARN it compares is no choice of words", () => {
         const inputs = new Map(PINNED_PACKAGES.flatMap((pkg) => [...sdkInputPaths(pkg)]));
         const has = (type: string, p: string): boolean => {
-            const paths = inputs.get(type) ?? new Set<string>();
+            const paths = inputs.get(type) ?? new Map<string, string>();
             const parts = p.split(".");
             // A path into a free-form map (`logDestination.bucketName`) is read by key.
             return paths.has(p) || parts.some((_, i) => paths.has(`${parts.slice(0, i + 1).join(".")}.*`));
@@ -51,11 +51,18 @@ describe("the reviewed type table", () => {
             const to = row.judge?.to;
             // A delivery's switch sits beside each bucket it turns off (`accessLogs.enabled` beside `accessLogs.bucket`).
             const beside = (key: string | undefined): string[] => (key === undefined ? [] : (to?.buckets ?? []).map((p) => [...p.split(".").slice(0, -1), key].join(".")));
-            const named = [...(row.accessWhen?.inputs ?? []), ...(to?.arns ?? []).map((p) => p.replace(/\?$/, "")), ...(to?.buckets ?? []), ...(to?.outside ?? []), ...(to?.owners ?? []), ...beside(to?.switch?.key)];
+            const arns = (to?.arns ?? []).map((p) => p.replace(/\?$/, ""));
+            const named = [...(row.accessWhen?.inputs ?? []), ...arns, ...(to?.buckets ?? []), ...(to?.outside ?? []), ...(to?.owners ?? []), ...beside(to?.switch?.key)];
             for (const p of named) {
                 read++;
                 if (!has(type, p)) {
                     wrong.push(`${type}: ${p}`);
+                }
+            }
+            // An input the SDK documents as a choice of words (Lex's `destination`: `CLOUDWATCH_LOGS` or `S3`) never holds the ARN.
+            for (const p of arns) {
+                if (/\b(Options are|Valid values|Possible values|One of)\b/i.test(inputs.get(type)?.get(p) ?? "")) {
+                    wrong.push(`${type}: ${p} is a choice of words, not an ARN`);
                 }
             }
         }

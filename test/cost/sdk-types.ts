@@ -44,15 +44,31 @@ export function missingRows(types: readonly string[], table: ReadonlyMap<string,
     return types.filter((t) => !table.has(t));
 }
 
-/** The interfaces of a declaration file: qualified name (`athena.WorkgroupConfiguration`) → property → its type text. */
-function interfaces(text: string): Map<string, Map<string, string>> {
-    const out = new Map<string, Map<string, string>>();
+/** A property of an SDK input type: its type text and its doc comment. */
+export interface SdkInput {
+    readonly type: string;
+    readonly doc: string;
+}
+
+/** The interfaces of a declaration file: qualified name (`athena.WorkgroupConfiguration`) → property → its type and doc. */
+function interfaces(text: string): Map<string, Map<string, SdkInput>> {
+    const out = new Map<string, Map<string, SdkInput>>();
     const namespaces: [string, number][] = [];
     let depth = 0;
-    let current: Map<string, string> | undefined;
+    let current: Map<string, SdkInput> | undefined;
     let currentDepth = 0;
-    for (const raw of text.replace(/\/\*[\s\S]*?\*\//g, "").split("\n")) {
+    let doc = "";
+    // Each doc comment becomes one `@doc` line (its braces are not code); other comments go.
+    const lines = text
+        .replace(/\/\*\*([\s\S]*?)\*\//g, (_m, d: string) => `\n@doc ${d.replace(/\s*\n\s*\*?/g, " ").trim()}\n`)
+        .replace(/\/\*[\s\S]*?\*\//g, "")
+        .split("\n");
+    for (const raw of lines) {
         const line = raw.trim();
+        if (line.startsWith("@doc ")) {
+            doc = line.slice(5);
+            continue;
+        }
         const ns = /^(?:export )?(?:declare )?namespace (\w+) \{/.exec(line);
         if (ns) {
             namespaces.push([ns[1] as string, depth++]);
@@ -73,7 +89,8 @@ function interfaces(text: string): Map<string, Map<string, string>> {
         // A property's type on one line, or the first line of a multi-line object type (a map).
         const prop = current && /^(\w+)\??: (.*(?:;|\{))$/.exec(line);
         if (current && prop) {
-            current.set(prop[1] as string, prop[2] as string);
+            current.set(prop[1] as string, { type: prop[2] as string, doc });
+            doc = "";
         }
         depth += (line.match(/\{/g) ?? []).length - (line.match(/\}/g) ?? []).length;
         if (current && depth <= currentDepth) {
@@ -89,18 +106,19 @@ function interfaces(text: string): Map<string, Map<string, string>> {
 /**
  * The input paths of every resource type of `@pulumi/<pkg>` (`configuration.resultConfiguration.outputLocation`
  * and each of its prefixes), read from the constructor's args interface and the nested input
- * types of `types/input.d.ts`. A path that reaches a free-form map ends in `.*`.
+ * types of `types/input.d.ts`, each with its doc comment. A path that reaches a free-form map
+ * ends in `.*`.
  */
-export function sdkInputPaths(pkg: string): Map<string, Set<string>> {
+export function sdkInputPaths(pkg: string): Map<string, Map<string, string>> {
     const root = path.join(ROOT, pkg);
     const inputs = interfaces(readFileSync(path.join(root, "types/input.d.ts"), "utf8"));
-    const out = new Map<string, Set<string>>();
-    const walk = (props: Map<string, string>, prefix: string, seen: ReadonlySet<string>, into: Set<string>): void => {
-        for (const [key, type] of props) {
+    const out = new Map<string, Map<string, string>>();
+    const walk = (props: Map<string, SdkInput>, prefix: string, seen: ReadonlySet<string>, into: Map<string, string>): void => {
+        for (const [key, { type, doc }] of props) {
             const p = prefix === "" ? key : `${prefix}.${key}`;
-            into.add(p);
+            into.set(p, doc);
             if (/\{\s*(\[key: string\].*)?$/.test(type)) {
-                into.add(`${p}.*`);
+                into.set(`${p}.*`, "");
             }
             for (const m of type.matchAll(/inputs\.([\w.]+)/g)) {
                 const ref = m[1] as string;
@@ -121,7 +139,7 @@ export function sdkInputPaths(pkg: string): Map<string, Set<string>> {
         const argsName = /constructor\(name: string, args\??: (\w+)/.exec(text)?.[1];
         const args = argsName === undefined ? undefined : interfaces(text).get(argsName);
         if (args) {
-            const paths = new Set<string>();
+            const paths = new Map<string, string>();
             walk(args, "", new Set(), paths);
             out.set(token, paths);
         }
