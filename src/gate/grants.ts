@@ -236,9 +236,13 @@ function otherAccount(to: Value | undefined, from: Value | undefined, what: stri
     return sameAccount(to, from) ? undefined : `its ${what} is not shown to be in ${whose}'s account`;
 }
 
-/** An SQS queue URL (`https://sqs.<region>.amazonaws.com/<account>/<name>`) as the ARN it stands for; anything else as it is. */
+/**
+ * An SQS queue URL (`https://sqs.<region>.amazonaws.com/<account>/<name>`, or the legacy
+ * `<region>.queue.amazonaws.com` and dual-stack `sqs.<region>.api.aws` hosts) as the ARN it stands
+ * for; anything else, a URL of another host included, as it is (never shown to be in an account).
+ */
 function queueUrlArn(v: Value | undefined): Value | undefined {
-    const m = typeof v === "string" ? /^https:\/\/[^/]+\/(\d{12})\/([^/]+)$/.exec(v) : null;
+    const m = typeof v === "string" ? /^https:\/\/(?:sqs\.[a-z0-9-]+\.amazonaws\.com(?:\.cn)?|[a-z0-9-]+\.queue\.amazonaws\.com(?:\.cn)?|sqs\.[a-z0-9-]+\.api\.aws)\/(\d{12})\/([^/]+)$/.exec(v) : null;
     return m ? `arn:aws:sqs::${m[1]}:${m[2]}` : v;
 }
 

@@ -403,6 +403,8 @@ export const JUDGED_EXAMPLES: { readonly [type: string]: Examples } = {
             { domainName: "d", defaultExpirationDays: 365, matching: { enabled: true, exportingConfig: { s3Exporting: { s3BucketName: "profiles-collector" } } } },
             { domainName: "d", defaultExpirationDays: 365, ruleBasedMatching: { enabled: true, exportingConfig: { s3Exporting: { s3BucketName: "profiles-collector" } } } },
             { domainName: "d", defaultExpirationDays: 365, deadLetterQueueUrl: "https://sqs.us-east-1.amazonaws.com/999999999999/profiles-dlq" },
+            // A URL of another host names no queue, whatever account number its path carries.
+            { domainName: "d", defaultExpirationDays: 365, deadLetterQueueUrl: "https://collector.example/123456789012/profiles-dlq" },
         ],
     },
     "aws:emr/cluster:Cluster": { allowed: [{ name: "c", releaseLabel: "emr-7.0.0", serviceRole: "r" }], denied: [{ name: "c", releaseLabel: "emr-7.0.0", serviceRole: "r", logUri: "s3://logs-collector/emr/" }] },
