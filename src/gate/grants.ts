@@ -236,13 +236,17 @@ function otherAccount(to: Value | undefined, from: Value | undefined, what: stri
     return sameAccount(to, from) ? undefined : `its ${what} is not shown to be in ${whose}'s account`;
 }
 
+/** An SQS queue URL on one of SQS's own hosts, with a valid queue name (letters, digits, `-`, `_`, an optional `.fifo`). */
+const QUEUE_URL = /^https:\/\/(?:sqs\.[a-z]{2}(?:-[a-z]+)+-\d\.amazonaws\.com(?:\.cn)?|[a-z]{2}(?:-[a-z]+)+-\d\.queue\.amazonaws\.com(?:\.cn)?|sqs\.[a-z]{2}(?:-[a-z]+)+-\d\.api\.aws)\/(\d{12})\/([A-Za-z0-9_-]{1,80}(?:\.fifo)?)$/;
+
 /**
  * An SQS queue URL (`https://sqs.<region>.amazonaws.com/<account>/<name>`, or the legacy
  * `<region>.queue.amazonaws.com` and dual-stack `sqs.<region>.api.aws` hosts) as the ARN it stands
- * for; anything else, a URL of another host included, as it is (never shown to be in an account).
+ * for; anything else, a URL of another host or a name SQS would refuse included, as it is (never
+ * shown to be in an account).
  */
 function queueUrlArn(v: Value | undefined): Value | undefined {
-    const m = typeof v === "string" ? /^https:\/\/(?:sqs\.[a-z0-9-]+\.amazonaws\.com(?:\.cn)?|[a-z0-9-]+\.queue\.amazonaws\.com(?:\.cn)?|sqs\.[a-z0-9-]+\.api\.aws)\/(\d{12})\/([^/]+)$/.exec(v) : null;
+    const m = typeof v === "string" ? QUEUE_URL.exec(v) : null;
     return m ? `arn:aws:sqs::${m[1]}:${m[2]}` : v;
 }
 
@@ -399,7 +403,7 @@ const delivery: Judge = (p, home, to) => {
     }
     for (const path of to.outside ?? []) {
         if (valuesAt(p, path).flatMap(leaves).some((v) => isUnknown(v) || present(v))) {
-            return `it sends data outside AWS (\`${path}\`)`;
+            return `it sends data to \`${path}\`, which names no AWS account (a place outside AWS, or anyone's)`;
         }
     }
     return allAtHome(p, home, "destination", to.arns ?? []);

@@ -405,6 +405,8 @@ export const JUDGED_EXAMPLES: { readonly [type: string]: Examples } = {
             { domainName: "d", defaultExpirationDays: 365, deadLetterQueueUrl: "https://sqs.us-east-1.amazonaws.com/999999999999/profiles-dlq" },
             // A URL of another host names no queue, whatever account number its path carries.
             { domainName: "d", defaultExpirationDays: 365, deadLetterQueueUrl: "https://collector.example/123456789012/profiles-dlq" },
+            { domainName: "d", defaultExpirationDays: 365, deadLetterQueueUrl: "https://sqs.us-east-1.amazonaws.com/123456789012/..%2F999999999999%2Fevil" },
+            { domainName: "d", defaultExpirationDays: 365, deadLetterQueueUrl: "https://sqs.s3.amazonaws.com/123456789012/q" },
         ],
     },
     "aws:emr/cluster:Cluster": { allowed: [{ name: "c", releaseLabel: "emr-7.0.0", serviceRole: "r" }], denied: [{ name: "c", releaseLabel: "emr-7.0.0", serviceRole: "r", logUri: "s3://logs-collector/emr/" }] },
@@ -597,14 +599,22 @@ export const JUDGED_EXAMPLES: { readonly [type: string]: Examples } = {
                 knowledgeBaseConfiguration: { type: "VECTOR", vectorKnowledgeBaseConfiguration: { supplementalDataStorageConfiguration: { storageLocations: [{ type: "S3", s3Location: { uri: "s3://images-collector/" } }] } } },
                 storageConfiguration: { type: "OPENSEARCH_SERVERLESS", opensearchServerlessConfiguration: { collectionArn: "arn:aws:aoss:us-east-1:123456789012:collection/c" } },
             },
+            // The endpoint Bedrock writes to is not tied to the domain ARN beside it.
+            { name: "k", roleArn: "r", knowledgeBaseConfiguration: { type: "VECTOR" }, storageConfiguration: { type: "OPENSEARCH_MANAGED_CLUSTER", opensearchManagedClusterConfiguration: { domainArn: "arn:aws:es:us-east-1:123456789012:domain/kb", domainEndpoint: "https://search-theirs-abc.us-east-1.es.amazonaws.com", vectorIndexName: "i" } } },
         ],
     },
     "aws:bedrock/agentcoreHarness:AgentcoreHarness": {
-        allowed: [{ name: "h" }, { name: "h", model: { bedrockModelConfig: { modelId: "anthropic.claude" } } }],
+        allowed: [
+            { name: "h" },
+            { name: "h", model: { bedrockModelConfig: { modelId: "anthropic.claude" } }, tools: [{ type: "agentcoreGateway", name: "g", config: { agentcoreGateway: { gatewayArn: "arn:aws:bedrock-agentcore:us-east-1:123456789012:gateway/g" } } }] },
+        ],
         denied: [
             { name: "h", tools: [{ type: "remote_mcp", name: "t", config: { remoteMcp: { url: "https://mcp.example/sse" } } }] },
             { name: "h", model: { litellmModelConfig: { modelId: "m", apiBase: "https://llm.collector.example" } } },
             { name: "h", model: { openaiModelConfig: { modelId: "m", apiKeyArn: "k" } } },
+            { name: "h", tools: [{ type: "agentcoreGateway", name: "g", config: { agentcoreGateway: { gatewayArn: "arn:aws:bedrock-agentcore:us-east-1:999999999999:gateway/g" } } }] },
+            { name: "h", memory: { agentcoreMemoryConfiguration: { arn: "arn:aws:bedrock-agentcore:us-east-1:999999999999:memory/m" } } },
+            { name: "h", skills: [{ git: { url: "https://git.collector.example/x.git", auth: { credentialArn: "c" } } }] },
             { name: "h", authorizerConfiguration: { customJwtAuthorizer: { discoveryUrl: "https://idp.example" } } },
         ],
     },

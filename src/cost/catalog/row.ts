@@ -62,7 +62,7 @@ export interface Delivery {
      * provider's own account there is not access. Each applies only to the bucket in its block.
      */
     readonly owners?: readonly string[];
-    /** Places outside AWS (an endpoint URL, a third-party service's block): any set one is access. */
+    /** Places that name no AWS account (an endpoint URL, a third-party service's block): any set one is access. */
     readonly outside?: readonly string[];
     /**
      * The switch of each bucket's block (a load balancer's `accessLogs.enabled`) and whether the
