@@ -805,6 +805,20 @@ const memorydbAcl: Judge = (p) => {
     return typeof acl === "string" && acl.trim().toLowerCase() === "open-access" ? 'it uses the "open-access" ACL: any client that reaches it gets in without a user or password' : undefined;
 };
 
+/**
+ * `cloudflare:index/pipelineSink:PipelineSink`: the sink writes the pipeline's records to an R2
+ * bucket of the account its `config.accountId` names, with the credentials it is given; a sink
+ * whose config names its own account (both known) keeps them there.
+ */
+const pipelineSink: Judge = (p) => {
+    const own = field(p, "accountId");
+    const targets = valuesAt(p, "config.accountId").flatMap(leaves);
+    if ([own, ...targets].some(isUnknown)) {
+        return "its accounts are unknown at preview";
+    }
+    return targets.every((t) => typeof t === "string" && t === own) ? undefined : "it writes to an R2 bucket of another Cloudflare account, or one it does not name";
+};
+
 /** The judges by id. */
 export const JUDGES: { readonly [id in JudgeId]: Judge } = {
     exposure,
@@ -830,4 +844,5 @@ export const JUDGES: { readonly [id in JudgeId]: Judge } = {
     listenerAuth,
     endpointService,
     memorydbAcl,
+    pipelineSink,
 };

@@ -647,6 +647,14 @@ export const JUDGED_EXAMPLES: { readonly [type: string]: Examples } = {
             { name: "q", queryString: "SELECT 1", executionRoleArn: "r", notificationConfiguration: { snsConfiguration: { topicArn: "arn:aws:sns:us-east-1:999999999999:q" } } },
         ],
     },
+    "cloudflare:index/pipelineSink:PipelineSink": {
+        allowed: [{ accountId: "a1", name: "s", type: "r2", config: { accountId: "a1", bucket: "events", credentials: { accessKeyId: "k", secretAccessKey: "s" } } }],
+        denied: [
+            { accountId: "a1", name: "s", type: "r2", config: { accountId: "a2", bucket: "events", credentials: { accessKeyId: "k", secretAccessKey: "s" } } },
+            { accountId: "a1", name: "s", type: "r2", config: { bucket: "events" } },
+            { accountId: "a1", name: "s", type: "r2", config: { accountId: UNKNOWN, bucket: "events" } },
+        ],
+    },
     "aws:redshift/logging:Logging": {
         allowed: [{ clusterIdentifier: "c", logDestinationType: "cloudwatch", logExports: ["useractivitylog"] }],
         denied: [{ clusterIdentifier: "c", logDestinationType: "s3", bucketName: "audit-collector" }],

@@ -45,7 +45,8 @@ export type JudgeId =
     | "zonePaused"
     | "listenerAuth"
     | "endpointService"
-    | "memorydbAcl";
+    | "memorydbAcl"
+    | "pipelineSink";
 
 /**
  * Where a `delivery` row's resource sends data (logs, records, events, results), as paths of its
