@@ -462,6 +462,29 @@ const topicRule: Judge = (p, home) => {
 /** A database, broker or warehouse given a public address: `publiclyAccessible` (Neptune Analytics: `publicConnectivity`) on. */
 const publicAddress: Judge = (p) => switchedOn(p, ["publiclyAccessible", "publicConnectivity"]);
 
+/**
+ * `aws:eks/cluster:Cluster`: the Kubernetes API server is reachable from the internet unless
+ * `vpcConfig.endpointPublicAccess` is false (it is on by default) or every range in
+ * `publicAccessCidrs` (all of the internet by default) is narrow (see {@link isWideCidr}).
+ */
+const eksEndpoint: Judge = (p) => {
+    const vpc = valuesAt(p, "vpcConfig").flatMap(leaves)[0];
+    if (isUnknown(vpc)) {
+        return "its endpoint access is unknown at preview";
+    }
+    const on = vpc === undefined || vpc === null ? undefined : field(vpc, "endpointPublicAccess");
+    if (on === false || on === "false") {
+        return undefined;
+    }
+    const cidrs = vpc === undefined || vpc === null ? undefined : field(vpc, "publicAccessCidrs");
+    if (isUnknown(on) || isUnknown(cidrs)) {
+        return "its endpoint access is unknown at preview";
+    }
+    const list = entries(cidrs).filter((c) => c !== undefined && c !== null);
+    const wide = list.length === 0 || list.some((c) => isUnknown(c) || typeof c !== "string" || isWideCidr(c));
+    return wide ? "its API server's public endpoint is open to the internet (a wide range, or all of it by default)" : undefined;
+};
+
 /** An ECS service or daemon with ECS Exec (`enableExecuteCommand`) on: a shell in its running containers. */
 const execCommand: Judge = (p) => switchedOn(p, ["enableExecuteCommand"]);
 
@@ -845,4 +868,5 @@ export const JUDGES: { readonly [id in JudgeId]: Judge } = {
     endpointService,
     memorydbAcl,
     pipelineSink,
+    eksEndpoint,
 };

@@ -655,6 +655,20 @@ export const JUDGED_EXAMPLES: { readonly [type: string]: Examples } = {
             { accountId: "a1", name: "s", type: "r2", config: { accountId: UNKNOWN, bucket: "events" } },
         ],
     },
+    "aws:eks/cluster:Cluster": {
+        allowed: [
+            { name: "c", roleArn: "r", vpcConfig: { subnetIds: ["s"], endpointPublicAccess: false, endpointPrivateAccess: true } },
+            { name: "c", roleArn: "r", vpcConfig: { subnetIds: ["s"], endpointPublicAccess: true, publicAccessCidrs: ["203.0.113.0/24"] } },
+        ],
+        denied: [
+            // The endpoint is public to all of the internet by default.
+            { name: "c", roleArn: "r", vpcConfig: { subnetIds: ["s"] } },
+            { name: "c", roleArn: "r", vpcConfig: { subnetIds: ["s"], endpointPublicAccess: true, publicAccessCidrs: ["0.0.0.0/0"] } },
+            { name: "c", roleArn: "r", vpcConfig: { subnetIds: ["s"], publicAccessCidrs: ["203.0.113.0/24", "0.0.0.0/1"] } },
+            { name: "c", roleArn: "r", vpcConfig: { subnetIds: ["s"], endpointPublicAccess: UNKNOWN } },
+            { name: "c", roleArn: "r", vpcConfig: { subnetIds: ["s"], endpointPublicAccess: false }, accessConfig: { authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: true } },
+        ],
+    },
     "aws:redshift/logging:Logging": {
         allowed: [{ clusterIdentifier: "c", logDestinationType: "cloudwatch", logExports: ["useractivitylog"] }],
         denied: [{ clusterIdentifier: "c", logDestinationType: "s3", bucketName: "audit-collector" }],

@@ -394,10 +394,13 @@ describe("access rows and their examples", () => {
             if (row.access) {
                 expect(accessRuleFor({ type, props: {} })?.why, type).toBe(row.access);
             } else if (row.accessWhen) {
-                expect(accessRuleFor({ type, props: { tags: {} } }), type).toBeUndefined();
+                // A row judged too starts from an example its judge allows.
+                const base = { ...(row.judge ? JUDGED_EXAMPLES[type]?.allowed[0] : {}), tags: {} };
+                const provider = type.startsWith("aws:") ? (AWS_PROVIDER as never) : undefined;
+                expect(accessRuleFor({ type, props: base, provider }), type).toBeUndefined();
                 for (const input of row.accessWhen.inputs) {
-                    expect(accessRuleFor({ type, props: { [input]: "x" } })?.input, type).toBe(input);
-                    expect(accessRuleFor({ type, props: { [input]: UNKNOWN } })?.input, type).toBe(input);
+                    expect(accessRuleFor({ type, props: { ...base, [input]: "x" }, provider })?.input, type).toBe(input);
+                    expect(accessRuleFor({ type, props: { ...base, [input]: UNKNOWN }, provider })?.input, type).toBe(input);
                 }
             } else if (!row.judge && !type.startsWith("aws:")) {
                 expect(accessRuleFor({ type, props: { policy: "x" } }), type).toBeUndefined();

@@ -145,7 +145,7 @@ export const ROWS: Rows = {
     "aws:eks/accessPolicyAssociation:AccessPolicyAssociation": access("EKS access entries, access-policy associations, pod identities and identity providers (who is a cluster user or admin)"),
     "aws:eks/addon:Addon": accessWhen("EKS pod identity associations (a Kubernetes service account gets an IAM role)", ["podIdentityAssociations"], FREE),
     "aws:eks/capability:Capability": accessWhen("EKS capability with Identity Center sign-in and RBAC role mappings (Argo CD)", ["configuration"], UNPRICED),
-    "aws:eks/cluster:Cluster": accessWhen("an EKS cluster's authentication mode and creator admin access", ["accessConfig"], PRICED),
+    "aws:eks/cluster:Cluster": judged("eksEndpoint", "an EKS cluster's API server reachable from the internet", accessWhen("an EKS cluster's authentication mode and creator admin access", ["accessConfig"], PRICED)),
     "aws:eks/fargateProfile:FargateProfile": usage("pod vCPU and memory"),
     "aws:eks/identityProviderConfig:IdentityProviderConfig": access("EKS access entries, access-policy associations, pod identities and identity providers (who is a cluster user or admin)", UNPRICED),
     "aws:eks/nodeGroup:NodeGroup": accessWhen("node-group SSH/RDP remote access (opened to 0.0.0.0/0 when sourceSecurityGroupIds is empty)", ["remoteAccess"], PRICED),

@@ -46,7 +46,8 @@ export type JudgeId =
     | "listenerAuth"
     | "endpointService"
     | "memorydbAcl"
-    | "pipelineSink";
+    | "pipelineSink"
+    | "eksEndpoint";
 
 /**
  * Where a `delivery` row's resource sends data (logs, records, events, results), as paths of its
