@@ -199,6 +199,21 @@ function switchedOn(v: Value | undefined, keys: readonly string[]): string | und
     return undefined;
 }
 
+/**
+ * Why input `key` of `v` opens the resource: unless its value is one of the reviewed closed
+ * `values` (or it is left out and `closedByDefault`), it is open; the program's value is not quoted.
+ */
+function notClosed(v: Value | undefined, key: string, values: readonly string[], closedByDefault: boolean): string | undefined {
+    const x = field(decodeJsonish(v), key);
+    if (isUnknown(x)) {
+        return `"${key}" is unknown at preview`;
+    }
+    if (x === undefined || x === null) {
+        return closedByDefault ? undefined : `"${key}" is not set (open by default)`;
+    }
+    return typeof x === "string" && values.includes(x) ? undefined : `"${key}" is not ${values.join(" or ")}`;
+}
+
 /** `key` of `v` (an object, JSON-encoded or not), or of each of a list of them. */
 function inside(v: Value | undefined, key: string): Value | undefined {
     const d = decodeJsonish(v);
@@ -483,6 +498,37 @@ const eksEndpoint: Judge = (p) => {
     const list = entries(cidrs).filter((c) => c !== undefined && c !== null);
     const wide = list.length === 0 || list.some((c) => isUnknown(c) || typeof c !== "string" || isWideCidr(c));
     return wide ? "its API server's public endpoint is open to the internet (a wide range, or all of it by default)" : undefined;
+};
+
+/** `aws:mwaa/environment:Environment`: the Airflow web server is on the internet unless it is `PRIVATE_ONLY` (the default). */
+const mwaaWebserver: Judge = (p) => notClosed(p, "webserverAccessMode", ["PRIVATE_ONLY"], true);
+
+/** `aws:transfer/server:Server`: an SFTP/FTPS endpoint on the internet unless it is in a VPC (`PUBLIC` is the default). */
+const transferEndpoint: Judge = (p) => notClosed(p, "endpointType", ["VPC", "VPC_ENDPOINT"], false);
+
+/**
+ * `aws:connect/instance:Instance`: who signs in as a contact centre user is decided in the
+ * account (`CONNECT_MANAGED`) or by an outside identity provider or directory (`SAML`,
+ * `EXISTING_DIRECTORY`, a `directoryId`).
+ */
+const connectIdentity: Judge = (p) => notClosed(p, "identityManagementType", ["CONNECT_MANAGED"], false) ?? (present(field(p, "directoryId")) || isUnknown(field(p, "directoryId")) ? "it names a directory whose users sign in" : undefined);
+
+/**
+ * `cloudflare:index/pipelineStream:PipelineStream`: anyone on the internet may send records
+ * into the stream (and on to its sinks) unless its HTTP endpoint is off or requires
+ * authentication; Cloudflare's defaults are on and off.
+ */
+const pipelineStreamHttp: Judge = (p) => {
+    const http = decodeJsonish(field(p, "http"));
+    if (isUnknown(http)) {
+        return "its HTTP endpoint is unknown at preview";
+    }
+    const enabled = field(http, "enabled");
+    const authentication = field(http, "authentication");
+    if (isUnknown(enabled) || isUnknown(authentication)) {
+        return "its HTTP endpoint is unknown at preview";
+    }
+    return enabled === false || authentication === true ? undefined : "its HTTP endpoint takes records from anyone (on, without authentication)";
 };
 
 /** An ECS service or daemon with ECS Exec (`enableExecuteCommand`) on: a shell in its running containers. */
@@ -869,4 +915,8 @@ export const JUDGES: { readonly [id in JudgeId]: Judge } = {
     memorydbAcl,
     pipelineSink,
     eksEndpoint,
+    mwaaWebserver,
+    transferEndpoint,
+    connectIdentity,
+    pipelineStreamHttp,
 };

@@ -669,6 +669,32 @@ export const JUDGED_EXAMPLES: { readonly [type: string]: Examples } = {
             { name: "c", roleArn: "r", vpcConfig: { subnetIds: ["s"], endpointPublicAccess: false }, accessConfig: { authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: true } },
         ],
     },
+    // A third attacker's pass: values that open a resource (an access mode, an endpoint type, who signs in).
+    "aws:mwaa/environment:Environment": {
+        allowed: [{ name: "a", executionRoleArn: "r", sourceBucketArn: "b", dagS3Path: "dags" }, { name: "a", executionRoleArn: "r", webserverAccessMode: "PRIVATE_ONLY" }],
+        denied: [{ name: "a", executionRoleArn: "r", webserverAccessMode: "PUBLIC_ONLY" }, { name: "a", executionRoleArn: "r", webserverAccessMode: "PUBLIC_AND_PRIVATE" }, { name: "a", executionRoleArn: "r", webserverAccessMode: UNKNOWN }],
+    },
+    "aws:transfer/server:Server": {
+        allowed: [{ endpointType: "VPC", endpointDetails: { vpcId: "v", subnetIds: ["s"] } }],
+        denied: [
+            // PUBLIC is the default: SFTP open to the whole internet, with no security group to judge.
+            {},
+            { endpointType: "PUBLIC" },
+            { endpointType: "VPC", identityProviderType: "API_GATEWAY", url: "https://idp.example" },
+        ],
+    },
+    "aws:connect/instance:Instance": {
+        allowed: [{ identityManagementType: "CONNECT_MANAGED", inboundCallsEnabled: true, outboundCallsEnabled: true }],
+        denied: [
+            { identityManagementType: "SAML", inboundCallsEnabled: true, outboundCallsEnabled: true },
+            { identityManagementType: "EXISTING_DIRECTORY", directoryId: "d-1", inboundCallsEnabled: true, outboundCallsEnabled: true },
+            { identityManagementType: "CONNECT_MANAGED", directoryId: "d-1", inboundCallsEnabled: true, outboundCallsEnabled: true },
+        ],
+    },
+    "cloudflare:index/pipelineStream:PipelineStream": {
+        allowed: [{ accountId: "a", name: "s", http: { enabled: false, authentication: false } }, { accountId: "a", name: "s", http: { enabled: true, authentication: true } }],
+        denied: [{ accountId: "a", name: "s" }, { accountId: "a", name: "s", http: { enabled: true, authentication: false } }, { accountId: "a", name: "s", http: { enabled: true, authentication: UNKNOWN } }],
+    },
     "aws:redshift/logging:Logging": {
         allowed: [{ clusterIdentifier: "c", logDestinationType: "cloudwatch", logExports: ["useractivitylog"] }],
         denied: [{ clusterIdentifier: "c", logDestinationType: "s3", bucketName: "audit-collector" }],

@@ -234,7 +234,7 @@ export const ROWS: Rows = {
     "aws:m2/deployment:Deployment": FREE,
     "aws:m2/environment:Environment": publicAddress(UNPRICED),
     // mwaa
-    "aws:mwaa/environment:Environment": UNPRICED,
+    "aws:mwaa/environment:Environment": judged("mwaaWebserver", "an Airflow web server (its connections and variables) reachable from the internet", UNPRICED),
     // outposts
     "aws:outposts/capacityTask:CapacityTask": UNPRICED,
     // pipes

@@ -177,7 +177,7 @@ export const ROWS: Rows = {
     "aws:connect/contactFlow:ContactFlow": UNPRICED,
     "aws:connect/contactFlowModule:ContactFlowModule": UNPRICED,
     "aws:connect/hoursOfOperation:HoursOfOperation": UNPRICED,
-    "aws:connect/instance:Instance": UNPRICED,
+    "aws:connect/instance:Instance": judged("connectIdentity", "a contact centre whose users are signed in by an outside identity provider or directory", UNPRICED),
     "aws:connect/instanceStorageConfig:InstanceStorageConfig": delivers("call recordings, chat transcripts or contact records written to an S3 bucket, or a stream not shown to be in its own account", { buckets: ["storageConfig.s3Config.bucketName"], arns: ["storageConfig.kinesisStreamConfig.streamArn?", "storageConfig.kinesisFirehoseConfig.firehoseArn?"] }, UNPRICED),
     "aws:connect/lambdaFunctionAssociation:LambdaFunctionAssociation": FREE,
     "aws:connect/phoneNumber:PhoneNumber": UNPRICED,

@@ -161,7 +161,7 @@ export const ROWS: Rows = {
     "aws:transfer/connector:Connector": access("a Transfer Family connector sends files to an SFTP or AS2 server outside AWS", UNPRICED),
     "aws:transfer/hostKey:HostKey": UNPRICED,
     "aws:transfer/profile:Profile": FREE,
-    "aws:transfer/server:Server": accessWhen("a Transfer server with a custom or directory identity provider (who may log in)", ["function","url","directoryId"], UNPRICED),
+    "aws:transfer/server:Server": judged("transferEndpoint", "a Transfer (SFTP, FTPS) endpoint reachable from the internet", accessWhen("a Transfer server with a custom or directory identity provider (who may log in)", ["function","url","directoryId"], UNPRICED)),
     "aws:transfer/sshKey:SshKey": access("Transfer Family users, SSH keys and access entries", UNPRICED),
     "aws:transfer/tag:Tag": FREE,
     "aws:transfer/user:User": access("Transfer Family users, SSH keys and access entries", UNPRICED),

@@ -158,7 +158,7 @@ export const ROWS: Rows = {
     "cloudflare:index/pagesProject:PagesProject": accessWhen("a public Pages site with bindings (storage, databases, secrets) or environment variables", ["deploymentConfigs"], usage("billed by use on the account's plan")),
     "cloudflare:index/pipeline:Pipeline": usage("billed by use on the account's plan"),
     "cloudflare:index/pipelineSink:PipelineSink": judged("pipelineSink", "a pipeline's records written to an R2 bucket with the credentials the sink is given", usage("billed by use on the account's plan")),
-    "cloudflare:index/pipelineStream:PipelineStream": usage("billed by use on the account's plan"),
+    "cloudflare:index/pipelineStream:PipelineStream": judged("pipelineStreamHttp", "a pipeline stream that takes records over HTTP", usage("billed by use on the account's plan")),
     "cloudflare:index/precursor:Precursor": UNPRICED,
     "cloudflare:index/queue:Queue": usage("billed by use on the account's plan"),
     "cloudflare:index/queueConsumer:QueueConsumer": FREE,

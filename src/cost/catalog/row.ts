@@ -47,7 +47,11 @@ export type JudgeId =
     | "endpointService"
     | "memorydbAcl"
     | "pipelineSink"
-    | "eksEndpoint";
+    | "eksEndpoint"
+    | "mwaaWebserver"
+    | "transferEndpoint"
+    | "connectIdentity"
+    | "pipelineStreamHttp";
 
 /**
  * Where a `delivery` row's resource sends data (logs, records, events, results), as paths of its
