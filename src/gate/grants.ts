@@ -538,14 +538,7 @@ const execCommand: Judge = (p) => switchedOn(p, ["enableExecuteCommand"]);
  * VPC Lattice services and service networks: anyone who can reach one may call it unless
  * `authType` is `AWS_IAM` (its auth policy then decides); absent means `NONE`, the default.
  */
-const latticeAuth: Judge = (p) => {
-    const auth = field(p, "authType");
-    if (isUnknown(auth)) {
-        return '"authType" is unknown at preview';
-    }
-    // The program's value is not quoted: it may be a secret, and only two values are reviewed.
-    return auth === "AWS_IAM" ? undefined : auth === "NONE" ? '"authType" is NONE' : auth === undefined || auth === null ? '"authType" is not set (NONE, the default)' : '"authType" is neither AWS_IAM nor NONE';
-};
+const latticeAuth: Judge = (p) => notClosed(p, "authType", ["AWS_IAM"], false);
 
 /** SNS protocols whose endpoint is an AWS resource, by ARN. */
 const ARN_PROTOCOLS: readonly string[] = ["sqs", "lambda", "firehose"];

@@ -150,6 +150,8 @@ describe("access gate", () => {
         const secret = "sk_live_0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJ";
         for (const [type, props] of [
             ["aws:vpclattice/service:Service", { authType: secret }],
+            ["aws:mwaa/environment:Environment", { webserverAccessMode: secret }],
+            ["aws:connect/instance:Instance", { identityManagementType: secret }],
             ["aws:sns/topicSubscription:TopicSubscription", { topic: UNKNOWN, protocol: secret, endpoint: UNKNOWN }],
         ] as const) {
             const hit = accessRuleFor({ type, props });
