@@ -487,11 +487,11 @@ const eksEndpoint: Judge = (p) => {
     if (isUnknown(vpc)) {
         return "its endpoint access is unknown at preview";
     }
-    const on = vpc === undefined || vpc === null ? undefined : field(vpc, "endpointPublicAccess");
+    const on = field(vpc, "endpointPublicAccess");
     if (on === false || on === "false") {
         return undefined;
     }
-    const cidrs = vpc === undefined || vpc === null ? undefined : field(vpc, "publicAccessCidrs");
+    const cidrs = field(vpc, "publicAccessCidrs");
     if (isUnknown(on) || isUnknown(cidrs)) {
         return "its endpoint access is unknown at preview";
     }

@@ -20,20 +20,24 @@ function jsFiles(dir: string, out: string[] = []): string[] {
     return out;
 }
 
-/** The type tokens of `@pulumi/<pkg>`, sorted. */
-export function sdkTypes(pkg: string): string[] {
-    const found = new Set<string>();
+/** Each type token of `@pulumi/<pkg>` with the compiled class file that declares it. */
+function resourceFiles(pkg: string): [string, string][] {
+    const found: [string, string][] = [];
     const re = /__pulumiType = ['"]([^'"]+)['"]/g;
     for (const f of jsFiles(path.join(ROOT, pkg))) {
-        const text = readFileSync(f, "utf8");
-        for (const m of text.matchAll(re)) {
+        for (const m of readFileSync(f, "utf8").matchAll(re)) {
             const t = m[1] ?? "";
             if (t.includes(":")) {
-                found.add(t);
+                found.push([t, f]);
             }
         }
     }
-    return [...found].sort();
+    return found;
+}
+
+/** The type tokens of `@pulumi/<pkg>`, sorted. */
+export function sdkTypes(pkg: string): string[] {
+    return [...new Set(resourceFiles(pkg).map(([t]) => t))].sort();
 }
 
 /** The SDK packages whose every type must have a row. */
@@ -129,13 +133,8 @@ export function sdkInputPaths(pkg: string): Map<string, Map<string, string>> {
             }
         }
     };
-    for (const js of jsFiles(root)) {
-        const token = /static __pulumiType = '([^']+)'/.exec(readFileSync(js, "utf8"))?.[1];
-        const dts = js.replace(/\.js$/, ".d.ts");
-        if (!token?.includes(":")) {
-            continue;
-        }
-        const text = readFileSync(dts, "utf8");
+    for (const [token, js] of resourceFiles(pkg)) {
+        const text = readFileSync(js.replace(/\.js$/, ".d.ts"), "utf8");
         const argsName = /constructor\(name: string, args\??: (\w+)/.exec(text)?.[1];
         const args = argsName === undefined ? undefined : interfaces(text).get(argsName);
         if (args) {
